@@ -1,0 +1,97 @@
+import { DomainError } from '../domain/domain-error.ts';
+import { addContact as withContact, type Organisation } from '../domain/desk/organisation.ts';
+import type { Identity, Person } from '../domain/desk/people.ts';
+import type { Locale } from '../domain/locale.ts';
+import type { DeskDeps } from './desk-deps.ts';
+import type { DeskSettingsRepository } from './ports.ts';
+import { loadOrganisation, loadPerson } from './ticket-changes.ts';
+
+/**
+ * Setting up a desk: customers, their contacts, the desk's agents. These are admin actions; the
+ * edges (admin API key, CLI on the server) decide who may call them.
+ */
+export interface NewOrganisation {
+  name: string;
+  contractId: string;
+  locale: Locale;
+  timeZone?: string;
+  incidentManagerId?: string;
+  accountOwnerId?: string;
+}
+
+export async function createOrganisation(deps: DeskDeps, input: NewOrganisation): Promise<Organisation> {
+  const contract = deps.contracts.contract(input.contractId);
+  for (const personId of [input.incidentManagerId, input.accountOwnerId]) {
+    if (personId) await requireAgent(deps, personId);
+  }
+  const organisation: Organisation = {
+    id: deps.ids.newId(),
+    name: input.name,
+    contractId: input.contractId,
+    locale: input.locale,
+    timeZone: input.timeZone ?? contract.terms.calendar.timeZone,
+    contactIds: [],
+    ...(input.incidentManagerId ? { incidentManagerId: input.incidentManagerId } : {}),
+    ...(input.accountOwnerId ? { accountOwnerId: input.accountOwnerId } : {}),
+  };
+  await deps.organisations.insert(organisation);
+  return organisation;
+}
+
+async function requireAgent(deps: DeskDeps, personId: string): Promise<Person> {
+  const person = await loadPerson(deps, personId);
+  if (person.role === 'contact') throw new DomainError('agentsOnly', { action: 'escalationRole' });
+  return person;
+}
+
+export interface NewPerson {
+  name: string;
+  email?: string;
+  locale?: Locale;
+  identities?: Identity[];
+}
+
+function person(deps: DeskDeps, input: NewPerson, role: Person['role'], organisationId?: string): Person {
+  return {
+    id: deps.ids.newId(),
+    name: input.name,
+    role,
+    identities: input.identities ?? [],
+    ...(organisationId ? { organisationId } : {}),
+    ...(input.email ? { email: input.email } : {}),
+    ...(input.locale ? { locale: input.locale } : {}),
+  };
+}
+
+/** SPEC (004 §2.4): a registered contact; the eleventh is refused. */
+export async function addContact(deps: DeskDeps, organisationId: string, input: NewPerson): Promise<Person> {
+  const organisation = await loadOrganisation(deps, organisationId);
+  const contact = person(deps, input, 'contact', organisation.id);
+  const updated = withContact(organisation, contact.id);
+  await deps.people.insert(contact);
+  await deps.organisations.save(updated);
+  return contact;
+}
+
+export async function addAgent(deps: DeskDeps, input: NewPerson & { admin?: boolean }): Promise<Person> {
+  const agent = person(deps, input, input.admin ? 'admin' : 'agent');
+  await deps.people.insert(agent);
+  return agent;
+}
+
+export async function setEscalationPeople(
+  deps: DeskDeps,
+  organisationId: string,
+  roles: { incidentManagerId?: string; accountOwnerId?: string },
+): Promise<Organisation> {
+  const organisation = await loadOrganisation(deps, organisationId);
+  for (const personId of Object.values(roles)) if (personId) await requireAgent(deps, personId);
+  const updated = { ...organisation, ...roles };
+  await deps.organisations.save(updated);
+  return updated;
+}
+
+export async function setCeo(deps: DeskDeps, settings: DeskSettingsRepository, personId: string): Promise<void> {
+  await requireAgent(deps, personId);
+  await settings.save({ ...(await settings.get()), ceoId: personId });
+}

@@ -1,0 +1,87 @@
+import { DomainError } from '../domain/domain-error.ts';
+import { isDeskSide } from '../domain/desk/people.ts';
+import type { Contract } from '../domain/sla/contract.ts';
+import { alertRepeated, openTicket as open } from '../domain/tickets/lifecycle.ts';
+import type { Category, ConversationRefs, Ticket } from '../domain/tickets/ticket.ts';
+import type { DeskDeps } from './desk-deps.ts';
+import { requireRegisteredContact } from './policy.ts';
+import { afterSave, changeTicket, loadOrganisation, loadPerson } from './ticket-changes.ts';
+
+export interface OpenTicketRequest {
+  organisationId: string;
+  /** The contact the ticket is for; the actor when a contact opens it themselves. */
+  requesterId: string;
+  category: Category;
+  title: string;
+  description: string;
+  /** What the customer asks for; the desk decides unless the contract lets the customer set it. */
+  priority?: string;
+  conversations?: ConversationRefs;
+}
+
+function checkPriority(contract: Contract, priority: string | undefined): void {
+  if (priority === undefined) return;
+  const known = contract.terms.priorities.map((p) => p.key);
+  if (!known.includes(priority)) throw new DomainError('unknownPriority', { priority, known: known.join(', ') });
+}
+
+/** Registers a ticket: it gets its id at once and the requester is told it (SPEC 004 §2.7). */
+export async function openTicket(deps: DeskDeps, actorId: string, request: OpenTicketRequest): Promise<Ticket> {
+  const actor = await loadPerson(deps, actorId);
+  const organisation = await loadOrganisation(deps, request.organisationId);
+  const requester = actor.id === request.requesterId ? actor : await loadPerson(deps, request.requesterId);
+  if (!isDeskSide(actor) && actor.id !== requester.id) throw new DomainError('agentsOnly', { action: 'openFor' });
+  requireRegisteredContact(requester, organisation);
+  const contract = deps.contracts.contract(organisation.contractId);
+  checkPriority(contract, request.priority);
+  const decides = isDeskSide(actor) || contract.terms.prioritySetBy === 'customer';
+  const priority = decides && request.priority ? request.priority : contract.terms.defaultPriority;
+  const requestedPriority = !decides && request.priority !== priority ? request.priority : undefined;
+  const change = open(
+    { ...request, id: await deps.ids.nextTicketId(), priority, ...(requestedPriority ? { requestedPriority } : {}) },
+    contract,
+    { actorId: actor.id, at: deps.clock.now() },
+  );
+  const saved = await deps.tickets.insert(change.ticket);
+  await afterSave(deps, saved, change, { organisation, contract });
+  return saved;
+}
+
+export interface AlertReport {
+  organisationId: string;
+  alertKey: string;
+  title: string;
+  description: string;
+  priority?: string;
+}
+
+/**
+ * A monitoring system crossed a threshold (SPEC 004 §4.2, 002): an incident is opened, or the open
+ * incident for the same alert counts one more firing instead of being duplicated.
+ */
+export async function reportAlert(deps: DeskDeps, report: AlertReport): Promise<{ ticket: Ticket; created: boolean }> {
+  const organisation = await loadOrganisation(deps, report.organisationId);
+  const contract = deps.contracts.contract(organisation.contractId);
+  checkPriority(contract, report.priority);
+  const existing = await deps.tickets.findOpenByAlertKey(organisation.id, report.alertKey);
+  if (existing) {
+    const ticket = await changeTicket(deps, existing.id, ({ ticket, at }) => alertRepeated(ticket, { at }));
+    return { ticket, created: false };
+  }
+  const change = open(
+    {
+      id: await deps.ids.nextTicketId(),
+      organisationId: organisation.id,
+      category: 'incident',
+      title: report.title,
+      description: report.description,
+      priority: report.priority ?? contract.terms.defaultPriority,
+      alertKey: report.alertKey,
+    },
+    contract,
+    { at: deps.clock.now() },
+  );
+  const saved = await deps.tickets.insert(change.ticket);
+  await afterSave(deps, saved, change, { organisation, contract });
+  return { ticket: saved, created: true };
+}

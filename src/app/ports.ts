@@ -1,0 +1,98 @@
+import type { Channel, Person } from '../domain/desk/people.ts';
+import type { Organisation } from '../domain/desk/organisation.ts';
+import type { Contract } from '../domain/sla/contract.ts';
+import type { TicketEvent } from '../domain/tickets/events.ts';
+import type { SlaTimer } from '../domain/tickets/sla-clock.ts';
+import type { Category, Ticket, TicketStatus } from '../domain/tickets/ticket.ts';
+import type { Notification } from './notification.ts';
+
+/** The application's only source of "now"; tests pass a clock they move by hand. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** The next human ticket id ("SD-1042"): atomic, never reused. */
+  nextTicketId(): Promise<string>;
+  /** An opaque unique id for comments, effort entries, people, organisations. */
+  newId(): string;
+}
+
+export interface TicketFilter {
+  organisationId?: string;
+  assigneeId?: string;
+  requesterId?: string;
+  statuses?: readonly TicketStatus[];
+  category?: Category;
+  priority?: string;
+  /** Only tickets whose response is due before this instant. */
+  responseDueBefore?: Date;
+  limit?: number;
+  /** Paging: tickets created strictly before this one (by creation, newest first). */
+  createdBefore?: Date;
+}
+
+/** Raised by `save` when someone else saved the ticket first. */
+export class ConcurrentChangeError extends Error {
+  override name = 'ConcurrentChangeError';
+  constructor(readonly ticketId: string) {
+    super(`ticket ${ticketId} was changed by someone else`);
+  }
+}
+
+export interface TicketRepository {
+  insert(ticket: Ticket): Promise<Ticket>;
+  get(id: string): Promise<Ticket | undefined>;
+  /** Saves the ticket if the stored version is still `ticket.version`; returns it at version + 1. */
+  save(ticket: Ticket): Promise<Ticket>;
+  list(filter: TicketFilter): Promise<Ticket[]>;
+  findOpenByAlertKey(organisationId: string, alertKey: string): Promise<Ticket | undefined>;
+  /** Resolved tickets whose silence period has run out. */
+  dueForAutoClose(now: Date, limit: number): Promise<Ticket[]>;
+}
+
+export interface OrganisationRepository {
+  insert(organisation: Organisation): Promise<void>;
+  get(id: string): Promise<Organisation | undefined>;
+  save(organisation: Organisation): Promise<void>;
+  list(): Promise<Organisation[]>;
+}
+
+export interface PersonRepository {
+  insert(person: Person): Promise<void>;
+  get(id: string): Promise<Person | undefined>;
+  save(person: Person): Promise<void>;
+  findByIdentity(channel: Channel, externalId: string): Promise<Person | undefined>;
+  list(filter: { role?: Person['role']; organisationId?: string }): Promise<Person[]>;
+}
+
+/** Append-only record of every change: who, what, when (SPEC 000 "logg", 004 §3 "Loggning"). */
+export interface AuditLog {
+  append(events: readonly TicketEvent[]): Promise<void>;
+  forTicket(ticketId: string): Promise<TicketEvent[]>;
+}
+
+/** Tells people what happened; each chat channel implements it. */
+export interface Notifier {
+  notify(notification: Notification): Promise<void>;
+}
+
+/** Keeps each ticket's SLA timers as scheduled jobs at exact instants. */
+export interface SlaTimerScheduler {
+  /** Makes `timers` the ticket's only timers: reschedules, adds and cancels in one go. */
+  replace(ticketId: string, timers: readonly SlaTimer[]): Promise<void>;
+}
+
+export interface ContractCatalogue {
+  contract(contractId: string): Contract;
+}
+
+/** Desk-wide settings kept in the database: who is CEO (escalation level 3). */
+export interface DeskSettings {
+  ceoId?: string;
+}
+
+export interface DeskSettingsRepository {
+  get(): Promise<DeskSettings>;
+  save(settings: DeskSettings): Promise<void>;
+}

@@ -1,0 +1,159 @@
+import { DomainError } from '../domain/domain-error.ts';
+import { isDeskSide, type Person } from '../domain/desk/people.ts';
+import { approveBillable, flagBillable, logEffort } from '../domain/tickets/effort.ts';
+import { acknowledgeEscalation } from '../domain/tickets/escalation.ts';
+import * as lifecycle from '../domain/tickets/lifecycle.ts';
+import type { Change } from '../domain/tickets/lifecycle.ts';
+import type { Ticket } from '../domain/tickets/ticket.ts';
+import type { DeskDeps } from './desk-deps.ts';
+import { requireCanSee, requireContactOf, requireDeskSide } from './policy.ts';
+import { changeTicket, loadPerson, type ChangeContext } from './ticket-changes.ts';
+
+type Decide = (context: ChangeContext, actor: Person & { id: string }) => Change;
+
+/** Runs one person's action on a ticket, after checking they may see it at all. */
+async function act(deps: DeskDeps, actorId: string, ticketId: string, decide: Decide): Promise<Ticket> {
+  const actor = await loadPerson(deps, actorId);
+  return changeTicket(deps, ticketId, (context) => {
+    requireCanSee(actor, context.ticket);
+    return decide(context, actor);
+  });
+}
+
+/** Two changes in a row, as one. */
+function then(first: Change, next: (ticket: Ticket) => Change): Change {
+  const second = next(first.ticket);
+  return { ticket: second.ticket, events: [...first.events, ...second.events] };
+}
+
+const by = (actor: Person, at: Date) => ({ actorId: actor.id, at });
+
+/** Claims an unclaimed ticket; of two agents claiming at once, the second learns who was first. */
+export async function claim(deps: DeskDeps, actorId: string, ticketId: string): Promise<Ticket> {
+  try {
+    return await act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+      requireDeskSide(actor, 'claim');
+      return lifecycle.claim(ticket, by(actor, at));
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== 'alreadyClaimed') throw error;
+    const holder = await deps.people.get(String(error.params.assigneeId));
+    throw new DomainError('alreadyClaimed', { ...error.params, assignee: holder?.name ?? String(error.params.assigneeId) });
+  }
+}
+
+export async function assign(deps: DeskDeps, actorId: string, ticketId: string, assigneeId: string) {
+  const assignee = await loadPerson(deps, assigneeId);
+  if (!isDeskSide(assignee)) throw new DomainError('agentsOnly', { action: 'assignee' });
+  return act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireDeskSide(actor, 'assign');
+    return lifecycle.assign(ticket, assignee.id, by(actor, at));
+  });
+}
+
+export const startWork = (deps: DeskDeps, actorId: string, ticketId: string) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireDeskSide(actor, 'startWork');
+    return lifecycle.startWork(ticket, by(actor, at));
+  });
+
+export const waitOnCustomer = (deps: DeskDeps, actorId: string, ticketId: string) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireDeskSide(actor, 'waitOnCustomer');
+    return lifecycle.waitOnCustomer(ticket, by(actor, at));
+  });
+
+export const resume = (deps: DeskDeps, actorId: string, ticketId: string) =>
+  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+    requireDeskSide(actor, 'resume');
+    return lifecycle.resume(ticket, contract, by(actor, at));
+  });
+
+export const resolve = (deps: DeskDeps, actorId: string, ticketId: string) =>
+  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+    requireDeskSide(actor, 'resolve');
+    return lifecycle.resolve(ticket, contract, by(actor, at));
+  });
+
+export const setPriority = (deps: DeskDeps, actorId: string, ticketId: string, priority: string) =>
+  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+    requireDeskSide(actor, 'setPriority');
+    const known = contract.terms.priorities.map((p) => p.key);
+    if (!known.includes(priority)) throw new DomainError('unknownPriority', { priority, known: known.join(', ') });
+    return lifecycle.setPriority(ticket, priority, contract, by(actor, at));
+  });
+
+/** A comment; a customer's reply to a ticket waiting on them puts it back in the desk's hands. */
+export const comment = (
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  note: { body: string; visibility: 'public' | 'internal' },
+) =>
+  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+    if (note.visibility === 'internal') requireDeskSide(actor, 'internalComment');
+    const commented = lifecycle.comment(ticket, { ...note, id: deps.ids.newId() }, by(actor, at));
+    const customerReplied = !isDeskSide(actor) && ticket.status === 'waiting_on_customer';
+    return customerReplied ? then(commented, (t) => lifecycle.resume(t, contract, by(actor, at))) : commented;
+  });
+
+export const accept = (deps: DeskDeps, actorId: string, ticketId: string) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireContactOf(actor, ticket, 'accept');
+    return lifecycle.accept(ticket, by(actor, at));
+  });
+
+/** The customer rejects the solution (or the desk takes it back): the ticket is worked on again. */
+export const reopen = (deps: DeskDeps, actorId: string, ticketId: string, reason?: string) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => lifecycle.reopen(ticket, by(actor, at), reason));
+
+export const recordEffort = (
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  entry: { minutes: number; note?: string; billable?: boolean },
+) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireDeskSide(actor, 'logEffort');
+    return logEffort(ticket, { ...entry, billable: entry.billable ?? false, id: deps.ids.newId() }, by(actor, at));
+  });
+
+export const markBillable = (
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  estimate: { estimateMinutes: number; reason: string },
+) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireDeskSide(actor, 'flagBillable');
+    return flagBillable(ticket, estimate, by(actor, at));
+  });
+
+export const approveEstimate = (deps: DeskDeps, actorId: string, ticketId: string) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireContactOf(actor, ticket, 'approveEstimate');
+    return approveBillable(ticket, by(actor, at));
+  });
+
+export const acknowledge = (deps: DeskDeps, actorId: string, ticketId: string) =>
+  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    requireDeskSide(actor, 'acknowledge');
+    return acknowledgeEscalation(ticket, by(actor, at));
+  });
+
+/** Links an incident to the problem that explains it, on both tickets (SPEC 002, 003). */
+export async function linkToProblem(deps: DeskDeps, actorId: string, incidentId: string, problemId: string) {
+  const actor = await loadPerson(deps, actorId);
+  requireDeskSide(actor, 'link');
+  const problem = await deps.tickets.get(problemId);
+  if (!problem) throw new DomainError('notFound', { ticket: problemId });
+  const incident = await changeTicket(deps, incidentId, ({ ticket, at }) =>
+    lifecycle.linkToProblem(ticket, problem, by(actor, at)).incident,
+  );
+  const problemSide = await changeTicket(deps, problemId, ({ ticket, at }) =>
+    ticket.incidentIds.includes(incident.id)
+      ? { ticket, events: [] }
+      : lifecycle.linkToProblem(incident, ticket, by(actor, at)).problem,
+  );
+  return { incident, problem: problemSide };
+}

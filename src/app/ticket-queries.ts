@@ -1,0 +1,39 @@
+import { DomainError } from '../domain/domain-error.ts';
+import { isDeskSide, type Person } from '../domain/desk/people.ts';
+import type { TicketEvent } from '../domain/tickets/events.ts';
+import type { Ticket } from '../domain/tickets/ticket.ts';
+import type { DeskDeps } from './desk-deps.ts';
+import { requireCanSee } from './policy.ts';
+import type { TicketFilter } from './ports.ts';
+import { loadPerson } from './ticket-changes.ts';
+
+/** The ticket as this person may see it: customers never see the desk's internal notes. */
+export function visibleTo(actor: Person, ticket: Ticket): Ticket {
+  if (isDeskSide(actor)) return ticket;
+  return { ...ticket, comments: ticket.comments.filter((c) => c.visibility === 'public') };
+}
+
+export async function getTicket(deps: DeskDeps, actorId: string, ticketId: string): Promise<Ticket> {
+  const actor = await loadPerson(deps, actorId);
+  const ticket = await deps.tickets.get(ticketId);
+  if (!ticket) throw new DomainError('notFound', { ticket: ticketId });
+  requireCanSee(actor, ticket);
+  return visibleTo(actor, ticket);
+}
+
+/** A contact's list is always their own organisation's, whatever filter they ask for. */
+export async function listTickets(deps: DeskDeps, actorId: string, filter: TicketFilter): Promise<Ticket[]> {
+  const actor = await loadPerson(deps, actorId);
+  const scoped = isDeskSide(actor) ? filter : { ...filter, organisationId: actor.organisationId ?? '-' };
+  if (!isDeskSide(actor) && filter.organisationId && filter.organisationId !== actor.organisationId) return [];
+  const tickets = await deps.tickets.list(scoped);
+  return tickets.map((ticket) => visibleTo(actor, ticket));
+}
+
+/** The audit trail of a ticket; internal comments' events stay with the desk. */
+export async function ticketHistory(deps: DeskDeps, actorId: string, ticketId: string): Promise<TicketEvent[]> {
+  const ticket = await getTicket(deps, actorId, ticketId);
+  const actor = await loadPerson(deps, actorId);
+  const events = await deps.audit.forTicket(ticket.id);
+  return isDeskSide(actor) ? events : events.filter((e) => !(e.type === 'commented' && e.visibility === 'internal'));
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { redactUriCredentials } from '../log.ts';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOCALES = ['sv', 'en'] as const;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MONGODB_URL = /^mongodb(\+srv)?:\/\/[^\s/?#]+(\/[^\s]*)?$/;
+
+// `FOO=` left in an .env file means "off", not "set to nothing".
+const blankAsUnset = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const quoted = (value: unknown): string => JSON.stringify(String(value));
+
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(blankAsUnset, schema.optional());
+}
+
+function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T>) {
+  return z.preprocess(blankAsUnset, schema.default(fallback as never));
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => `expected one of ${values.join(', ')}, got ${quoted(issue.input)}`,
+  });
+}
+
+const port = z
+  .string()
+  .refine((raw) => /^\d{1,5}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 65535, {
+    error: (issue) => `expected an integer 1-65535, got ${quoted(issue.input)}`,
+  })
+  .transform(Number);
+
+const mongodbUri = z.string().refine((raw) => MONGODB_URL.test(raw), {
+  error: (issue) =>
+    `expected a mongodb:// or mongodb+srv:// URL, got ${quoted(redactUriCredentials(String(issue.input)))}`,
+});
+
+// Secrets are never echoed back: the message goes to terminals and CI logs.
+function secret(prefix?: string) {
+  const text = z.string();
+  if (!prefix) return text;
+  return text.refine((raw) => raw.startsWith(prefix), {
+    error: `expected a value starting with "${prefix}" (value not shown)`,
+  });
+}
+
+const guid = z.string().refine((raw) => GUID.test(raw), {
+  error: (issue) => `expected a GUID like 00000000-0000-0000-0000-000000000000, got ${quoted(issue.input)}`,
+});
+
+interface PairRule {
+  channel: string;
+  required: readonly [string, string];
+  extras: readonly string[];
+}
+
+const CHANNEL_CREDENTIALS: readonly PairRule[] = [
+  {
+    channel: 'Slack',
+    required: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    extras: ['SLACK_APP_TOKEN'],
+  },
+  {
+    channel: 'Teams',
+    required: ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD'],
+    extras: ['MICROSOFT_APP_TENANT_ID'],
+  },
+];
+
+export const environmentSchema = z
+  .object({
+    NODE_ENV: withDefault(oneOf(NODE_ENVS), 'development'),
+    LOG_LEVEL: withDefault(oneOf(LOG_LEVELS), 'info'),
+    PORT: withDefault(port, 3000),
+    HOST: withDefault(z.string(), '127.0.0.1'),
+    MONGODB_URI: optional(mongodbUri),
+    SLADESK_DATA_DIR: optional(z.string()),
+    SLADESK_LOCALE: withDefault(oneOf(LOCALES), 'sv'),
+    SLACK_BOT_TOKEN: optional(secret('xoxb-')),
+    SLACK_SIGNING_SECRET: optional(secret()),
+    SLACK_APP_TOKEN: optional(secret('xapp-')),
+    MICROSOFT_APP_ID: optional(guid),
+    MICROSOFT_APP_PASSWORD: optional(secret()),
+    MICROSOFT_APP_TENANT_ID: optional(z.string()),
+  })
+  .superRefine((env, context) => {
+    for (const rule of CHANNEL_CREDENTIALS) {
+      const present = (name: string) => env[name as keyof typeof env] !== undefined;
+      const [first, second] = rule.required;
+      const both = `${first} and ${second}`;
+      if (present(first) !== present(second)) {
+        const missing = present(first) ? second : first;
+        context.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: `missing; ${rule.channel} needs ${both} together (set both, or neither to run without ${rule.channel})`,
+        });
+      }
+      if (!present(first) && !present(second)) {
+        for (const extra of rule.extras.filter(present)) {
+          context.addIssue({
+            code: 'custom',
+            path: [extra],
+            message: `set without ${both}; ${rule.channel} starts only when both are set`,
+          });
+        }
+      }
+    }
+  });
+
+export type Environment = z.output<typeof environmentSchema>;

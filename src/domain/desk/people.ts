@@ -1,0 +1,27 @@
+import type { Locale } from '../locale.ts';
+
+/** The chat tools and other places a person can be reached from. */
+export const CHANNELS = ['slack', 'teams', 'web', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** One way a person is known on one channel: a Slack user id, a Teams AAD object id, a login. */
+export interface Identity {
+  channel: Channel;
+  externalId: string;
+}
+
+/** Contacts belong to a customer organisation; agents and admins work on the desk's side. */
+export type Role = 'contact' | 'agent' | 'admin';
+
+export interface Person {
+  id: string;
+  name: string;
+  role: Role;
+  /** Set for contacts: the customer they act for. */
+  organisationId?: string;
+  email?: string;
+  locale?: Locale;
+  identities: Identity[];
+}
+
+export const isDeskSide = (person: Person): boolean => person.role === 'agent' || person.role === 'admin';

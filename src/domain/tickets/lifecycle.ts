@@ -1,0 +1,234 @@
+import { DomainError } from '../domain-error.ts';
+import type { Contract } from '../sla/contract.ts';
+import { endOfOpenDaysAfter } from '../sla/open-days.ts';
+import type { TicketEvent, TicketEventBody } from './events.ts';
+import { deadlines, initialSla } from './sla-clock.ts';
+import type { Category, ConversationRefs, Ticket, TicketStatus } from './ticket.ts';
+import { isOpen } from './ticket.ts';
+
+/** A ticket after a change, and what happened, in order. */
+export interface Change {
+  ticket: Ticket;
+  events: TicketEvent[];
+}
+
+/** Who acted and when; `actorId` is absent for the desk's own clock. */
+export interface Act {
+  actorId?: string;
+  at: Date;
+}
+
+function changed(before: Ticket, after: Partial<Ticket>, act: Act, ...bodies: TicketEventBody[]): Change {
+  const ticket = { ...before, ...after, updatedAt: act.at };
+  const events = bodies.map((body) => ({ ...body, ticketId: before.id, actorId: act.actorId, at: act.at }));
+  return { ticket, events };
+}
+
+function requireStatus(ticket: Ticket, action: string, allowed: readonly TicketStatus[]): void {
+  if (!allowed.includes(ticket.status)) {
+    throw new DomainError('illegalTransition', { ticket: ticket.id, action, status: ticket.status });
+  }
+}
+
+export interface NewTicket {
+  id: string;
+  organisationId: string;
+  requesterId?: string;
+  category: Category;
+  title: string;
+  description: string;
+  priority: string;
+  requestedPriority?: string;
+  alertKey?: string;
+  conversations?: ConversationRefs;
+}
+
+export function openTicket(input: NewTicket, contract: Contract, act: Act): Change {
+  contract.priority(input.priority);
+  const ticket: Ticket = {
+    ...input,
+    status: 'new',
+    comments: [],
+    effort: [],
+    effortThresholdNotified: false,
+    incidentIds: [],
+    ...(input.alertKey ? { alertCount: 1 } : {}),
+    conversations: input.conversations ?? {},
+    sla: initialSla(act.at, input.priority, contract),
+    createdAt: act.at,
+    updatedAt: act.at,
+    version: 0,
+  };
+  return { ticket, events: [{ type: 'opened', ticketId: ticket.id, actorId: act.actorId, at: act.at }] };
+}
+
+/** An agent takes an unclaimed ticket; a second claimer learns who was first. */
+export function claim(ticket: Ticket, act: Act & { actorId: string }): Change {
+  requireStatus(ticket, 'claim', ['new', 'claimed', 'in_progress', 'waiting_on_customer']);
+  if (ticket.assigneeId && ticket.assigneeId !== act.actorId) {
+    throw new DomainError('alreadyClaimed', { ticket: ticket.id, assigneeId: ticket.assigneeId });
+  }
+  if (ticket.assigneeId === act.actorId) return { ticket, events: [] };
+  const status = ticket.status === 'new' ? 'claimed' : ticket.status;
+  return changed(ticket, { assigneeId: act.actorId, status }, act, { type: 'claimed', assigneeId: act.actorId });
+}
+
+export function assign(ticket: Ticket, assigneeId: string, act: Act): Change {
+  requireStatus(ticket, 'assign', ['new', 'claimed', 'in_progress', 'waiting_on_customer']);
+  if (ticket.assigneeId === assigneeId) return { ticket, events: [] };
+  const status = ticket.status === 'new' ? 'claimed' : ticket.status;
+  return changed(ticket, { assigneeId, status }, act, {
+    type: 'assigned',
+    assigneeId,
+    previousAssigneeId: ticket.assigneeId,
+  });
+}
+
+/** Work starting is what the response target measures (SPEC: "svarstid … tills vi påbörjar"). */
+function withFirstResponse(ticket: Ticket, at: Date): Pick<Ticket, 'sla'> {
+  if (ticket.sla.firstResponseAt) return { sla: ticket.sla };
+  return {
+    sla: { ...ticket.sla, firstResponseAt: at, responseBreached: ticket.sla.responseBreached || at > ticket.sla.responseDue },
+  };
+}
+
+export function startWork(ticket: Ticket, act: Act & { actorId: string }): Change {
+  requireStatus(ticket, 'startWork', ['new', 'claimed']);
+  return changed(
+    ticket,
+    { status: 'in_progress', assigneeId: ticket.assigneeId ?? act.actorId, ...withFirstResponse(ticket, act.at) },
+    act,
+    { type: 'work_started' },
+  );
+}
+
+export function waitOnCustomer(ticket: Ticket, act: Act & { actorId: string }): Change {
+  requireStatus(ticket, 'waitOnCustomer', ['claimed', 'in_progress']);
+  const { sla } = withFirstResponse(ticket, act.at);
+  return changed(
+    ticket,
+    {
+      status: 'waiting_on_customer',
+      assigneeId: ticket.assigneeId ?? act.actorId,
+      sla: { ...sla, paused: [...sla.paused, { from: act.at }] },
+    },
+    act,
+    { type: 'waiting_on_customer' },
+  );
+}
+
+function closePause(ticket: Ticket, at: Date): Ticket['sla'] {
+  const paused = ticket.sla.paused.map((span) => (span.to ? span : { ...span, to: at }));
+  return { ...ticket.sla, paused };
+}
+
+/** Back from waiting on the customer: the resolution clock runs again and its deadline moves on. */
+export function resume(ticket: Ticket, contract: Contract, act: Act): Change {
+  requireStatus(ticket, 'resume', ['waiting_on_customer']);
+  const sla = closePause(ticket, act.at);
+  const moved = { ...sla, ...deadlines({ ...ticket, sla }, contract) };
+  return changed(ticket, { status: 'in_progress', sla: moved }, act, { type: 'resumed' });
+}
+
+export function resolve(ticket: Ticket, contract: Contract, act: Act & { actorId: string }): Change {
+  requireStatus(ticket, 'resolve', ['new', 'claimed', 'in_progress', 'waiting_on_customer']);
+  const paused = { ...ticket, sla: closePause(ticket, act.at) };
+  const { sla } = withFirstResponse(paused, act.at);
+  const due = deadlines({ ...ticket, sla }, contract).resolutionDue;
+  const resolutionBreached = sla.resolutionBreached || (due !== undefined && act.at > due);
+  const silentDays = contract.terms.autoCloseAfterBusinessDays;
+  return changed(
+    ticket,
+    {
+      status: 'resolved',
+      assigneeId: ticket.assigneeId ?? act.actorId,
+      sla: { ...sla, resolutionDue: due, resolutionBreached },
+      resolvedAt: act.at,
+      autoCloseAt: endOfOpenDaysAfter(contract.calendar, act.at, silentDays),
+    },
+    act,
+    { type: 'resolved', resolutionBreached },
+  );
+}
+
+/** SPEC (001 "Problemlösning"): closed only when the customer accepts the solution. */
+export function accept(ticket: Ticket, act: Act & { actorId: string }): Change {
+  requireStatus(ticket, 'accept', ['resolved']);
+  return changed(ticket, { status: 'closed', closedAt: act.at, autoCloseAt: undefined }, act,
+    { type: 'accepted' },
+    { type: 'closed', automatically: false },
+  );
+}
+
+export function reopen(ticket: Ticket, act: Act & { actorId: string }, reason?: string): Change {
+  requireStatus(ticket, 'reopen', ['resolved']);
+  return changed(
+    ticket,
+    { status: 'in_progress', resolvedAt: undefined, autoCloseAt: undefined },
+    act,
+    { type: 'reopened', reason },
+  );
+}
+
+/** The customer stayed silent for the contract's number of business days after resolution. */
+export function autoClose(ticket: Ticket, act: Act): Change {
+  requireStatus(ticket, 'autoClose', ['resolved']);
+  if (!ticket.autoCloseAt || ticket.autoCloseAt > act.at) {
+    throw new DomainError('illegalTransition', { ticket: ticket.id, action: 'autoClose', status: ticket.status });
+  }
+  return changed(ticket, { status: 'closed', closedAt: act.at, autoCloseAt: undefined }, act, {
+    type: 'closed',
+    automatically: true,
+  });
+}
+
+export function setPriority(ticket: Ticket, priority: string, contract: Contract, act: Act): Change {
+  if (!isOpen(ticket)) requireStatus(ticket, 'setPriority', ['new']);
+  contract.priority(priority);
+  if (priority === ticket.priority) return { ticket, events: [] };
+  const moved = { ...ticket, priority };
+  return changed(ticket, { priority, sla: { ...ticket.sla, ...deadlines(moved, contract) } }, act, {
+    type: 'priority_changed',
+    from: ticket.priority,
+    to: priority,
+  });
+}
+
+export function comment(
+  ticket: Ticket,
+  note: { id: string; body: string; visibility: 'public' | 'internal' },
+  act: Act & { actorId: string },
+): Change {
+  requireStatus(ticket, 'comment', ['new', 'claimed', 'in_progress', 'waiting_on_customer', 'resolved']);
+  const entry = { ...note, authorId: act.actorId, at: act.at };
+  return changed(ticket, { comments: [...ticket.comments, entry] }, act, {
+    type: 'commented',
+    commentId: note.id,
+    visibility: note.visibility,
+  });
+}
+
+export function linkToProblem(incident: Ticket, problem: Ticket, act: Act): { incident: Change; problem: Change } {
+  if (problem.category !== 'problem' || incident.category === 'problem') {
+    throw new DomainError('notAProblem', { ticket: problem.id });
+  }
+  if (incident.organisationId !== problem.organisationId) {
+    throw new DomainError('notYourOrganisation', { ticket: problem.id });
+  }
+  return {
+    incident: changed(incident, { problemId: problem.id }, act, { type: 'linked_to_problem', problemId: problem.id }),
+    problem: changed(
+      problem,
+      { incidentIds: [...new Set([...problem.incidentIds, incident.id])] },
+      act,
+      { type: 'incident_linked', incidentId: incident.id },
+    ),
+  };
+}
+
+/** Monitoring reported the same alert again while its incident is open: counted, not duplicated. */
+export function alertRepeated(ticket: Ticket, act: Act): Change {
+  requireStatus(ticket, 'alertRepeated', ['new', 'claimed', 'in_progress', 'waiting_on_customer']);
+  const alertCount = (ticket.alertCount ?? 1) + 1;
+  return changed(ticket, { alertCount }, act, { type: 'alert_repeated', count: alertCount });
+}

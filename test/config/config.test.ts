@@ -1,0 +1,192 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from '../../src/config/config.ts';
+
+const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'signing-secret-value' };
+const TEAMS = {
+  MICROSOFT_APP_ID: '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+  MICROSOFT_APP_PASSWORD: 'app-password-value',
+};
+
+function failure(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.message).not.toContain('\n');
+    return configError;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('loadConfig defaults', () => {
+  it('runs with nothing set', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      nodeEnv: 'development',
+      logLevel: 'info',
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: DEFAULT_DATA_DIR,
+      locale: 'sv',
+    });
+    expect('mongodbUri' in config).toBe(false);
+    expect('slack' in config).toBe(false);
+    expect('teams' in config).toBe(false);
+  });
+
+  it('keeps local data in the git-ignored .local folder of the checkout', () => {
+    expect(DEFAULT_DATA_DIR).toBe(resolve(import.meta.dirname, '../../.local/data'));
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const config = loadConfig({
+      PORT: '',
+      LOG_LEVEL: ' ',
+      MONGODB_URI: '',
+      SLACK_BOT_TOKEN: '',
+      SLACK_SIGNING_SECRET: '',
+      MICROSOFT_APP_ID: '',
+      MICROSOFT_APP_PASSWORD: '',
+    });
+    expect(config.port).toBe(3000);
+    expect(config.logLevel).toBe('info');
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.slack).toBeUndefined();
+    expect(config.teams).toBeUndefined();
+  });
+
+  it('is frozen all the way down', () => {
+    const config = loadConfig({ ...SLACK, ...TEAMS });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.slack)).toBe(true);
+    expect(Object.isFrozen(config.teams)).toBe(true);
+  });
+});
+
+describe('loadConfig values', () => {
+  it('reads every plain variable', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'debug',
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      MONGODB_URI: 'mongodb+srv://desk:pw@cluster0.example.net/sladesk?retryWrites=true',
+      SLADESK_DATA_DIR: '/var/lib/sladesk',
+      SLADESK_LOCALE: 'en',
+    });
+    expect(config).toEqual({
+      nodeEnv: 'production',
+      logLevel: 'debug',
+      port: 8080,
+      host: '0.0.0.0',
+      mongodbUri: 'mongodb+srv://desk:pw@cluster0.example.net/sladesk?retryWrites=true',
+      dataDir: '/var/lib/sladesk',
+      locale: 'en',
+    });
+  });
+
+  it('resolves a relative data dir against the working directory', () => {
+    const config = loadConfig({ SLADESK_DATA_DIR: 'var/data' });
+    expect(isAbsolute(config.dataDir)).toBe(true);
+    expect(config.dataDir).toBe(join(process.cwd(), 'var/data'));
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT: expected an integer 1-65535, got "abc"'],
+    ['PORT', '0', 'PORT: expected an integer 1-65535, got "0"'],
+    ['PORT', '65536', 'PORT: expected an integer 1-65535, got "65536"'],
+    ['PORT', '80.5', 'PORT: expected an integer 1-65535, got "80.5"'],
+    [
+      'LOG_LEVEL',
+      'loud',
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ],
+    ['NODE_ENV', 'staging', 'NODE_ENV: expected one of development, test, production, got "staging"'],
+    ['SLADESK_LOCALE', 'de', 'SLADESK_LOCALE: expected one of sv, en, got "de"'],
+    [
+      'MONGODB_URI',
+      'localhost:27017',
+      'MONGODB_URI: expected a mongodb:// or mongodb+srv:// URL, got "localhost:27017"',
+    ],
+  ])('rejects %s=%s in one line', (name, value, message) => {
+    expect(failure({ [name]: value }).message).toBe(message);
+  });
+
+  it('never echoes the password of a rejected MONGODB_URI', () => {
+    const { message } = failure({ MONGODB_URI: 'postgres://desk:hunter2@db.example.net/sladesk' });
+    expect(message).toMatch(/^MONGODB_URI: /);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('names the first problem and lists the other variables', () => {
+    expect(failure({ PORT: 'x', SLADESK_LOCALE: 'de', LOG_LEVEL: 'loud' }).message).toBe(
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud" (also check PORT, SLADESK_LOCALE)',
+    );
+  });
+});
+
+describe('loadConfig Slack credentials', () => {
+  it('starts Slack only with both the bot token and the signing secret', () => {
+    const config = loadConfig(SLACK);
+    expect(config.slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: 'signing-secret-value' });
+    expect(config.slack && 'appToken' in config.slack).toBe(false);
+  });
+
+  it('adds the Socket Mode app token when given', () => {
+    expect(loadConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1-A1-xyz' }).slack?.appToken).toBe('xapp-1-A1-xyz');
+  });
+
+  it('rejects half of the pair, naming the missing one', () => {
+    expect(failure({ SLACK_BOT_TOKEN: SLACK.SLACK_BOT_TOKEN }).message).toBe(
+      'SLACK_SIGNING_SECRET: missing; Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together (set both, or neither to run without Slack)',
+    );
+    expect(failure({ SLACK_SIGNING_SECRET: SLACK.SLACK_SIGNING_SECRET }).message).toMatch(
+      /^SLACK_BOT_TOKEN: missing;/,
+    );
+  });
+
+  it('rejects an app token without the pair', () => {
+    expect(failure({ SLACK_APP_TOKEN: 'xapp-1' }).message).toBe(
+      'SLACK_APP_TOKEN: set without SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack starts only when both are set',
+    );
+  });
+
+  it('rejects a token of the wrong kind without echoing it', () => {
+    const { message } = failure({ ...SLACK, SLACK_BOT_TOKEN: 'xoxp-user-token-value' });
+    expect(message).toBe('SLACK_BOT_TOKEN: expected a value starting with "xoxb-" (value not shown)');
+    expect(failure({ ...SLACK, SLACK_APP_TOKEN: 'xoxb-wrong' }).message).toMatch(
+      /^SLACK_APP_TOKEN: expected a value starting with "xapp-"/,
+    );
+  });
+});
+
+describe('loadConfig Teams credentials', () => {
+  it('starts Teams only with both the app id and password', () => {
+    const config = loadConfig(TEAMS);
+    expect(config.teams).toEqual({ appId: TEAMS.MICROSOFT_APP_ID, appPassword: 'app-password-value' });
+  });
+
+  it('adds the tenant of a single-tenant bot', () => {
+    expect(loadConfig({ ...TEAMS, MICROSOFT_APP_TENANT_ID: 'contoso.onmicrosoft.com' }).teams?.tenantId).toBe(
+      'contoso.onmicrosoft.com',
+    );
+  });
+
+  it('rejects half of the pair and a tenant alone', () => {
+    expect(failure({ MICROSOFT_APP_ID: TEAMS.MICROSOFT_APP_ID }).message).toMatch(
+      /^MICROSOFT_APP_PASSWORD: missing;/,
+    );
+    expect(failure({ MICROSOFT_APP_PASSWORD: 'x' }).message).toMatch(/^MICROSOFT_APP_ID: missing;/);
+    expect(failure({ MICROSOFT_APP_TENANT_ID: 'contoso' }).message).toMatch(
+      /^MICROSOFT_APP_TENANT_ID: set without MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD;/,
+    );
+  });
+
+  it('rejects an app id that is not a GUID', () => {
+    expect(failure({ ...TEAMS, MICROSOFT_APP_ID: 'my-bot' }).message).toBe(
+      'MICROSOFT_APP_ID: expected a GUID like 00000000-0000-0000-0000-000000000000, got "my-bot"',
+    );
+  });
+});
