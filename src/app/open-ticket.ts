@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/domain-error.ts';
 import { isDeskSide } from '../domain/desk/people.ts';
 import type { Contract } from '../domain/sla/contract.ts';
-import { alertRepeated, openTicket as open } from '../domain/tickets/lifecycle.ts';
+import { alertRepeated, openTicket as open, requirePriority } from '../domain/tickets/lifecycle.ts';
 import type { Category, ConversationRefs, Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireRegisteredContact } from './policy.ts';
@@ -20,9 +20,7 @@ export interface OpenTicketRequest {
 }
 
 function checkPriority(contract: Contract, priority: string | undefined): void {
-  if (priority === undefined) return;
-  const known = contract.terms.priorities.map((p) => p.key);
-  if (!known.includes(priority)) throw new DomainError('unknownPriority', { priority, known: known.join(', ') });
+  if (priority !== undefined) requirePriority(contract, priority);
 }
 
 /** Registers a ticket: it gets its id at once and the requester is told it (SPEC 004 §2.7). */

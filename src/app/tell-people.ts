@@ -16,6 +16,8 @@ interface Message {
   to: Recipient | undefined;
   key: string;
   actions?: NotificationAction[];
+  /** Also when the recipient did it themselves: the requester always gets their ticket's id. */
+  evenToActor?: boolean;
 }
 
 const person = (personId: string | undefined): Recipient | undefined =>
@@ -36,7 +38,7 @@ function messagesFor(event: TicketEvent, ticket: Ticket, organisation: Organisat
   switch (event.type) {
     case 'opened':
       return [
-        { to: requester, key: 'opened' },
+        { to: requester, key: 'opened', evenToActor: true },
         { to: TRIAGE, key: 'triageNew', actions: [{ kind: 'claim' }] },
       ];
     case 'claimed':
@@ -129,7 +131,7 @@ export class PeopleNotifier {
       for (const message of messagesFor(event, ticket, organisation, settings)) {
         const to = message.to;
         // Nobody needs telling what they just did themselves.
-        if (!to || (to.kind === 'person' && to.personId === event.actorId)) continue;
+        if (!to || (to.kind === 'person' && to.personId === event.actorId && !message.evenToActor)) continue;
         const reader = to.kind === 'person' ? await lookup(to.personId) : undefined;
         const locale = reader?.locale ?? (to.kind === 'triage' ? this.deps.triageLocale : organisation.locale);
         const params = await this.params(event, ticket, organisation, locale, lookup);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { LocalisedError } from '../i18n/localised-error.ts';
 import { translate } from '../i18n/translate.ts';
 import { cliLocale, EXIT, type CliIo } from './cli-io.ts';
+import { explainError } from './explain-error.ts';
 import { runSlaCommand } from './sla-command.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -14,6 +14,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'sla':
         return await runSlaCommand(args, io, locale);
+      // The desk's commands load the database stack; `sla` stays quick by not importing it.
+      case 'start':
+        return await (await import('./start-command.ts')).runStartCommand(args, io);
+      case 'org':
+      case 'contact':
+      case 'agent':
+      case 'key':
+        return await (await import('./desk-commands.ts')).runDeskCommand(argv, io, locale);
       case undefined:
       case 'help':
       case '--help':
@@ -24,9 +32,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError('cli.errors.unknownCommand', { command });
     }
   } catch (error) {
-    if (!(error instanceof LocalisedError)) throw error;
-    io.stderr.write(`sladesk: ${error.in(locale)}\n`);
-    // Everything we can explain is a problem with what was asked: a wrong option, contract or file.
-    return EXIT.usage;
+    const explained = explainError(error, locale);
+    if (!explained) throw error;
+    io.stderr.write(`sladesk: ${explained.line}\n`);
+    return explained.code;
   }
 }

@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadContract } from '../contracts/load-contract.ts';
 import type { Contract } from '../domain/sla/contract.ts';
@@ -8,6 +7,7 @@ import { LocalisedError } from '../i18n/localised-error.ts';
 import { translate, type Locale } from '../i18n/translate.ts';
 import { EXIT, type CliIo } from './cli-io.ts';
 import { formatInstant, parseInstant } from './instant.ts';
+import { readOptions } from './read-options.ts';
 import { UsageError } from './usage-error.ts';
 
 type Question = 'due' | 'elapsed';
@@ -108,18 +108,15 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function readOptions(args: string[]) {
-  try {
-    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    // node:util names the offending word in its (English) message; we say it in the user's language.
-    const { code, message } = error as NodeJS.ErrnoException;
-    const word = /'([^']+)'/.exec(message)?.[1] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError('cli.errors.unknownOption', { word });
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError('cli.errors.unexpectedWord', { word });
-    throw new UsageError('cli.errors.optionNeedsValue', { word: word.split(' ')[0]! });
-  }
-}
+const slaOptions = z.object({
+  contract: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  priority: z.string().optional(),
+  minutes: z.string().optional(),
+  jsonl: z.boolean().optional(),
+  help: z.boolean().optional(),
+});
 
 /** `sladesk sla due|elapsed …`: SLA deadlines and business time for service managers and scripts. */
 export async function runSlaCommand(args: string[], io: CliIo, locale: Locale): Promise<number> {
@@ -131,7 +128,7 @@ export async function runSlaCommand(args: string[], io: CliIo, locale: Locale): 
     }
     throw new UsageError('cli.errors.unknownCommand', { command: `sla ${question}` });
   }
-  const options = readOptions(rest);
+  const options = readOptions(rest, OPTIONS, slaOptions);
   if (options.help) {
     io.stdout.write(`${translate(locale, 'cli.sla.usage')}\n`);
     return EXIT.ok;

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { environmentSchema, type LOCALES, type LOG_LEVELS, type NODE_ENVS } from './schema.ts';
+import type { Locale } from '../domain/locale.ts';
+import { environmentSchema, type LOG_LEVELS, type NODE_ENVS } from './schema.ts';
 
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
-export type Locale = (typeof LOCALES)[number];
+export type { Locale };
 
 export interface SlackCredentials {
   readonly botToken: string;
@@ -34,6 +35,12 @@ export interface Config {
   readonly slack?: SlackCredentials;
   /** Present only when Teams credentials are configured: the Teams channel starts only then. */
   readonly teams?: TeamsCredentials;
+  /** Human ticket ids read `<prefix>-<number>`, e.g. SD-1042. */
+  readonly ticketPrefix: string;
+  /** Contract files (.json/.yaml) loaded beside the built-in presets. */
+  readonly contractsDir?: string;
+  /** Every notification is also POSTed here (signed with the secret) when set. */
+  readonly webhook?: { readonly url: string; readonly secret?: string };
 }
 
 /** A start-up stopper whose message is one line an operator can act on. */
@@ -75,6 +82,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
         }
       : {}),
+    ticketPrefix: vars.SLADESK_TICKET_PREFIX,
+    ...(vars.SLADESK_CONTRACTS_DIR === undefined ? {} : { contractsDir: resolve(vars.SLADESK_CONTRACTS_DIR) }),
+    ...(vars.SLADESK_WEBHOOK_URL === undefined
+      ? {}
+      : {
+          webhook: Object.freeze({
+            url: vars.SLADESK_WEBHOOK_URL,
+            ...(vars.SLADESK_WEBHOOK_SECRET === undefined ? {} : { secret: vars.SLADESK_WEBHOOK_SECRET }),
+          }),
+        }),
   };
   return Object.freeze(config);
 }

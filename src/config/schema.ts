@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { LOCALES } from '../domain/locale.ts';
 import { redactUriCredentials } from '../log.ts';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export const LOCALES = ['sv', 'en'] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONGODB_URL = /^mongodb(\+srv)?:\/\/[^\s/?#]+(\/[^\s]*)?$/;
@@ -87,6 +87,15 @@ export const environmentSchema = z
     MICROSOFT_APP_ID: optional(guid),
     MICROSOFT_APP_PASSWORD: optional(secret()),
     MICROSOFT_APP_TENANT_ID: optional(z.string()),
+    SLADESK_TICKET_PREFIX: withDefault(
+      z.string().regex(/^[A-Z]{1,8}$/, { error: (issue) => `expected 1-8 capital letters, got ${quoted(issue.input)}` }),
+      'SD',
+    ),
+    SLADESK_WEBHOOK_URL: optional(
+      z.url({ protocol: /^https?$/, error: (issue) => `expected an http(s) URL, got ${quoted(issue.input)}` }),
+    ),
+    SLADESK_WEBHOOK_SECRET: optional(secret()),
+    SLADESK_CONTRACTS_DIR: optional(z.string()),
   })
   .superRefine((env, context) => {
     for (const rule of CHANNEL_CREDENTIALS) {

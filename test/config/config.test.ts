@@ -30,6 +30,7 @@ describe('loadConfig defaults', () => {
       host: '127.0.0.1',
       dataDir: DEFAULT_DATA_DIR,
       locale: 'sv',
+      ticketPrefix: 'SD',
     });
     expect('mongodbUri' in config).toBe(false);
     expect('slack' in config).toBe(false);
@@ -75,6 +76,9 @@ describe('loadConfig values', () => {
       MONGODB_URI: 'mongodb+srv://desk:pw@cluster0.example.net/sladesk?retryWrites=true',
       SLADESK_DATA_DIR: '/var/lib/sladesk',
       SLADESK_LOCALE: 'en',
+      SLADESK_TICKET_PREFIX: 'HELP',
+      SLADESK_WEBHOOK_URL: 'https://hooks.example.net/sladesk',
+      SLADESK_WEBHOOK_SECRET: 'hook-secret',
     });
     expect(config).toEqual({
       nodeEnv: 'production',
@@ -84,6 +88,8 @@ describe('loadConfig values', () => {
       mongodbUri: 'mongodb+srv://desk:pw@cluster0.example.net/sladesk?retryWrites=true',
       dataDir: '/var/lib/sladesk',
       locale: 'en',
+      ticketPrefix: 'HELP',
+      webhook: { url: 'https://hooks.example.net/sladesk', secret: 'hook-secret' },
     });
   });
 
@@ -95,6 +101,8 @@ describe('loadConfig values', () => {
 
   it.each([
     ['PORT', 'abc', 'PORT: expected an integer 1-65535, got "abc"'],
+    ['SLADESK_TICKET_PREFIX', 'sd', 'SLADESK_TICKET_PREFIX: expected 1-8 capital letters, got "sd"'],
+    ['SLADESK_WEBHOOK_URL', 'ftp://x', 'SLADESK_WEBHOOK_URL: expected an http(s) URL, got "ftp://x"'],
     ['PORT', '0', 'PORT: expected an integer 1-65535, got "0"'],
     ['PORT', '65536', 'PORT: expected an integer 1-65535, got "65536"'],
     ['PORT', '80.5', 'PORT: expected an integer 1-65535, got "80.5"'],

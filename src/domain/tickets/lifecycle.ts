@@ -24,6 +24,11 @@ function changed(before: Ticket, after: Partial<Ticket>, act: Act, ...bodies: Ti
   return { ticket, events };
 }
 
+export function requirePriority(contract: Contract, priority: string): void {
+  const known = contract.terms.priorities.map((p) => p.key);
+  if (!known.includes(priority)) throw new DomainError('unknownPriority', { priority, known: known.join(', ') });
+}
+
 function requireStatus(ticket: Ticket, action: string, allowed: readonly TicketStatus[]): void {
   if (!allowed.includes(ticket.status)) {
     throw new DomainError('illegalTransition', { ticket: ticket.id, action, status: ticket.status });
@@ -44,7 +49,7 @@ export interface NewTicket {
 }
 
 export function openTicket(input: NewTicket, contract: Contract, act: Act): Change {
-  contract.priority(input.priority);
+  requirePriority(contract, input.priority);
   const ticket: Ticket = {
     ...input,
     status: 'new',
@@ -184,7 +189,7 @@ export function autoClose(ticket: Ticket, act: Act): Change {
 
 export function setPriority(ticket: Ticket, priority: string, contract: Contract, act: Act): Change {
   if (!isOpen(ticket)) requireStatus(ticket, 'setPriority', ['new']);
-  contract.priority(priority);
+  requirePriority(contract, priority);
   if (priority === ticket.priority) return { ticket, events: [] };
   const moved = { ...ticket, priority };
   return changed(ticket, { priority, sla: { ...ticket.sla, ...deadlines(moved, contract) } }, act, {

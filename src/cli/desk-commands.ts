@@ -1,0 +1,105 @@
+import pino from 'pino';
+import { createLogger } from '../log.ts';
+import { z } from 'zod';
+import { addAgent, addContact, createOrganisation, setCeo } from '../app/directory.ts';
+import { loadConfig } from '../config/config.ts';
+import { CHANNELS, type Identity } from '../domain/desk/people.ts';
+import { LOCALES } from '../domain/locale.ts';
+import { openDesk, type OpenDesk } from '../runtime/open-desk.ts';
+import { translate, type Locale } from '../i18n/translate.ts';
+import { EXIT, type CliIo } from './cli-io.ts';
+import { readOptions } from './read-options.ts';
+import { UsageError } from './usage-error.ts';
+
+const text = z.string().trim().min(1).max(200);
+const identityOptions = { slack: { type: 'string' }, teams: { type: 'string' }, web: { type: 'string' } } as const;
+const personOptions = {
+  name: { type: 'string' },
+  email: { type: 'string' },
+  locale: { type: 'string' },
+  ...identityOptions,
+} as const;
+const personSchema = {
+  name: text,
+  email: z.email().optional(),
+  locale: z.enum(LOCALES).optional(),
+  slack: text.optional(),
+  teams: text.optional(),
+  web: text.optional(),
+};
+
+function identitiesOf(options: Partial<Record<(typeof CHANNELS)[number], string>>): Identity[] {
+  return CHANNELS.flatMap((channel) => (options[channel] ? [{ channel, externalId: options[channel] }] : []));
+}
+
+/** `sladesk org|contact|agent …`: seeding a desk from the server's shell. */
+const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unknown>> = {
+  'org add': async (desk, args) => {
+    const options = readOptions(
+      args,
+      {
+        name: { type: 'string' },
+        contract: { type: 'string' },
+        locale: { type: 'string' },
+        'time-zone': { type: 'string' },
+        'incident-manager': { type: 'string' },
+        'account-owner': { type: 'string' },
+      },
+      z.object({
+        name: text,
+        contract: text,
+        locale: z.enum(LOCALES).default('sv'),
+        'time-zone': text.optional(),
+        'incident-manager': text.optional(),
+        'account-owner': text.optional(),
+      }),
+    );
+    return createOrganisation(desk.deps, {
+      name: options.name,
+      contractId: options.contract,
+      locale: options.locale,
+      ...(options['time-zone'] ? { timeZone: options['time-zone'] } : {}),
+      ...(options['incident-manager'] ? { incidentManagerId: options['incident-manager'] } : {}),
+      ...(options['account-owner'] ? { accountOwnerId: options['account-owner'] } : {}),
+    });
+  },
+  'org list': async (desk, args) => {
+    readOptions(args, {}, z.object({}));
+    return desk.deps.organisations.list();
+  },
+  'contact add': async (desk, args) => {
+    const options = readOptions(args, { org: { type: 'string' }, ...personOptions }, z.object({ org: text, ...personSchema }));
+    return addContact(desk.deps, options.org, { ...options, identities: identitiesOf(options) });
+  },
+  'agent add': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { ...personOptions, admin: { type: 'boolean' }, ceo: { type: 'boolean' } },
+      z.object({ ...personSchema, admin: z.boolean().optional(), ceo: z.boolean().optional() }),
+    );
+    const agent = await addAgent(desk.deps, { ...options, identities: identitiesOf(options) });
+    if (options.ceo) await setCeo(desk.deps, desk.store.deskSettings, agent.id);
+    return agent;
+  },
+};
+
+export async function runDeskCommand(argv: string[], io: CliIo, locale: Locale): Promise<number> {
+  const [noun, verb, ...args] = argv;
+  const command = COMMANDS[`${noun} ${verb}`];
+  if (!command) throw new UsageError('cli.errors.unknownCommand', { command: [noun, verb].filter(Boolean).join(' ') });
+  if (args.includes('--help')) {
+    io.stdout.write(`${translate(locale, 'cli.usage')}\n`);
+    return EXIT.ok;
+  }
+  const config = loadConfig(io.env);
+  // Progress goes to stderr so that stdout carries only the JSON answer.
+  const logger = createLogger({ logLevel: 'warn' }, pino.destination(2));
+  const desk = await openDesk(config, logger);
+  try {
+    const result = await command(desk, args);
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return EXIT.ok;
+  } finally {
+    await desk.close();
+  }
+}

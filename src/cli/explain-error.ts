@@ -1,0 +1,19 @@
+import { ConfigError } from '../config/config.ts';
+import { DomainError } from '../domain/domain-error.ts';
+import { LocalisedError } from '../i18n/localised-error.ts';
+import { translate, type Locale } from '../i18n/translate.ts';
+import { NoDatabaseError } from '../store/ferretdb-binary.ts';
+import { EXIT } from './cli-io.ts';
+
+/**
+ * The one line a person gets for an error we can explain, and the exit code that goes with it;
+ * undefined for a fault of ours, which the caller reports as an internal error.
+ */
+export function explainError(error: unknown, locale: Locale): { line: string; code: number } | undefined {
+  if (error instanceof LocalisedError) return { line: error.in(locale), code: EXIT.usage };
+  if (error instanceof DomainError) return { line: translate(locale, `errors.${error.code}`, error.params), code: EXIT.usage };
+  // Start-up problems an operator fixes in the environment; their text names the variable.
+  if (error instanceof ConfigError) return { line: error.message, code: EXIT.usage };
+  if (error instanceof NoDatabaseError) return { line: error.message, code: EXIT.failed };
+  return undefined;
+}

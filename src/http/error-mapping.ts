@@ -1,0 +1,63 @@
+import { ConcurrentChangeError } from '../app/ports.ts';
+import { ContractLoadError } from '../contracts/load-contract.ts';
+import { DomainError, type DomainErrorCode } from '../domain/domain-error.ts';
+import { UnknownPriorityError } from '../domain/sla/contract.ts';
+import { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from '../store/mongo/errors.ts';
+import { HttpError } from './http-error.ts';
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  notFound: 404,
+  agentsOnly: 403,
+  customerOnly: 403,
+  notAContact: 403,
+  notYourOrganisation: 403,
+  illegalTransition: 409,
+  alreadyClaimed: 409,
+  alreadyAcknowledged: 409,
+  nothingToAcknowledge: 409,
+  billableNeedsApproval: 409,
+  noBillableEstimate: 409,
+  tooManyContacts: 409,
+  unknownPriority: 422,
+  badEffort: 422,
+  notAProblem: 422,
+  unknownContract: 422,
+};
+
+/** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */
+export function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError) {
+    return new HttpError(DOMAIN_STATUS[error.code], error.code, `errors.${error.code}`, error.params);
+  }
+  if (error instanceof ConcurrentChangeError) {
+    return new HttpError(409, 'concurrentChange', 'api.errors.concurrentChange', { ticket: error.ticketId });
+  }
+  if (error instanceof UnknownPriorityError) {
+    return new HttpError(422, 'unknownPriority', 'errors.unknownPriority', {
+      priority: error.priority,
+      known: error.known.join(', '),
+    });
+  }
+  if (error instanceof OrganisationNameTakenError) {
+    return new HttpError(409, 'organisationNameTaken', 'api.errors.organisationNameTaken', {
+      name: error.organisationName,
+    });
+  }
+  if (error instanceof IdentityTakenError) {
+    return new HttpError(409, 'identityTaken', 'api.errors.identityTaken', {
+      channel: error.channel,
+      externalId: error.externalId,
+    });
+  }
+  if (error instanceof AlreadyExistsError) {
+    return new HttpError(409, 'alreadyExists', 'api.errors.alreadyExists', {
+      kind: error.kind,
+      id: error.id,
+    });
+  }
+  // A contract that does not load is the caller's to fix (a bad contract id or file), and already worded.
+  if (error instanceof ContractLoadError)
+    return new HttpError(422, 'invalidContract', error.key, error.params);
+  return undefined;
+}

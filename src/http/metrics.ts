@@ -1,0 +1,44 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export interface HttpMetrics {
+  readonly registry: Registry;
+  /** One finished request; `route` is the route's pattern, so ids never become label values. */
+  observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void;
+  ticketOpened(via: 'api' | 'alert'): void;
+}
+
+/** Prometheus instruments on a registry of their own, so several servers in one process never clash. */
+export function createHttpMetrics(): HttpMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'sladesk_http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'sladesk_http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const opened = new Counter({
+    name: 'sladesk_tickets_opened_total',
+    help: 'Tickets opened through the HTTP API, by how (a person, or a monitoring alert)',
+    labelNames: ['via'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeRequest({ method, route, status }, seconds) {
+      const labels = { method, route, status: String(status) };
+      requests.inc(labels);
+      duration.observe(labels, seconds);
+    },
+    ticketOpened(via) {
+      opened.inc({ via });
+    },
+  };
+}

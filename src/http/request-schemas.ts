@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { CHANNELS } from '../domain/desk/people.ts';
+import { LOCALES } from '../domain/locale.ts';
+import { CATEGORIES, STATUSES } from '../domain/tickets/ticket.ts';
+import { MAX_LIST_LIMIT } from '../store/mongo/ticket-repository.ts';
+
+/**
+ * What the API accepts, checked at the edge and described in /api/openapi.json from these very
+ * schemas. Objects are strict so that a misspelt field is reported instead of silently ignored.
+ */
+
+const id = z.string().trim().min(1).max(128);
+const line = (max: number) => z.string().trim().min(1).max(max);
+const longText = z.string().trim().max(10_000);
+const priority = line(32).describe("A priority key of the organisation's contract, e.g. P1 or A");
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ticketPath = z.strictObject({ id: line(64).describe('The ticket id, e.g. SD-1042') });
+export const organisationPath = z.strictObject({ id });
+export const apiKeyPath = z.strictObject({ id: line(64) });
+
+export const personHeader = z.object({
+  'x-sladesk-person': id.describe(
+    'The person acting: a contact of the key’s organisation, or anyone with an admin key',
+  ),
+});
+
+export const openTicketBody = z.strictObject({
+  organisationId: id.optional().describe("Defaults to the API key's organisation, else the requester's"),
+  requesterId: id.optional().describe('The contact the ticket is for; defaults to the acting person'),
+  category: z.enum(CATEGORIES),
+  title: line(200),
+  description: longText.default(''),
+  priority: priority
+    .optional()
+    .describe('Requested priority; the desk decides unless the contract lets the customer'),
+});
+
+const statusList = z
+  .string()
+  .transform((text) => text.split(',').map((status) => status.trim()))
+  .pipe(z.array(z.enum(STATUSES)).min(1))
+  .describe(`Comma-separated statuses: ${STATUSES.join(', ')}`);
+
+export const listTicketsQuery = z.strictObject({
+  status: statusList.optional(),
+  assigneeId: id.optional(),
+  category: z.enum(CATEGORIES).optional(),
+  priority: priority.optional(),
+  organisationId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
+  createdBefore: z.iso
+    .datetime({ offset: true })
+    .transform((text) => new Date(text))
+    .optional()
+    .describe(
+      'Paging: only tickets created before this instant (pass the previous page’s nextCreatedBefore)',
+    ),
+});
+
+export const noBody = z.strictObject({});
+export const assignBody = z.strictObject({ assigneeId: id });
+export const priorityBody = z.strictObject({ priority });
+export const commentBody = z.strictObject({
+  body: line(10_000),
+  visibility: z.enum(['public', 'internal']).default('public'),
+});
+export const reopenBody = z.strictObject({ reason: line(2000).optional() });
+export const effortBody = z.strictObject({
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  note: line(2000).optional(),
+  billable: z.boolean().optional(),
+});
+export const billableBody = z.strictObject({
+  estimateMinutes: z.number().int().min(1).max(1_000_000),
+  reason: line(2000),
+});
+export const linkProblemBody = z.strictObject({ problemId: line(64) });
+
+export const alertBody = z.strictObject({
+  organisationId: id.optional().describe("Only with an admin key; an organisation's key reports for its own"),
+  alertKey: line(200).describe('Identifies the alert: a repeat while its incident is open adds to it'),
+  title: line(200),
+  description: longText.default(''),
+  priority: priority.optional(),
+});
+
+const timeZone = line(64).refine(isTimeZone, { message: 'api.validation.timeZone' });
+
+export const organisationBody = z.strictObject({
+  name: line(200),
+  contractId: line(64).describe('A contract preset (kamstrup, stratiteq, hypergene) or a loaded contract id'),
+  locale: z.enum(LOCALES),
+  timeZone: timeZone.optional().describe("Defaults to the contract's calendar time zone"),
+  incidentManagerId: id.optional(),
+  accountOwnerId: id.optional(),
+});
+
+const identity = z.strictObject({ channel: z.enum(CHANNELS), externalId: line(256) });
+
+export const personBody = z.strictObject({
+  name: line(200),
+  email: z.email().optional(),
+  locale: z.enum(LOCALES).optional(),
+  identities: z.array(identity).max(20).optional(),
+});
+
+export const agentBody = personBody.extend({ admin: z.boolean().optional() });
+
+export const escalationBody = z.strictObject({
+  incidentManagerId: id.optional().describe('Escalation level 1'),
+  accountOwnerId: id.optional().describe('Escalation level 2'),
+});
+
+export const ceoBody = z.strictObject({ personId: id.describe('Escalation level 3') });
+
+export const apiKeyBody = z.strictObject({ label: line(100).optional() });

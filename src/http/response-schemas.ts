@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { CHANNELS, type Person } from '../domain/desk/people.ts';
+import type { Organisation } from '../domain/desk/organisation.ts';
+import { LOCALES } from '../domain/locale.ts';
+import { CATEGORIES, STATUSES, type Ticket } from '../domain/tickets/ticket.ts';
+
+/**
+ * What the API answers, for /api/openapi.json. Handlers send the domain objects themselves; the
+ * type checks at the bottom keep these descriptions from drifting away from them.
+ */
+
+const instant = z.iso.datetime();
+const level = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
+
+export const ticketResponse = z.object({
+  id: z.string(),
+  organisationId: z.string(),
+  requesterId: z.string().optional(),
+  category: z.enum(CATEGORIES),
+  priority: z.string(),
+  requestedPriority: z.string().optional(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(STATUSES),
+  assigneeId: z.string().optional(),
+  comments: z.array(
+    z.object({
+      id: z.string(),
+      authorId: z.string(),
+      body: z.string(),
+      visibility: z.enum(['public', 'internal']),
+      at: instant,
+    }),
+  ),
+  effort: z.array(
+    z.object({
+      id: z.string(),
+      personId: z.string(),
+      minutes: z.number().int(),
+      note: z.string().optional(),
+      billable: z.boolean(),
+      at: instant,
+    }),
+  ),
+  effortThresholdNotified: z.boolean(),
+  billable: z
+    .object({
+      estimateMinutes: z.number().int(),
+      reason: z.string(),
+      flaggedBy: z.string(),
+      flaggedAt: instant,
+      approvedBy: z.string().optional(),
+      approvedAt: instant.optional(),
+    })
+    .optional(),
+  problemId: z.string().optional(),
+  incidentIds: z.array(z.string()),
+  alertKey: z.string().optional(),
+  alertCount: z.number().int().optional(),
+  sla: z.object({
+    responseDue: instant,
+    resolutionDue: instant.optional(),
+    firstResponseAt: instant.optional(),
+    paused: z.array(z.object({ from: instant, to: instant.optional() })),
+    responseBreached: z.boolean(),
+    resolutionBreached: z.boolean(),
+    notifiedSteps: z.array(z.string()),
+    escalationLevel: level,
+    acknowledgedLevel: level,
+  }),
+  conversations: z
+    .partialRecord(z.enum(CHANNELS), z.record(z.string(), z.string()))
+    .describe('Where the ticket’s conversation lives on each chat channel'),
+  createdAt: instant,
+  updatedAt: instant,
+  resolvedAt: instant.optional(),
+  autoCloseAt: instant.optional(),
+  closedAt: instant.optional(),
+  version: z.number().int(),
+});
+
+export const ticketListResponse = z.object({
+  tickets: z.array(ticketResponse),
+  nextCreatedBefore: instant.optional().describe('Present when there may be more: pass it as createdBefore'),
+});
+
+export const alertResponse = z.object({
+  created: z.boolean().describe('false when the alert added to the incident already open for its key'),
+  ticket: ticketResponse,
+});
+
+export const linkResponse = z.object({ incident: ticketResponse, problem: ticketResponse });
+
+export const eventListResponse = z.object({
+  events: z.array(
+    z
+      .looseObject({ type: z.string(), ticketId: z.string(), actorId: z.string().optional(), at: instant })
+      .describe('An audit entry: who did what, when; further members depend on the type'),
+  ),
+});
+
+export const organisationResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  contractId: z.string(),
+  locale: z.enum(LOCALES),
+  timeZone: z.string(),
+  contactIds: z.array(z.string()),
+  incidentManagerId: z.string().optional(),
+  accountOwnerId: z.string().optional(),
+});
+
+export const organisationListResponse = z.object({ organisations: z.array(organisationResponse) });
+
+export const personResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['contact', 'agent', 'admin']),
+  organisationId: z.string().optional(),
+  email: z.string().optional(),
+  locale: z.enum(LOCALES).optional(),
+  identities: z.array(z.object({ channel: z.enum(CHANNELS), externalId: z.string() })),
+});
+
+export const ceoResponse = z.object({ ceoId: z.string() });
+
+export const apiKeyResponse = z.object({
+  id: z.string().describe('Not secret: the start of the key, for telling keys apart'),
+  scope: z.union([
+    z.object({ kind: z.literal('admin') }),
+    z.object({ kind: z.literal('organisation'), organisationId: z.string() }),
+  ]),
+  label: z.string().optional(),
+  createdAt: instant,
+  revokedAt: instant.optional(),
+});
+
+export const createdApiKeyResponse = z.object({
+  key: z.string().describe('The key itself: shown this once, stored only as a hash'),
+  apiKey: apiKeyResponse,
+});
+
+export const apiKeyListResponse = z.object({ apiKeys: z.array(apiKeyResponse) });
+export const revokedResponse = z.object({ revoked: z.literal(true) });
+
+export const healthResponse = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  database: z.boolean(),
+  jobs: z.boolean(),
+});
+
+export const readyResponse = z.object({ status: z.enum(['ready', 'unavailable']) });
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string().describe('Stable, for programs: e.g. invalidRequest, notFound, alreadyClaimed'),
+    message: z.string().describe('For people, in the language of Accept-Language (sv or en)'),
+    issues: z
+      .array(
+        z.object({
+          in: z.enum(['body', 'query', 'path', 'header']),
+          field: z.string(),
+          code: z.string(),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('Every problem found in the request, when it did not validate'),
+  }),
+});
+
+/** A domain object as JSON: dates become ISO strings. */
+type Json<T> = T extends Date
+  ? string
+  : T extends readonly (infer E)[]
+    ? Json<E>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+
+// Compile-time only: a described shape that does not accept what handlers send fails the type check.
+export type DescribedTicket = Json<Ticket> extends z.input<typeof ticketResponse> ? true : never;
+export type DescribedOrganisation =
+  Json<Organisation> extends z.input<typeof organisationResponse> ? true : never;
+export type DescribedPerson = Json<Person> extends z.input<typeof personResponse> ? true : never;
+export const describedShapes: [DescribedTicket, DescribedOrganisation, DescribedPerson] = [true, true, true];

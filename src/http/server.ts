@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { DeskDeps } from '../app/desk-deps.ts';
+import type { DeskSettingsRepository } from '../app/ports.ts';
+import type { Locale } from '../i18n/translate.ts';
+import { errorAnswer, internalError, send, type Answer } from './answer.ts';
+import type { ApiKeyRepository } from './api-keys.ts';
+import { BODY_LIMIT_BYTES } from './body.ts';
+import { dispatch } from './dispatch.ts';
+import { toHttpError } from './error-mapping.ts';
+import { guardedHealth } from './health-guard.ts';
+import { HttpError } from './http-error.ts';
+import { negotiateLocale } from './locale.ts';
+import { createHttpMetrics } from './metrics.ts';
+import { buildApiDescription } from './openapi.ts';
+import { matchRoute } from './router.ts';
+import { ROUTES } from './routes/index.ts';
+import type { HealthStatus, HttpServices } from './services.ts';
+
+export interface HttpLogger {
+  info(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface HttpServerOptions {
+  deps: DeskDeps;
+  settings: DeskSettingsRepository;
+  apiKeys: ApiKeyRepository;
+  health: () => Promise<HealthStatus>;
+  logger: HttpLogger;
+  /** The language of answers when Accept-Language names none the desk speaks. */
+  defaultLocale: Locale;
+  bodyLimitBytes?: number;
+  /** A check slower than this reads as down, so probes answer in time. */
+  healthTimeoutMs?: number;
+}
+
+// A caller's own request id is kept only when it cannot smuggle anything into logs or headers.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The desk's HTTP API on plain node:http, not yet listening. Every answer is JSON (except the
+ * Prometheus text at /metrics); every failure is `{ error: { code, message, issues? } }` with the
+ * message in the caller's language, and nothing unexpected ever takes the process down.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const { logger, defaultLocale } = options;
+  const bodyLimit = options.bodyLimitBytes ?? BODY_LIMIT_BYTES;
+  let description: object | undefined;
+  const services: HttpServices = {
+    deps: options.deps,
+    settings: options.settings,
+    apiKeys: options.apiKeys,
+    health: guardedHealth(options.health, options.healthTimeoutMs ?? 3000),
+    metrics: createHttpMetrics(),
+    apiDescription: () => (description ??= buildApiDescription(ROUTES)),
+  };
+
+  async function answer(
+    request: IncomingMessage,
+    requestId: string,
+    locale: Locale,
+    trace: { route: string; keyId?: string },
+  ) {
+    const method = request.method ?? 'GET';
+    const [pathname = '/', search = ''] = (request.url ?? '/').split('?', 2);
+    try {
+      const match = matchRoute(ROUTES, method, pathname);
+      if (!match) throw new HttpError(404, 'notFound', 'api.errors.noSuchRoute');
+      if ('allowed' in match) {
+        const allow = [...new Set(match.allowed)].join(', ');
+        const headers = { Allow: allow };
+        throw new HttpError(
+          405,
+          'methodNotAllowed',
+          'api.errors.methodNotAllowed',
+          { method, allow },
+          undefined,
+          headers,
+        );
+      }
+      trace.route = match.route.path;
+      return await dispatch({ ...match, search, request, locale, services, bodyLimit, trace });
+    } catch (error) {
+      const known = toHttpError(error);
+      if (known) return errorAnswer(known, locale);
+      logger.error({ err: error, requestId, method, ...trace }, 'request failed');
+      return internalError(requestId, locale);
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const given = request.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const locale = negotiateLocale(request.headers['accept-language'], defaultLocale);
+    const method = request.method ?? 'GET';
+    // Metrics and logs name the route's pattern, never the ids in the path.
+    const trace: { route: string; keyId?: string } = { route: 'unmatched' };
+    const reply: Answer = await answer(request, requestId, locale, trace);
+    try {
+      send(response, reply, requestId);
+    } catch (error) {
+      // An answer that cannot be serialised is our bug: say so generically, never half a body.
+      logger.error({ err: error, requestId, method, ...trace }, 'answer could not be sent');
+      if (response.headersSent) response.destroy();
+      else send(response, internalError(requestId, locale), requestId);
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const status = response.statusCode;
+    services.metrics.observeRequest({ method, route: trace.route, status }, seconds);
+    logger.info({ requestId, method, ...trace, status, ms: Math.round(seconds * 1000) }, 'request');
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error({ err: error }, 'request handling failed');
+      response.destroy();
+    });
+  });
+  // Slow or stalled clients must not hold connections for long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+  return server;
+}

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Agenda, backoffStrategies, type BackoffStrategy, type Job, type JobWithId } from 'agenda';
+import { ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { SlaTimerScheduler } from '../app/ports.ts';
+import { DomainError } from '../domain/domain-error.ts';
+import {
+  AUTO_CLOSE_JOB,
+  DEFAULT_JOBS_COLLECTION,
+  isSlaStepData,
+  SLA_STEP_JOB,
+  type JobsLogger,
+} from './job-names.ts';
+import { SharedConnectionBackend } from './shared-connection-backend.ts';
+import { AgendaSlaTimerScheduler } from './sla-timer-scheduler.ts';
+
+export interface AgendaJobsOptions {
+  /** The application's open mongoose connection; the jobs live in its database. */
+  connection: Connection;
+  logger: JobsLogger;
+  /**
+   * How often a worker looks for due jobs (ms or "5 seconds"); default 5 s. A timer due within the
+   * next scan is picked up early and run by an in-process timer at its exact instant, so this bounds
+   * how late a timer scheduled for the very near future can be, not the usual accuracy.
+   */
+  processEvery?: string | number;
+  /** Prefix of this instance's name in the jobs' `lastModifiedBy`; host, pid and a nonce follow. */
+  name?: string;
+  /** Jobs collection; default `sla_jobs`. */
+  collection?: string;
+  /** First retry delay of a failed SLA step (doubling up to 5 min, 12 retries); default 1 s. */
+  retryDelayMs?: number;
+  /** How long `stop()` waits for running jobs; default 30 s. */
+  drainTimeoutMs?: number;
+}
+
+export interface JobHandlers {
+  fireSlaStep(ticketId: string, step: string): Promise<unknown>;
+  closeSilentTickets(): Promise<unknown>;
+}
+
+export interface AgendaJobs {
+  /** Schedules SLA timers; works in every process, worker or not. */
+  scheduler: SlaTimerScheduler;
+  /** Defines the jobs and starts taking due ones: SLA steps and the hourly auto-close. */
+  startWorker(handlers: JobHandlers): Promise<void>;
+  /** Stops taking jobs, lets running ones finish (up to `drainTimeoutMs`), releases held locks. */
+  stop(): Promise<void>;
+  health(): { running: boolean };
+}
+
+/**
+ * Auto-close runs every hour, not once a day: `autoCloseAt` is an exact instant (N business days
+ * after resolution), so hourly closes within the hour instead of up to a day late; a run handles
+ * one batch of the app's `closeSilentTickets`, so a backlog drains 24 times faster; the query is
+ * indexed and cheap. A human interval rather than cron also makes a restart catch up: a new worker
+ * keeps the stored (possibly overdue) next run, and on first deployment the job runs at once.
+ */
+const AUTO_CLOSE_EVERY = '1 hour';
+const DEFAULT_PROCESS_EVERY = 5_000;
+const MINUTE = 60_000;
+/** What agenda's MongoDB repository says when a job it is about to run was deleted meanwhile. */
+const VANISHED_JOB = /cannot be updated in the database, maybe it does not exist anymore/;
+
+/** Retry what may pass (database, chat platform); a refusal by the desk's rules will not. */
+function slaStepBackoff(firstDelayMs: number): BackoffStrategy {
+  return backoffStrategies.when(
+    ({ error }) => !(error instanceof DomainError),
+    backoffStrategies.exponential({
+      delay: firstDelayMs,
+      factor: 2,
+      maxDelay: 5 * MINUTE,
+      maxRetries: 12,
+      jitter: 0.2,
+    }),
+  );
+}
+
+export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
+  const { connection, logger } = options;
+  const db = connection.db;
+  if (!db) throw new Error('createAgendaJobs: the mongoose connection is not open yet');
+
+  const instanceName = `${options.name ?? 'sladesk'}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const backend = new SharedConnectionBackend(db, options.collection ?? DEFAULT_JOBS_COLLECTION, logger);
+  const processEvery = options.processEvery ?? DEFAULT_PROCESS_EVERY;
+  const agenda = new Agenda({
+    backend,
+    name: instanceName,
+    processEvery,
+    maxConcurrency: 20,
+  });
+
+  // Agenda emits 'error' for failed lock queries and jobs it had to cancel; it already ignores
+  // them by default, we log them. Job failures come as 'fail', then 'retry' or 'retry exhausted'.
+  agenda.on('error', (error: Error) => {
+    if (VANISHED_JOB.test(error.message)) {
+      // A worker had fetched the job ahead of its instant (or, on FerretDB, whose lock is not
+      // atomic, fetched it just as it went) and `replace` cancelled it meanwhile: nothing to run.
+      logger.info({ agenda: instanceName, reason: error.message }, 'job cancelled before it ran');
+      return;
+    }
+    logger.error({ err: error, agenda: instanceName }, 'job runner error');
+  });
+  agenda.on('fail', (error: Error, job: JobWithId) =>
+    logger.warn({ err: error, ...describe(job) }, 'job failed'),
+  );
+  agenda.on('retry exhausted', (error: Error, job: JobWithId) =>
+    logger.error({ err: error, ...describe(job) }, 'job failed for good, retries exhausted'),
+  );
+
+  const scheduler = new AgendaSlaTimerScheduler(agenda, backend.collection);
+  // Jobs this process is inside of right now (by id): `stop()` must not release their locks.
+  const inFlight = new Set<string>();
+  let state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
+  let starting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const track = async (job: Job<unknown>, work: () => Promise<unknown>): Promise<void> => {
+    const id = job.attrs._id?.toString() ?? '';
+    inFlight.add(id);
+    try {
+      await work();
+    } finally {
+      inFlight.delete(id);
+    }
+  };
+
+  async function startWorker(handlers: JobHandlers): Promise<void> {
+    if (state !== 'idle') throw new Error(`createAgendaJobs: the worker cannot start when ${state}`);
+    state = 'starting';
+    // Agenda keeps processEvery as milliseconds once it has parsed "5 seconds".
+    const lockLifetime = Math.max(2 * MINUTE, 3 * agenda.attrs.processEvery);
+
+    agenda.define(
+      SLA_STEP_JOB,
+      async (job: Job<unknown>) => {
+        const data = job.attrs.data;
+        if (!isSlaStepData(data)) {
+          logger.error({ jobId: job.attrs._id, data }, 'sla-step job without ticket and step; dropped');
+          return;
+        }
+        await track(job, () => handlers.fireSlaStep(data.ticketId, data.step));
+        // Done with: remove it (usually the step's own `replace` already has). Not agenda's
+        // `removeOnComplete`: it deletes after emitting 'complete', so `drain()` checks for running
+        // jobs too early and then waits out its whole timeout.
+        if (job.attrs._id) await agenda.cancel({ id: job.attrs._id });
+      },
+      {
+        concurrency: 10,
+        // A worker holds at most this many locked steps, so a backlog (after an outage) is shared
+        // out between workers instead of being grabbed by the first one.
+        lockLimit: 50,
+        // A worker that died mid-run leaves its lock; another takes the step over after this long.
+        lockLifetime,
+        backoff: slaStepBackoff(options.retryDelayMs ?? 1_000),
+      },
+    );
+    agenda.define(
+      AUTO_CLOSE_JOB,
+      async (job: Job<unknown>) => track(job, () => handlers.closeSilentTickets()),
+      {
+        concurrency: 1,
+        lockLifetime: 10 * MINUTE,
+        backoff: backoffStrategies.exponential({ delay: 30_000, factor: 2, maxRetries: 4 }),
+      },
+    );
+
+    starting = (async () => {
+      await agenda.start();
+      await scheduleAutoClose();
+    })();
+    try {
+      await starting;
+      if (state === 'starting') state = 'running';
+    } catch (error) {
+      if (state === 'starting') state = 'idle';
+      throw error;
+    }
+    logger.info({ agenda: instanceName, processEvery, lockLifetime }, 'job worker started');
+  }
+
+  /** One `auto-close` job for the whole desk, however many workers start at once. */
+  async function scheduleAutoClose(): Promise<void> {
+    const job = await agenda.every(AUTO_CLOSE_EVERY, AUTO_CLOSE_JOB);
+    // Two workers starting together can both insert it (no unique index on FerretDB covers it):
+    // keep the one we saw, drop others. Running it twice would be harmless, only wasteful.
+    const keep = job.attrs._id?.toString();
+    const all = await backend.collection
+      .find<{ _id: ObjectId }>({ name: AUTO_CLOSE_JOB }, { projection: { _id: 1 } })
+      .toArray();
+    const extra = all.map((doc) => doc._id.toHexString()).filter((id) => id !== keep);
+    if (keep && extra.length > 0) await agenda.cancel({ ids: extra });
+  }
+
+  async function stop(): Promise<void> {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      if (state !== 'running' && state !== 'starting') {
+        state = 'stopped';
+        return;
+      }
+      state = 'stopping';
+      // A start still under way would create the job processor after we drained it.
+      await starting?.catch(() => undefined);
+      const drained = await agenda.drain({ timeout: options.drainTimeoutMs ?? 30_000 });
+      if (drained.timedOut) {
+        logger.warn(
+          { agenda: instanceName, running: drained.running },
+          'jobs still running when the worker stopped',
+        );
+      }
+      await releaseLocks();
+      state = 'stopped';
+      logger.info({ agenda: instanceName, completed: drained.completed }, 'job worker stopped');
+    })();
+    return stopping;
+  }
+
+  /**
+   * `drain()` waits for running jobs but keeps the locks on jobs this worker fetched ahead of their
+   * instant (due within one scan); left alone, they would wait out the lock lifetime. The lock query
+   * stamps `lastModifiedBy` with this instance's name, so its remaining locks are easy to find.
+   */
+  async function releaseLocks(): Promise<void> {
+    try {
+      const running = [...inFlight].filter((id) => ObjectId.isValid(id)).map((id) => new ObjectId(id));
+      const released = await backend.collection.updateMany(
+        { lastModifiedBy: instanceName, lockedAt: { $ne: null }, _id: { $nin: running } },
+        { $unset: { lockedAt: '' } },
+      );
+      if (released.modifiedCount > 0) {
+        logger.info(
+          { agenda: instanceName, released: released.modifiedCount },
+          'released locks on jobs not yet run',
+        );
+      }
+    } catch (error) {
+      logger.warn(
+        { err: error, agenda: instanceName },
+        'could not release job locks; they expire on their own',
+      );
+    }
+  }
+
+  return {
+    scheduler,
+    startWorker,
+    stop,
+    health: () => ({ running: state === 'running' && agenda.isActiveJobProcessor() }),
+  };
+}
+
+function describe(job: JobWithId): Record<string, unknown> {
+  return {
+    job: job.attrs.name,
+    jobId: job.attrs._id,
+    data: job.attrs.data,
+    failCount: job.attrs.failCount,
+    nextRunAt: job.attrs.nextRunAt,
+  };
+}

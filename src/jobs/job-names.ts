@@ -1,0 +1,34 @@
+/** One SLA timer of one ticket: a reminder or an escalation level ("response:level1"). */
+export const SLA_STEP_JOB = 'sla-step';
+/** Closes resolved tickets whose customers stayed silent past the contract's period. */
+export const AUTO_CLOSE_JOB = 'auto-close';
+
+/** The jobs collection, beside the desk's own collections in the same database. */
+export const DEFAULT_JOBS_COLLECTION = 'sla_jobs';
+
+/** What an `sla-step` job carries; `(ticketId, step)` is unique among the jobs (see indexes). */
+export interface SlaStepData {
+  ticketId: string;
+  step: string;
+}
+
+export function isSlaStepData(data: unknown): data is SlaStepData {
+  if (typeof data !== 'object' || data === null) return false;
+  const { ticketId, step } = data as Record<string, unknown>;
+  return typeof ticketId === 'string' && ticketId.length > 0 && typeof step === 'string' && step.length > 0;
+}
+
+/** The logging the job runner needs; a pino logger fits. */
+export interface JobsLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** A duplicate-key refusal from MongoDB (E11000) or FerretDB's SQLite backend. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === 11000 || code === 11001) return true;
+  return typeof message === 'string' && /E11000|UNIQUE constraint failed/.test(message);
+}

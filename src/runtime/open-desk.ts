@@ -1,0 +1,69 @@
+import type { DeskDeps } from '../app/desk-deps.ts';
+import type { Notifier } from '../app/ports.ts';
+import { PeopleNotifier } from '../app/tell-people.ts';
+import type { Config } from '../config/config.ts';
+import { LoadedContracts } from '../contracts/contract-catalogue.ts';
+import { createAgendaJobs } from '../jobs/agenda-jobs.ts';
+import type { Logger } from '../log.ts';
+import { FanOutNotifier } from '../notify/fan-out-notifier.ts';
+import { LogNotifier } from '../notify/log-notifier.ts';
+import { WebhookNotifier } from '../notify/webhook-notifier.ts';
+import { openDatabase, type Database } from '../store/database.ts';
+import { createMongoStore, type MongoStore } from '../store/mongo/index.ts';
+import { systemClock } from './system-clock.ts';
+
+/** A desk wired to its database and job queue, not yet serving or working. */
+export interface OpenDesk {
+  deps: DeskDeps;
+  store: MongoStore;
+  database: Database;
+  jobs: ReturnType<typeof createAgendaJobs>;
+  close(): Promise<void>;
+}
+
+function notifierFor(config: Config, logger: Logger): Notifier {
+  const channels: Notifier[] = [new LogNotifier(logger)];
+  if (config.webhook) channels.push(new WebhookNotifier(config.webhook));
+  return channels.length === 1 ? channels[0]! : new FanOutNotifier(channels);
+}
+
+/** The composition root: every port gets its adapter here and nowhere else. */
+export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk> {
+  const contracts = await LoadedContracts.fromDirectory(config.contractsDir);
+  const database = await openDatabase(config, logger);
+  try {
+    const store = createMongoStore(database.connection, { ticketPrefix: config.ticketPrefix });
+    await store.ensureIndexes();
+    const jobs = createAgendaJobs({ connection: database.connection, logger });
+    const deps: DeskDeps = {
+      clock: systemClock,
+      ids: store.ids,
+      tickets: store.tickets,
+      organisations: store.organisations,
+      people: store.people,
+      audit: store.audit,
+      timers: jobs.scheduler,
+      contracts,
+      tell: new PeopleNotifier({
+        people: store.people,
+        notifier: notifierFor(config, logger),
+        settings: store.deskSettings,
+        triageLocale: config.locale,
+        logger,
+      }),
+    };
+    return {
+      deps,
+      store,
+      database,
+      jobs,
+      async close() {
+        await jobs.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Connection, Model } from 'mongoose';
+import type {
+  AuditLog,
+  IdGenerator,
+  OrganisationRepository,
+  PersonRepository,
+  TicketRepository,
+} from '../../app/ports.ts';
+import { auditEventModel, MongoAuditLog } from './audit-log.ts';
+import {
+  deskSettingsModel,
+  MongoDeskSettingsRepository,
+  type DeskSettingsRepository,
+} from './desk-settings.ts';
+import { MongoOrganisationRepository, organisationModel } from './organisation-repository.ts';
+import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
+import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
+import { ticketModel } from './ticket-model.ts';
+import { MongoTicketRepository } from './ticket-repository.ts';
+import { ticketRevisionModel } from './ticket-revision-model.ts';
+
+export type { DeskSettingsRepository, StoredDeskSettings } from './desk-settings.ts';
+export { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from './errors.ts';
+export { DEFAULT_TICKET_PREFIX } from './ticket-ids.ts';
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './ticket-repository.ts';
+
+export interface MongoStoreOptions {
+  /** Ticket ids are `<prefix>-<number>`; default "SD". */
+  ticketPrefix?: string;
+}
+
+export interface MongoStore {
+  tickets: TicketRepository;
+  organisations: OrganisationRepository;
+  people: PersonRepository;
+  audit: AuditLog;
+  ids: IdGenerator;
+  deskSettings: DeskSettingsRepository;
+  /**
+   * Creates the collections and builds (or brings up to date) every index the queries rely on.
+   * Models never build indexes by themselves (autoIndex is off): call this once at start-up, or
+   * from a deploy step, before serving.
+   */
+  ensureIndexes(): Promise<void>;
+}
+
+/** The mongoose store on `connection`; its models are registered on that connection only. */
+export function createMongoStore(connection: Connection, options: MongoStoreOptions = {}): MongoStore {
+  const models: Model<never>[] = [
+    ticketModel(connection),
+    ticketRevisionModel(connection),
+    counterModel(connection),
+    ticketIdModel(connection),
+    organisationModel(connection),
+    personModel(connection),
+    identityModel(connection),
+    auditEventModel(connection),
+    deskSettingsModel(connection),
+  ] as unknown as Model<never>[];
+
+  return {
+    tickets: new MongoTicketRepository(connection),
+    organisations: new MongoOrganisationRepository(connection),
+    people: new MongoPersonRepository(connection),
+    audit: new MongoAuditLog(connection),
+    ids: new MongoTicketIds(connection, options.ticketPrefix ?? DEFAULT_TICKET_PREFIX),
+    deskSettings: new MongoDeskSettingsRepository(connection),
+    async ensureIndexes() {
+      for (const model of models) {
+        await model.createCollection().catch((error: unknown) => {
+          // Already there (NamespaceExists, code 48): fine.
+          if ((error as { code?: unknown }).code !== 48) throw error;
+        });
+        await model.syncIndexes();
+      }
+    },
+  };
+}

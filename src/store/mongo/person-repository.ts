@@ -1,0 +1,200 @@
+import { Schema, type Connection, type Model, type QueryFilter } from 'mongoose';
+import type { PersonRepository } from '../../app/ports.ts';
+import { DomainError } from '../../domain/domain-error.ts';
+import { CHANNELS, type Channel, type Identity, type Person } from '../../domain/desk/people.ts';
+import { LOCALES } from '../../domain/locale.ts';
+import { AlreadyExistsError, IdentityTakenError } from './errors.ts';
+import { fromDocument, isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, toDocument } from './plain.ts';
+
+type PersonDocument = Omit<Person, 'id'> & { _id: string };
+
+/**
+ * `person_identities`: who owns each chat identity, `_id` "slack:U123" (channel, then the external
+ * id). The `_id` is the unique index on (channel, externalId) that maps one identity to one person.
+ * A separate collection because neither server enforces uniqueness across the elements of an array
+ * the way this needs: FerretDB v1 accepts a unique index on `identities.channel` +
+ * `identities.externalId` but does not enforce it, and MongoDB would refuse a second person with
+ * no identities at all.
+ */
+interface IdentityDocument {
+  _id: string;
+  channel: Channel;
+  externalId: string;
+  personId: string;
+  claimedAt: Date;
+}
+
+const personSchema = new Schema<PersonDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    role: { type: String, enum: ['contact', 'agent', 'admin'], required: true },
+    organisationId: String,
+    email: String,
+    locale: { type: String, enum: LOCALES },
+    identities: {
+      type: [
+        new Schema(
+          {
+            channel: { type: String, enum: CHANNELS, required: true },
+            externalId: { type: String, required: true },
+          },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
+  },
+  { ...SCHEMA_OPTIONS, collection: 'people' },
+);
+
+// An organisation's contacts, and the desk's agents.
+personSchema.index({ organisationId: 1, role: 1, name: 1 });
+personSchema.index({ role: 1, name: 1 });
+
+const identitySchema = new Schema<IdentityDocument>(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    externalId: { type: String, required: true },
+    personId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { ...SCHEMA_OPTIONS, collection: 'person_identities' },
+);
+
+// Releasing the identities a person no longer has.
+identitySchema.index({ personId: 1 });
+
+export function personModel(connection: Connection): Model<PersonDocument> {
+  return modelOn(connection, 'Person', personSchema, 'people');
+}
+
+export function identityModel(connection: Connection): Model<IdentityDocument> {
+  return modelOn(connection, 'PersonIdentity', identitySchema, 'person_identities');
+}
+
+export const identityKey = (identity: Identity): string => `${identity.channel}:${identity.externalId}`;
+
+const hasIdentity = (person: Pick<Person, 'identities'> | null | undefined, identity: Identity): boolean =>
+  !!person?.identities?.some(
+    (own) => own.channel === identity.channel && own.externalId === identity.externalId,
+  );
+
+/**
+ * A claim whose owner does not list the identity and is older than this was left by a writer that
+ * died between claiming and writing the person; another person may then take it over. Younger
+ * claims may belong to a person being inserted right now.
+ */
+const ABANDONED_CLAIM_MS = 60_000;
+
+/**
+ * People in `people`, their identities claimed in `person_identities` (see above). Writes claim
+ * new identities first, then write the person, then release identities the person no longer has;
+ * an identity of someone else's throws `IdentityTakenError` and leaves the person unchanged.
+ */
+export class MongoPersonRepository implements PersonRepository {
+  private readonly people: Model<PersonDocument>;
+  private readonly identities: Model<IdentityDocument>;
+
+  constructor(connection: Connection) {
+    this.people = personModel(connection);
+    this.identities = identityModel(connection);
+  }
+
+  async insert(person: Person): Promise<void> {
+    if (await this.people.exists({ _id: person.id })) throw new AlreadyExistsError('person', person.id);
+    const claimed = await this.claim(person);
+    try {
+      await this.people.create(toDocument(person));
+    } catch (error) {
+      await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
+      if (isDuplicateKeyError(error)) throw new AlreadyExistsError('person', person.id);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Person | undefined> {
+    const document = await this.people.findById(id).lean<PersonDocument>();
+    return document ? fromDocument<Person>(document) : undefined;
+  }
+
+  async save(person: Person): Promise<void> {
+    if (!(await this.people.exists({ _id: person.id })))
+      throw new DomainError('notFound', { person: person.id });
+    const claimed = await this.claim(person);
+    const { _id, ...content } = toDocument(person);
+    let matched = 0;
+    try {
+      ({ matchedCount: matched } = await this.people.replaceOne({ _id }, content));
+    } finally {
+      if (matched === 0) await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
+    }
+    if (matched === 0) throw new DomainError('notFound', { person: person.id });
+    await this.identities.deleteMany({
+      personId: person.id,
+      _id: { $nin: person.identities.map(identityKey) },
+    });
+  }
+
+  async findByIdentity(channel: Channel, externalId: string): Promise<Person | undefined> {
+    const identity = { channel, externalId };
+    const claim = await this.identities.findById(identityKey(identity)).lean<IdentityDocument>();
+    if (!claim) return undefined;
+    const person = await this.get(claim.personId);
+    // A claim is only half of a write until the person lists the identity too.
+    return hasIdentity(person, identity) ? person : undefined;
+  }
+
+  async list(filter: { role?: Person['role']; organisationId?: string }): Promise<Person[]> {
+    const query: QueryFilter<PersonDocument> = {};
+    if (filter.role !== undefined) query.role = filter.role;
+    if (filter.organisationId !== undefined) query.organisationId = filter.organisationId;
+    const documents = await this.people.find(query).sort({ name: 1, _id: 1 }).lean<PersonDocument[]>();
+    return documents.map((document) => fromDocument<Person>(document));
+  }
+
+  /** Claims each of the person's identities for them; returns the keys newly claimed. */
+  private async claim(person: Person): Promise<string[]> {
+    const claimed: string[] = [];
+    const seen = new Set<string>();
+    try {
+      for (const identity of person.identities) {
+        const key = identityKey(identity);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (await this.claimOne(person.id, identity)) claimed.push(key);
+      }
+    } catch (error) {
+      await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
+      throw error;
+    }
+    return claimed;
+  }
+
+  /** True when newly claimed, false when the person already held it. */
+  private async claimOne(personId: string, identity: Identity): Promise<boolean> {
+    const _id = identityKey(identity);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.identities.create({ _id, ...identity, personId, claimedAt: new Date() });
+        return true;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      const holder = await this.identities.findById(_id).lean<IdentityDocument>();
+      if (!holder) continue; // released meanwhile: try again
+      if (holder.personId === personId) return false;
+      const owner = await this.people.findById(holder.personId).lean<PersonDocument>();
+      const abandoned =
+        !hasIdentity(owner, identity) && Date.now() - holder.claimedAt.getTime() > ABANDONED_CLAIM_MS;
+      if (!abandoned) throw new IdentityTakenError(identity.channel, identity.externalId, holder.personId);
+      const { matchedCount } = await this.identities.replaceOne(
+        { _id, personId: holder.personId, claimedAt: holder.claimedAt },
+        { ...identity, personId, claimedAt: new Date() },
+      );
+      if (matchedCount === 1) return true;
+    }
+    throw new IdentityTakenError(identity.channel, identity.externalId, 'unknown');
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeskDeps } from '../../src/app/desk-deps.ts';
+import { openTicket } from '../../src/app/open-ticket.ts';
+import { closeSilentTickets, fireSlaStep } from '../../src/app/sla-steps.ts';
+import { claim, startWork } from '../../src/app/ticket-actions.ts';
+import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts';
+import { useTestDatabase } from '../support/database.ts';
+import {
+  deskOn,
+  ensureStoreIndexes,
+  FAST_TERMS,
+  RecordingLogger,
+  RecordingNotifier,
+  seedDesk,
+  sleep,
+  waitFor,
+} from './support.ts';
+
+const database = useTestDatabase('jobs escalation');
+const PROCESS_EVERY = 150;
+
+describe('SLA timers through the real services, store and one worker', () => {
+  const notifier = new RecordingNotifier();
+  const logger = new RecordingLogger();
+  let jobs: AgendaJobs;
+  let deps: DeskDeps;
+
+  beforeAll(async () => {
+    await ensureStoreIndexes(database());
+    jobs = createAgendaJobs({ connection: database(), logger, processEvery: PROCESS_EVERY, name: 'worker' });
+    deps = deskOn(database(), jobs.scheduler, notifier);
+    await jobs.startWorker({
+      fireSlaStep: (ticketId, step) => fireSlaStep(deps, ticketId, step),
+      closeSilentTickets: () => closeSilentTickets(deps),
+    });
+  });
+  afterAll(async () => {
+    await jobs?.stop();
+  });
+
+  it('a timer 1.5 s ahead escalates to the Incident Manager exactly once', async () => {
+    expect(jobs.health()).toEqual({ running: true });
+    const desk = await seedDesk(deps, FAST_TERMS.id);
+    const opened = Date.now();
+    const ticket = await openTicket(deps, desk.agent.id, {
+      organisationId: desk.organisation.id,
+      requesterId: desk.contact.id,
+      category: 'incident',
+      title: 'Order flow down',
+      description: 'Nothing gets through',
+      priority: 'P1',
+    });
+    const level1 = () =>
+      notifier.sent.filter(
+        (n) => n.ticketId === ticket.id && n.event.type === 'escalated' && n.event.level === 1,
+      );
+
+    await waitFor(() => level1().length > 0, 10_000, 'the level-1 escalation');
+    const firedAfter = Date.now() - opened;
+    // Level 1 is planned 1.5 s after registration; it must not come early, nor much late.
+    expect(firedAfter).toBeGreaterThanOrEqual(1_400);
+    expect(firedAfter).toBeLessThan(1_500 + 2_000);
+
+    // Several more scans: nothing repeats.
+    await sleep(6 * PROCESS_EVERY);
+    expect(level1()).toHaveLength(1);
+    const [message] = level1();
+    expect(message!.recipient).toEqual({ kind: 'person', personId: desk.incidentManager.id });
+    expect(message!.actions).toEqual([{ kind: 'acknowledge', level: 1 }]);
+    expect(message!.text).toContain(ticket.id);
+    // The reminder (0.6 s) went to triage, as nobody had claimed the ticket; once as well.
+    expect(notifier.slaMessages().filter((line) => line.startsWith(ticket.id))).toEqual([
+      `${ticket.id} response:reminder → triage`,
+      `${ticket.id} response:level1 → ${desk.incidentManager.id}`,
+    ]);
+
+    const stored = await deps.tickets.get(ticket.id);
+    expect(stored!.sla.notifiedSteps).toEqual(['response:reminder', 'response:level1']);
+    expect(stored!.sla.escalationLevel).toBe(1);
+    expect(stored!.sla.responseBreached).toBe(true);
+    // Left: levels 2 and 3, minutes away.
+    const left = await database().db!.collection('sla_jobs').find({ 'data.ticketId': ticket.id }).toArray();
+    expect(left.map((job) => job.data.step).sort()).toEqual(['response:level2', 'response:level3']);
+    expect(logger.errors()).toEqual([]);
+  });
+
+  it('changes through the services reschedule and cancel the jobs (stratiteq preset)', async () => {
+    const desk = await seedDesk(deps, 'stratiteq');
+    const ticket = await openTicket(deps, desk.agent.id, {
+      organisationId: desk.organisation.id,
+      requesterId: desk.contact.id,
+      category: 'incident',
+      title: 'Printer on fire',
+      description: '…',
+      priority: 'P1',
+    });
+    const collection = database().db!.collection('sla_jobs');
+    const steps = async () =>
+      (await collection.find({ 'data.ticketId': ticket.id }).toArray()).map((job) => job.data.step).sort();
+    expect(await steps()).toEqual([
+      'response:level1',
+      'response:level2',
+      'response:level3',
+      'response:reminder',
+    ]);
+    const level1 = await collection.findOne({ 'data.ticketId': ticket.id, 'data.step': 'response:level1' });
+    expect(level1!.nextRunAt).toEqual(ticket.sla.responseDue);
+
+    await claim(deps, desk.agent.id, ticket.id);
+    expect(await steps()).toHaveLength(4);
+    // Work started: the response clock stops, and Stratiteq has no resolution target.
+    await startWork(deps, desk.agent.id, ticket.id);
+    expect(await steps()).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+import mongoose from 'mongoose';
+import { describe, expect, it } from 'vitest';
+import { createMongoStore } from '../../../src/store/mongo/index.ts';
+import { useTestDatabase } from '../../support/database.ts';
+import { newTicket } from './fixtures.ts';
+
+describe('createMongoStore', () => {
+  const database = useTestDatabase('mongo_store');
+
+  it('registers its models on the given connection only, and may be created twice', async () => {
+    const globalModels = [...mongoose.modelNames()];
+    const store = createMongoStore(database());
+    const again = createMongoStore(database(), { ticketPrefix: 'X' });
+    expect(mongoose.modelNames()).toEqual(globalModels);
+    expect(database().modelNames()).toEqual(
+      expect.arrayContaining([
+        'Ticket',
+        'TicketRevision',
+        'Counter',
+        'TicketId',
+        'Organisation',
+        'Person',
+        'PersonIdentity',
+        'AuditEvent',
+        'DeskSettings',
+      ]),
+    );
+    await store.tickets.insert(newTicket({ id: 'SD-1' }));
+    expect((await again.tickets.get('SD-1'))?.id).toBe('SD-1');
+  });
+
+  it('builds no index by itself; ensureIndexes builds those the queries need, and can run again', async () => {
+    const store = createMongoStore(database());
+    await store.tickets.insert(newTicket({ id: 'SD-2' }));
+    const keysOf = async (collection: string) =>
+      (await database().db!.collection(collection).indexes()).map((index) => [
+        JSON.stringify(index.key),
+        index.unique === true,
+      ]);
+    expect(await keysOf('tickets')).toEqual([['{"_id":1}', false]]);
+
+    await store.ensureIndexes();
+    await store.ensureIndexes();
+
+    expect(await keysOf('tickets')).toEqual(
+      expect.arrayContaining([
+        ['{"organisationId":1,"status":1,"createdAt":-1}', false],
+        ['{"assigneeId":1,"status":1,"createdAt":-1}', false],
+        ['{"status":1,"sla.responseDue":1}', false],
+        ['{"status":1,"autoCloseAt":1}', false],
+        ['{"organisationId":1,"alertKey":1,"status":1}', false],
+        ['{"createdAt":-1}', false],
+      ]),
+    );
+    expect(await keysOf('organisations')).toContainEqual(['{"name":1}', true]);
+    expect(await keysOf('audit_events')).toContainEqual(['{"ticketId":1,"at":1,"_id":1}', false]);
+    expect(await keysOf('ticket_revisions')).toContainEqual(['{"ticketId":1,"version":1}', false]);
+    expect(await keysOf('person_identities')).toContainEqual(['{"personId":1}', false]);
+    const collections = (await database().db!.listCollections().toArray()).map((c) => c.name);
+    expect(collections).toEqual(
+      expect.arrayContaining([
+        'tickets',
+        'ticket_revisions',
+        'counters',
+        'ticket_ids',
+        'organisations',
+        'people',
+        'person_identities',
+        'audit_events',
+        'desk_settings',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,126 @@
+import { beforeAll } from 'vitest';
+import type { DeskDeps } from '../../src/app/desk-deps.ts';
+import { addAgent, addContact, createOrganisation, setCeo } from '../../src/app/directory.ts';
+import type { Clock, SlaTimerScheduler } from '../../src/app/ports.ts';
+import { PeopleNotifier } from '../../src/app/tell-people.ts';
+import { LoadedContracts } from '../../src/contracts/contract-catalogue.ts';
+import type { Organisation } from '../../src/domain/desk/organisation.ts';
+import type { Person } from '../../src/domain/desk/people.ts';
+import type { Contract } from '../../src/domain/sla/contract.ts';
+import type { SlaTimer } from '../../src/domain/tickets/sla-clock.ts';
+import { MemoryNotifier } from '../../src/notify/memory-notifier.ts';
+import { createMongoStore, type MongoStore } from '../../src/store/mongo/index.ts';
+import { useTestDatabase } from './database.ts';
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Keeps each ticket's current timer plan, as the job queue would hold it. */
+export class RecordingScheduler implements SlaTimerScheduler {
+  readonly plans = new Map<string, readonly SlaTimer[]>();
+  async replace(ticketId: string, timers: readonly SlaTimer[]): Promise<void> {
+    this.plans.set(ticketId, timers);
+  }
+  steps(ticketId: string): string[] {
+    return (this.plans.get(ticketId) ?? []).map((t) => t.step);
+  }
+}
+
+export interface TestDesk {
+  deps: DeskDeps;
+  store: MongoStore;
+  clock: ManualClock;
+  notifier: MemoryNotifier;
+  timers: RecordingScheduler;
+  /** A customer on `contractId` with its Incident Manager and account owner, two contacts, and a CEO. */
+  seedCustomer(name: string, contractId?: string): Promise<SeededCustomer>;
+}
+
+export interface SeededCustomer {
+  organisation: Organisation;
+  contact: Person;
+  colleague: Person;
+  agent: Person;
+  otherAgent: Person;
+  incidentManager: Person;
+  accountOwner: Person;
+  ceo: Person;
+}
+
+/** The application services over the real store on this file's own database, a manual clock, and recording ports. */
+export function useTestDesk(start = '2026-11-16T09:00:00+01:00', extraContracts: Contract[] = []): () => TestDesk {
+  const connection = useTestDatabase('desk');
+  let desk: TestDesk | undefined;
+
+  beforeAll(async () => {
+    const store = createMongoStore(connection());
+    await store.ensureIndexes();
+    const clock = new ManualClock(new Date(start));
+    const notifier = new MemoryNotifier();
+    const timers = new RecordingScheduler();
+    const silent = { warn: () => undefined };
+    const deps: DeskDeps = {
+      clock,
+      ids: store.ids,
+      tickets: store.tickets,
+      organisations: store.organisations,
+      people: store.people,
+      audit: store.audit,
+      timers,
+      contracts: new LoadedContracts(extraContracts),
+      tell: new PeopleNotifier({ people: store.people, notifier, settings: store.deskSettings, triageLocale: 'en', logger: silent }),
+    };
+    let seeded = 0;
+    desk = {
+      deps,
+      store,
+      clock,
+      notifier,
+      timers,
+      async seedCustomer(name, contractId = 'stratiteq') {
+        const n = ++seeded;
+        const agent = await addAgent(deps, { name: `Agent ${n}`, locale: 'en' });
+        const otherAgent = await addAgent(deps, { name: `Other agent ${n}`, locale: 'en' });
+        const incidentManager = await addAgent(deps, { name: `Incident Manager ${n}`, locale: 'en' });
+        const accountOwner = await addAgent(deps, { name: `Account Owner ${n}`, locale: 'sv' });
+        const ceo = await addAgent(deps, { name: `CEO ${n}`, admin: true, locale: 'en' });
+        await setCeo(deps, store.deskSettings, ceo.id);
+        const organisation = await createOrganisation(deps, {
+          name,
+          contractId,
+          locale: 'sv',
+          incidentManagerId: incidentManager.id,
+          accountOwnerId: accountOwner.id,
+        });
+        const contact = await addContact(deps, organisation.id, { name: `${name} contact`, locale: 'en' });
+        const colleague = await addContact(deps, organisation.id, { name: `${name} colleague` });
+        return {
+          organisation: (await store.organisations.get(organisation.id))!,
+          contact,
+          colleague,
+          agent,
+          otherAgent,
+          incidentManager,
+          accountOwner,
+          ceo,
+        };
+      },
+    };
+  });
+
+  return () => {
+    if (!desk) throw new Error('useTestDesk: the desk is built in beforeAll; use it inside tests or hooks');
+    return desk;
+  };
+}
