@@ -19,8 +19,17 @@ export interface NewOrganisation {
   accountOwnerId?: string;
 }
 
+function requireTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new DomainError('unknownTimeZone', { timeZone });
+  }
+}
+
 export async function createOrganisation(deps: DeskDeps, input: NewOrganisation): Promise<Organisation> {
   const contract = deps.contracts.contract(input.contractId);
+  if (input.timeZone) requireTimeZone(input.timeZone);
   for (const personId of [input.incidentManagerId, input.accountOwnerId]) {
     if (personId) await requireAgent(deps, personId);
   }

@@ -8,16 +8,21 @@ import type { Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireCanSee, requireContactOf, requireDeskSide } from './policy.ts';
 import { changeTicket, loadPerson, type ChangeContext } from './ticket-changes.ts';
+import { visibleTo } from './ticket-queries.ts';
 
 type Decide = (context: ChangeContext, actor: Person & { id: string }) => Change;
 
-/** Runs one person's action on a ticket, after checking they may see it at all. */
+/**
+ * Runs one person's action on a ticket, after checking they may see it at all, and gives back the
+ * ticket as that person may see it (a customer's reply never carries the desk's internal notes).
+ */
 async function act(deps: DeskDeps, actorId: string, ticketId: string, decide: Decide): Promise<Ticket> {
   const actor = await loadPerson(deps, actorId);
-  return changeTicket(deps, ticketId, (context) => {
+  const saved = await changeTicket(deps, ticketId, (context) => {
     requireCanSee(actor, context.ticket);
     return decide(context, actor);
   });
+  return visibleTo(actor, saved);
 }
 
 /** Two changes in a row, as one. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { addAgent, addContact, createOrganisation, setCeo } from '../app/directory.ts';
 import { loadConfig } from '../config/config.ts';
 import { CHANNELS, type Identity } from '../domain/desk/people.ts';
+import { DomainError } from '../domain/domain-error.ts';
 import { LOCALES } from '../domain/locale.ts';
 import { openDesk, type OpenDesk } from '../runtime/open-desk.ts';
 import { translate, type Locale } from '../i18n/translate.ts';
@@ -80,6 +81,21 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
     const agent = await addAgent(desk.deps, { ...options, identities: identitiesOf(options) });
     if (options.ceo) await setCeo(desk.deps, desk.store.deskSettings, agent.id);
     return agent;
+  },
+  /** The first admin key can only come from here: the HTTP API needs a key to make keys. */
+  'key add': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { org: { type: 'string' }, admin: { type: 'boolean' }, label: { type: 'string' } },
+      z
+        .object({ org: text.optional(), admin: z.boolean().optional(), label: text.optional() })
+        .refine((o) => Boolean(o.org) !== Boolean(o.admin), { message: 'cli.errors.orgOrAdmin' }),
+    );
+    if (options.org && !(await desk.deps.organisations.get(options.org))) {
+      throw new DomainError('notFound', { organisation: options.org });
+    }
+    const scope = options.org ? ({ kind: 'organisation', organisationId: options.org } as const) : ({ kind: 'admin' } as const);
+    return desk.store.apiKeys.create(scope, options.label);
   },
 };
 

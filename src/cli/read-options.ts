@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
+import { hasMessage } from '../i18n/translate.ts';
 import { UsageError } from './usage-error.ts';
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -22,6 +23,8 @@ export function readOptions<T extends z.ZodType>(args: string[], options: Option
   const parsed = schema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    // A rule of our own names its message key; zod's built-in checks fall back to naming the option.
+    if (hasMessage(issue.message)) throw new UsageError(issue.message);
     const option = String(issue.path[0] ?? '');
     if (values[option] === undefined) throw new UsageError('cli.errors.missingOption', { option: kebab(option) });
     throw new UsageError('cli.errors.badOptionValue', { option: kebab(option), value: String(values[option]) });

@@ -30,8 +30,8 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 const port = z
   .string()
-  .refine((raw) => /^\d{1,5}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 65535, {
-    error: (issue) => `expected an integer 1-65535, got ${quoted(issue.input)}`,
+  .refine((raw) => /^\d{1,5}$/.test(raw) && Number(raw) <= 65535, {
+    error: (issue) => `expected an integer 0-65535 (0 picks a free port), got ${quoted(issue.input)}`,
   })
   .transform(Number);
 

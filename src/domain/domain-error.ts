@@ -29,5 +29,9 @@ export const DOMAIN_ERROR_CODES = [
   'alreadyAcknowledged',
   'nothingToAcknowledge',
   'unknownContract',
+  'unknownTimeZone',
+  'identityTaken',
+  'organisationNameTaken',
+  'alreadyExists',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

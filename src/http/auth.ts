@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { DeskDeps } from '../app/desk-deps.ts';
 import type { Person } from '../domain/desk/people.ts';
-import type { ApiKey, ApiKeyRepository } from './api-keys.ts';
+import type { ApiKey, ApiKeyRepository } from '../app/ports.ts';
 import { HttpError } from './http-error.ts';
 
 const BEARER = /^Bearer +([!-~]{1,256}) *$/i;

@@ -2,7 +2,6 @@ import { ConcurrentChangeError } from '../app/ports.ts';
 import { ContractLoadError } from '../contracts/load-contract.ts';
 import { DomainError, type DomainErrorCode } from '../domain/domain-error.ts';
 import { UnknownPriorityError } from '../domain/sla/contract.ts';
-import { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from '../store/mongo/errors.ts';
 import { HttpError } from './http-error.ts';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -22,6 +21,10 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   badEffort: 422,
   notAProblem: 422,
   unknownContract: 422,
+  unknownTimeZone: 422,
+  identityTaken: 409,
+  organisationNameTaken: 409,
+  alreadyExists: 409,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */
@@ -37,23 +40,6 @@ export function toHttpError(error: unknown): HttpError | undefined {
     return new HttpError(422, 'unknownPriority', 'errors.unknownPriority', {
       priority: error.priority,
       known: error.known.join(', '),
-    });
-  }
-  if (error instanceof OrganisationNameTakenError) {
-    return new HttpError(409, 'organisationNameTaken', 'api.errors.organisationNameTaken', {
-      name: error.organisationName,
-    });
-  }
-  if (error instanceof IdentityTakenError) {
-    return new HttpError(409, 'identityTaken', 'api.errors.identityTaken', {
-      channel: error.channel,
-      externalId: error.externalId,
-    });
-  }
-  if (error instanceof AlreadyExistsError) {
-    return new HttpError(409, 'alreadyExists', 'api.errors.alreadyExists', {
-      kind: error.kind,
-      id: error.id,
     });
   }
   // A contract that does not load is the caller's to fix (a bad contract id or file), and already worded.

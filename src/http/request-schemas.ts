@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CHANNELS } from '../domain/desk/people.ts';
 import { LOCALES } from '../domain/locale.ts';
 import { CATEGORIES, STATUSES } from '../domain/tickets/ticket.ts';
-import { MAX_LIST_LIMIT } from '../store/mongo/ticket-repository.ts';
+import { MAX_LIST_LIMIT } from '../app/ports.ts';
 
 /**
  * What the API accepts, checked at the edge and described in /api/openapi.json from these very

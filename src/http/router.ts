@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Person } from '../domain/desk/people.ts';
 import type { Locale } from '../i18n/translate.ts';
-import type { ApiKey } from './api-keys.ts';
+import type { ApiKey } from '../app/ports.ts';
 import type { HttpServices } from './services.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

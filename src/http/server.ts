@@ -4,7 +4,7 @@ import type { DeskDeps } from '../app/desk-deps.ts';
 import type { DeskSettingsRepository } from '../app/ports.ts';
 import type { Locale } from '../i18n/translate.ts';
 import { errorAnswer, internalError, send, type Answer } from './answer.ts';
-import type { ApiKeyRepository } from './api-keys.ts';
+import type { ApiKeyRepository } from '../app/ports.ts';
 import { BODY_LIMIT_BYTES } from './body.ts';
 import { dispatch } from './dispatch.ts';
 import { toHttpError } from './error-mapping.ts';

@@ -1,6 +1,6 @@
 import type { DeskDeps } from '../app/desk-deps.ts';
 import type { DeskSettingsRepository } from '../app/ports.ts';
-import type { ApiKeyRepository } from './api-keys.ts';
+import type { ApiKeyRepository } from '../app/ports.ts';
 import type { HttpMetrics } from './metrics.ts';
 
 export interface HealthStatus {

@@ -3,7 +3,6 @@ import { closeSilentTickets, fireSlaStep } from '../app/sla-steps.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpServer } from '../http/server.ts';
 import type { Logger } from '../log.ts';
-import { MongoApiKeyRepository } from '../store/mongo/api-key-repository.ts';
 import { openDesk } from './open-desk.ts';
 
 export type Role = 'web' | 'worker';
@@ -31,7 +30,7 @@ export async function startDesk(config: Config, logger: Logger, roles: ReadonlyS
       server = createHttpServer({
         deps: desk.deps,
         settings: desk.store.deskSettings,
-        apiKeys: new MongoApiKeyRepository(desk.database.connection),
+        apiKeys: desk.store.apiKeys,
         health: async () => ({
           database: await desk.database.connection.db
             ?.admin()

@@ -258,3 +258,14 @@ describe('monitoring alerts', () => {
     expect(third.ticket.category).toBe('incident');
   });
 });
+
+describe('what an action hands back', () => {
+  it('gives a customer the ticket without the desk’s internal notes', async () => {
+    const { deps } = desk();
+    const acme = await desk().seedCustomer('Acme handback');
+    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'a', description: 'a' });
+    await actions.comment(deps, acme.agent.id, t.id, { body: 'internal only', visibility: 'internal' });
+    const afterReply = await actions.comment(deps, acme.contact.id, t.id, { body: 'any news?', visibility: 'public' });
+    expect(afterReply.comments.map((c) => c.body)).toEqual(['any news?']);
+  });
+});

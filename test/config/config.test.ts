@@ -100,12 +100,11 @@ describe('loadConfig values', () => {
   });
 
   it.each([
-    ['PORT', 'abc', 'PORT: expected an integer 1-65535, got "abc"'],
+    ['PORT', 'abc', 'PORT: expected an integer 0-65535 (0 picks a free port), got "abc"'],
     ['SLADESK_TICKET_PREFIX', 'sd', 'SLADESK_TICKET_PREFIX: expected 1-8 capital letters, got "sd"'],
     ['SLADESK_WEBHOOK_URL', 'ftp://x', 'SLADESK_WEBHOOK_URL: expected an http(s) URL, got "ftp://x"'],
-    ['PORT', '0', 'PORT: expected an integer 1-65535, got "0"'],
-    ['PORT', '65536', 'PORT: expected an integer 1-65535, got "65536"'],
-    ['PORT', '80.5', 'PORT: expected an integer 1-65535, got "80.5"'],
+    ['PORT', '65536', 'PORT: expected an integer 0-65535 (0 picks a free port), got "65536"'],
+    ['PORT', '80.5', 'PORT: expected an integer 0-65535 (0 picks a free port), got "80.5"'],
     [
       'LOG_LEVEL',
       'loud',

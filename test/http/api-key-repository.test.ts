@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MongoApiKeyRepository } from '../../src/store/mongo/api-key-repository.ts';
+import type { ApiKeyRepository } from '../../src/app/ports.ts';
+import { createMongoStore } from '../../src/store/mongo/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 describe('MongoApiKeyRepository', () => {
   const connection = useTestDatabase('api_keys');
-  let keys: MongoApiKeyRepository;
+  let keys: ApiKeyRepository;
 
   beforeAll(async () => {
-    keys = new MongoApiKeyRepository(connection());
-    await keys.ensureIndexes();
+    const store = createMongoStore(connection());
+    await store.ensureIndexes();
+    keys = store.apiKeys;
   });
 
   it('gives the key once and keeps only its hash', async () => {

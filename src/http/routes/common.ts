@@ -1,6 +1,6 @@
 import type { Person } from '../../domain/desk/people.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
-import type { ApiKey } from '../api-keys.ts';
+import type { ApiKey } from '../../app/ports.ts';
 import * as responses from '../response-schemas.ts';
 import type { RouteContext } from '../router.ts';
 

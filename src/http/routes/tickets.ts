@@ -1,6 +1,6 @@
 import { openTicket } from '../../app/open-ticket.ts';
 import { getTicket, listTickets, ticketHistory, visibleTo } from '../../app/ticket-queries.ts';
-import { DEFAULT_LIST_LIMIT } from '../../store/mongo/ticket-repository.ts';
+import { DEFAULT_LIST_LIMIT } from '../../app/ports.ts';
 import { organisationFor } from '../auth.ts';
 import { HttpError } from '../http-error.ts';
 import { listTicketsQuery, openTicketBody, ticketPath } from '../request-schemas.ts';

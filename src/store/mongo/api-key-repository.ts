@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ApiKey, ApiKeyRepository, ApiKeyScope } from '../../http/api-keys.ts';
+import type { ApiKey, ApiKeyRepository, ApiKeyScope } from '../../app/ports.ts';
 import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls, withoutUndefined } from './plain.ts';
 
 /** `api_keys`: `_id` is the key's public id; the secret part is kept only as a SHA-256 hash. */
@@ -103,14 +103,5 @@ export class MongoApiKeyRepository implements ApiKeyRepository {
     const query = filter.organisationId === undefined ? {} : { organisationId: filter.organisationId };
     const documents = await this.keys.find(query).sort({ createdAt: 1, _id: 1 }).lean<ApiKeyDocument[]>();
     return documents.map(toApiKey);
-  }
-
-  /** Builds the listing index; models never build indexes by themselves (autoIndex is off). */
-  async ensureIndexes(): Promise<void> {
-    await this.keys.createCollection().catch((error: unknown) => {
-      // Already there (NamespaceExists, code 48): fine.
-      if ((error as { code?: unknown }).code !== 48) throw error;
-    });
-    await this.keys.syncIndexes();
   }
 }

@@ -1,32 +1,34 @@
 import type { Channel } from '../../domain/desk/people.ts';
+import { DomainError } from '../../domain/domain-error.ts';
 
 /** `insert` found a record with the same id already stored. */
-export class AlreadyExistsError extends Error {
+export class AlreadyExistsError extends DomainError {
   override name = 'AlreadyExistsError';
   constructor(
     readonly kind: 'ticket' | 'organisation' | 'person',
     readonly id: string,
   ) {
-    super(`${kind} ${id} already exists`);
+    super('alreadyExists', { kind, id });
   }
 }
 
 /** One chat identity maps to one person: this one already belongs to someone else. */
-export class IdentityTakenError extends Error {
+export class IdentityTakenError extends DomainError {
   override name = 'IdentityTakenError';
   constructor(
     readonly channel: Channel,
     readonly externalId: string,
     readonly personId: string,
   ) {
-    super(`the ${channel} identity ${externalId} already belongs to person ${personId}`);
+    // The other person's id stays out of the message: it is not the caller's to know.
+    super('identityTaken', { channel, externalId });
   }
 }
 
 /** Organisation names are unique. */
-export class OrganisationNameTakenError extends Error {
+export class OrganisationNameTakenError extends DomainError {
   override name = 'OrganisationNameTakenError';
   constructor(readonly organisationName: string) {
-    super(`an organisation named "${organisationName}" already exists`);
+    super('organisationNameTaken', { name: organisationName });
   }
 }

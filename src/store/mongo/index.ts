@@ -1,11 +1,13 @@
 import type { Connection, Model } from 'mongoose';
 import type {
+  ApiKeyRepository,
   AuditLog,
   IdGenerator,
   OrganisationRepository,
   PersonRepository,
   TicketRepository,
 } from '../../app/ports.ts';
+import { apiKeyModel, MongoApiKeyRepository } from './api-key-repository.ts';
 import { auditEventModel, MongoAuditLog } from './audit-log.ts';
 import {
   deskSettingsModel,
@@ -22,7 +24,6 @@ import { ticketRevisionModel } from './ticket-revision-model.ts';
 export type { DeskSettingsRepository, StoredDeskSettings } from './desk-settings.ts';
 export { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from './errors.ts';
 export { DEFAULT_TICKET_PREFIX } from './ticket-ids.ts';
-export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './ticket-repository.ts';
 
 export interface MongoStoreOptions {
   /** Ticket ids are `<prefix>-<number>`; default "SD". */
@@ -36,6 +37,7 @@ export interface MongoStore {
   audit: AuditLog;
   ids: IdGenerator;
   deskSettings: DeskSettingsRepository;
+  apiKeys: ApiKeyRepository;
   /**
    * Creates the collections and builds (or brings up to date) every index the queries rely on.
    * Models never build indexes by themselves (autoIndex is off): call this once at start-up, or
@@ -56,6 +58,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     identityModel(connection),
     auditEventModel(connection),
     deskSettingsModel(connection),
+    apiKeyModel(connection),
   ] as unknown as Model<never>[];
 
   return {
@@ -65,6 +68,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     audit: new MongoAuditLog(connection),
     ids: new MongoTicketIds(connection, options.ticketPrefix ?? DEFAULT_TICKET_PREFIX),
     deskSettings: new MongoDeskSettingsRepository(connection),
+    apiKeys: new MongoApiKeyRepository(connection),
     async ensureIndexes() {
       for (const model of models) {
         await model.createCollection().catch((error: unknown) => {

@@ -1,5 +1,11 @@
 import type { Connection, Model, QueryFilter } from 'mongoose';
-import { ConcurrentChangeError, type TicketFilter, type TicketRepository } from '../../app/ports.ts';
+import {
+  ConcurrentChangeError,
+  DEFAULT_LIST_LIMIT,
+  MAX_LIST_LIMIT,
+  type TicketFilter,
+  type TicketRepository,
+} from '../../app/ports.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { OPEN_STATUSES, type Ticket } from '../../domain/tickets/ticket.ts';
 import { AlreadyExistsError } from './errors.ts';
@@ -7,8 +13,6 @@ import { fromDocument, isDuplicateKeyError, toDocument } from './plain.ts';
 import { ticketModel, type TicketDocument } from './ticket-model.ts';
 import { revisionId, ticketRevisionModel, type TicketRevisionDocument } from './ticket-revision-model.ts';
 
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 200;
 
 /** Revisions older than this many versions behind the newest keep only their number. */
 const REVISIONS_WITH_CONTENT = 2;

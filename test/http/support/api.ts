@@ -3,8 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { DeskDeps } from '../../../src/app/desk-deps.ts';
 import type { HealthStatus } from '../../../src/http/services.ts';
 import { createHttpServer } from '../../../src/http/server.ts';
-import { MongoApiKeyRepository } from '../../../src/store/mongo/api-key-repository.ts';
-import { useTestDatabase } from '../../support/database.ts';
+import type { ApiKeyRepository } from '../../../src/app/ports.ts';
 import { useTestDesk, type TestDesk } from '../../support/test-desk.ts';
 
 export interface CallOptions {
@@ -35,7 +34,7 @@ export interface LoggedLine {
 export interface TestApi {
   url: string;
   desk: TestDesk;
-  apiKeys: MongoApiKeyRepository;
+  apiKeys: ApiKeyRepository;
   adminKey: string;
   log: LoggedLine[];
   /** What /healthz and /readyz will be told; tests flip it. */
@@ -83,13 +82,11 @@ export function useTestApi(
   options: { defaultLocale?: 'sv' | 'en'; wrapDeps?: (deps: DeskDeps) => DeskDeps } = {},
 ): () => TestApi {
   const desk = useTestDesk();
-  const connection = useTestDatabase('http_keys');
   let api: TestApi | undefined;
   let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const apiKeys = new MongoApiKeyRepository(connection());
-    await apiKeys.ensureIndexes();
+    const apiKeys = desk().store.apiKeys;
     const log: LoggedLine[] = [];
     const health: HealthStatus = { database: true, jobs: true };
     const deps = options.wrapDeps ? options.wrapDeps(desk().deps) : desk().deps;
