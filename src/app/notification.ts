@@ -17,6 +17,11 @@ export type NotificationAction =
  * web-hook passes on the whole structure.
  */
 export interface Notification {
+  /**
+   * Stable across re-runs of the same change (ticket, version or SLA step, recipient): channels and
+   * web-hook receivers may use it to drop a duplicate.
+   */
+  id: string;
   recipient: Recipient;
   ticketId: string;
   event: TicketEvent;

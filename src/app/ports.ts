@@ -81,6 +81,17 @@ export interface Notifier {
   notify(notification: Notification): Promise<void>;
 }
 
+/**
+ * Remembers which notifications went out, by their stable ids, so that a job that runs again (a
+ * retry, a second worker, a restart) re-sends only what did not reach anyone.
+ */
+export interface DeliveryLog {
+  /** True when the caller may send `id` now; false when it was sent (or is being sent) already. */
+  claim(id: string): Promise<boolean>;
+  /** The send failed: `id` may be claimed again. */
+  release(id: string): Promise<void>;
+}
+
 /** Keeps each ticket's SLA timers as scheduled jobs at exact instants. */
 export interface SlaTimerScheduler {
   /** Makes `timers` the ticket's only timers: reschedules, adds and cancels in one go. */

@@ -1,9 +1,9 @@
 import { autoClose } from '../domain/tickets/lifecycle.ts';
 import { recordStep } from '../domain/tickets/escalation.ts';
-import { plannedTimers } from '../domain/tickets/sla-clock.ts';
+import { plannedTimers, stepName } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
-import { changeTicket } from './ticket-changes.ts';
+import { changeTicket, loadOrganisation } from './ticket-changes.ts';
 
 /** Job runners and the saving process may disagree on the time by a little; not by more. */
 const CLOCK_SKEW_MS = 2_000;
@@ -14,11 +14,33 @@ const CLOCK_SKEW_MS = 2_000;
  * race for it: a loser re-reads the ticket, finds the step recorded, and does nothing.
  */
 export async function fireSlaStep(deps: DeskDeps, ticketId: string, step: string): Promise<Ticket> {
-  return changeTicket(deps, ticketId, ({ ticket, contract, at }) => {
+  const ticket = await changeTicket(deps, ticketId, ({ ticket, contract, at }) => {
     const timer = plannedTimers(ticket, contract).find((t) => t.step === step);
     if (!timer || timer.at.getTime() > at.getTime() + CLOCK_SKEW_MS) return { ticket, events: [] };
     return recordStep(ticket, timer, contract, { at });
   });
+  if (ticket.sla.notifiedSteps.includes(step)) await tellStepAgain(deps, ticket, step);
+  return ticket;
+}
+
+/**
+ * Makes sure the people of an announced step were told: after a worker died between saving the
+ * step and sending, or a chat platform refused, the job's next run lands here. The delivery log
+ * skips whoever was told already; a failure throws so that the job runs again later.
+ */
+async function tellStepAgain(deps: DeskDeps, ticket: Ticket, step: string): Promise<void> {
+  const organisation = await loadOrganisation(deps, ticket.organisationId);
+  const contract = deps.contracts.contract(organisation.contractId);
+  // A stopped clock (work started, ticket resolved) no longer needs the step told.
+  const timer = plannedTimers(ticket, contract, { includeAnnounced: true }).find((t) => t.step === step);
+  if (!timer) return;
+  const told = (await deps.audit.forTicket(ticket.id)).find(
+    (event) =>
+      (event.type === 'reminder' || event.type === 'escalated') &&
+      stepName(event.clock, event.type === 'reminder' ? 0 : event.level) === step,
+  );
+  const event = told ?? recordStep(ticket, timer, contract, { at: deps.clock.now() }).events[0]!;
+  await deps.tell.tell([event], ticket, organisation);
 }
 
 /** Closes resolved tickets whose customers stayed silent past the contract's period, batch by batch. */

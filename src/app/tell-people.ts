@@ -6,7 +6,8 @@ import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
 import { translate, type Params } from '../i18n/translate.ts';
 import type { Notification, NotificationAction, Recipient } from './notification.ts';
-import type { DeskSettings, DeskSettingsRepository, Notifier, PersonRepository } from './ports.ts';
+import { stepName } from '../domain/tickets/sla-clock.ts';
+import type { DeliveryLog, DeskSettings, DeskSettingsRepository, Notifier, PersonRepository } from './ports.ts';
 
 export interface Logger {
   warn(details: object, message: string): void;
@@ -106,12 +107,34 @@ export function formatDuration(ms: number, locale: Locale): string {
   return translate(locale, 'notify.duration.hoursMinutes', { hours, minutes: rest });
 }
 
-/** Turns a change's events into messages, each in its recipient's language, and hands them on. */
+/** Some messages could not be handed on; they were released, so telling again retries exactly them. */
+export class DeliveryError extends AggregateError {
+  override name = 'DeliveryError';
+}
+
+/**
+ * A notification's id stays the same however often the same change is told: an SLA step by its
+ * step (it happens once per ticket), anything else by the ticket version the change produced.
+ */
+function notificationId(event: TicketEvent, index: number, ticket: Ticket, to: Recipient): string {
+  const who = to.kind === 'person' ? to.personId : 'triage';
+  const what =
+    event.type === 'reminder' || event.type === 'escalated'
+      ? stepName(event.clock, event.type === 'reminder' ? 0 : event.level)
+      : `v${ticket.version}#${index}`;
+  return `${ticket.id}:${what}:${who}`;
+}
+
+/**
+ * Turns a change's events into messages, each in its recipient's language, and hands each one on
+ * exactly once: the delivery log lets a re-run skip what was sent and retry what was not.
+ */
 export class PeopleNotifier {
   constructor(
     private readonly deps: {
       people: PersonRepository;
       notifier: Notifier;
+      deliveries: DeliveryLog;
       settings: DeskSettingsRepository;
       /** The language of the triage channel, where agents of any customer meet. */
       triageLocale: Locale;
@@ -119,6 +142,7 @@ export class PeopleNotifier {
     },
   ) {}
 
+  /** Tells everyone concerned; throws a DeliveryError after trying all when some could not be told. */
   async tell(events: readonly TicketEvent[], ticket: Ticket, organisation: Organisation): Promise<void> {
     const settings = await this.deps.settings.get();
     const names = new Map<string, Person | undefined>();
@@ -127,7 +151,8 @@ export class PeopleNotifier {
       if (!names.has(id)) names.set(id, await this.deps.people.get(id));
       return names.get(id);
     };
-    for (const event of events) {
+    const failures: unknown[] = [];
+    for (const [index, event] of events.entries()) {
       for (const message of messagesFor(event, ticket, organisation, settings)) {
         const to = message.to;
         // Nobody needs telling what they just did themselves.
@@ -136,6 +161,7 @@ export class PeopleNotifier {
         const locale = reader?.locale ?? (to.kind === 'triage' ? this.deps.triageLocale : organisation.locale);
         const params = await this.params(event, ticket, organisation, locale, lookup);
         const notification: Notification = {
+          id: notificationId(event, index, ticket, to),
           recipient: to,
           ticketId: ticket.id,
           event,
@@ -143,14 +169,17 @@ export class PeopleNotifier {
           text: translate(locale, `notify.${message.key}`, params),
           actions: message.actions ?? [],
         };
+        if (!(await this.deps.deliveries.claim(notification.id))) continue;
         try {
           await this.deps.notifier.notify(notification);
         } catch (error) {
-          // A chat platform being down must not undo the change; the audit log still has it.
+          await this.deps.deliveries.release(notification.id);
           this.deps.logger.warn({ err: error, ticketId: ticket.id, key: message.key }, 'notification failed');
+          failures.push(error);
         }
       }
     }
+    if (failures.length > 0) throw new DeliveryError(failures, `${failures.length} notification(s) failed`);
   }
 
   private async params(

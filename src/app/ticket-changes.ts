@@ -7,6 +7,7 @@ import { plannedTimers } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { ConcurrentChangeError } from './ports.ts';
+import { DeliveryError } from './tell-people.ts';
 
 /** What a use case sees while deciding a change. */
 export interface ChangeContext {
@@ -49,7 +50,13 @@ export async function afterSave(
 ): Promise<void> {
   await deps.audit.append(change.events);
   await deps.timers.replace(saved.id, plannedTimers(saved, contract));
-  await deps.tell.tell(change.events, saved, organisation);
+  try {
+    await deps.tell.tell(change.events, saved, organisation);
+  } catch (error) {
+    // A chat platform being down must not undo a change that is saved and logged: the failures are
+    // logged where they happened, and an SLA step tells again until it gets through (sla-steps.ts).
+    if (!(error instanceof DeliveryError)) throw error;
+  }
 }
 
 /**

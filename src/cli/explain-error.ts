@@ -13,7 +13,7 @@ export function explainError(error: unknown, locale: Locale): { line: string; co
   if (error instanceof LocalisedError) return { line: error.in(locale), code: EXIT.usage };
   if (error instanceof DomainError) return { line: translate(locale, `errors.${error.code}`, error.params), code: EXIT.usage };
   // Start-up problems an operator fixes in the environment; their text names the variable.
-  if (error instanceof ConfigError) return { line: error.message, code: EXIT.usage };
+  if (error instanceof ConfigError) return { line: error.in(locale), code: EXIT.usage };
   if (error instanceof NoDatabaseError) return { line: error.message, code: EXIT.failed };
   return undefined;
 }

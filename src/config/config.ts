@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { Locale } from '../domain/locale.ts';
-import { environmentSchema, type LOG_LEVELS, type NODE_ENVS } from './schema.ts';
+import { translate } from '../i18n/translate.ts';
+import { environmentSchema, PROBLEM_MARK, type LOG_LEVELS, type NODE_ENVS } from './schema.ts';
 
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -43,9 +44,26 @@ export interface Config {
   readonly webhook?: { readonly url: string; readonly secret?: string };
 }
 
-/** A start-up stopper whose message is one line an operator can act on. */
+/**
+ * A start-up stopper: one line an operator can act on, naming the variable. `message` is English
+ * for logs; `in(locale)` says it in the operator's language.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    readonly key: string,
+    readonly params: Readonly<Record<string, string>>,
+    readonly others: readonly string[],
+  ) {
+    super('');
+    this.message = this.in('en');
+  }
+
+  in(locale: Locale): string {
+    const also = this.others.length > 0 ? translate(locale, 'config.errors.also', { names: this.others.join(', ') }) : '';
+    return `${this.variable}: ${translate(locale, `config.errors.${this.key}`, this.params)}${also}`.replace(/\s*\n\s*/g, ' ');
+  }
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,7 +71,7 @@ export const DEFAULT_DATA_DIR = resolve(REPO_ROOT, '.local/data');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
+  if (!parsed.success) throw configError(parsed.error.issues);
   const vars = parsed.data;
 
   const config: Config = {
@@ -97,11 +115,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 // One line even when several variables are wrong: the first is explained, the rest are named.
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
   const [first, ...rest] = issues;
-  if (!first) return 'invalid configuration';
   const variable = (issue: z.core.$ZodIssue) => issue.path.map(String).join('.') || 'environment';
-  const others = [...new Set(rest.map(variable))].filter((name) => name !== variable(first));
-  const also = others.length > 0 ? ` (also check ${others.join(', ')})` : '';
-  return `${variable(first)}: ${first.message}${also}`.replace(/\s*\n\s*/g, ' ');
+  const others = [...new Set(rest.map(variable))].filter((name) => name !== variable(first!));
+  const packed = first?.message.startsWith(PROBLEM_MARK)
+    ? (JSON.parse(first.message.slice(PROBLEM_MARK.length)) as { key: string; params: Record<string, string> })
+    : { key: 'invalid', params: { detail: first?.message ?? '' } };
+  return new ConfigError(first ? variable(first) : 'environment', packed.key, packed.params, others);
 }

@@ -14,6 +14,15 @@ const blankAsUnset = (value: unknown): unknown =>
 
 const quoted = (value: unknown): string => JSON.stringify(String(value));
 
+/**
+ * A problem with one variable, as a message key under `config.errors` and its parameters, packed
+ * into the zod issue's message so the config loader can say it in the operator's language.
+ */
+export const PROBLEM_MARK = 'sladesk-config:';
+export function problem(key: string, params: Record<string, string> = {}): string {
+  return PROBLEM_MARK + JSON.stringify({ key, params });
+}
+
 function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess(blankAsUnset, schema.optional());
 }
@@ -24,20 +33,19 @@ function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T>) {
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, {
-    error: (issue) => `expected one of ${values.join(', ')}, got ${quoted(issue.input)}`,
+    error: (issue) => problem('oneOf', { values: values.join(', '), got: quoted(issue.input) }),
   });
 }
 
 const port = z
   .string()
   .refine((raw) => /^\d{1,5}$/.test(raw) && Number(raw) <= 65535, {
-    error: (issue) => `expected an integer 0-65535 (0 picks a free port), got ${quoted(issue.input)}`,
+    error: (issue) => problem('port', { got: quoted(issue.input) }),
   })
   .transform(Number);
 
 const mongodbUri = z.string().refine((raw) => MONGODB_URL.test(raw), {
-  error: (issue) =>
-    `expected a mongodb:// or mongodb+srv:// URL, got ${quoted(redactUriCredentials(String(issue.input)))}`,
+  error: (issue) => problem('mongodbUri', { got: quoted(redactUriCredentials(String(issue.input))) }),
 });
 
 // Secrets are never echoed back: the message goes to terminals and CI logs.
@@ -45,12 +53,12 @@ function secret(prefix?: string) {
   const text = z.string();
   if (!prefix) return text;
   return text.refine((raw) => raw.startsWith(prefix), {
-    error: `expected a value starting with "${prefix}" (value not shown)`,
+    error: problem('secretPrefix', { prefix }),
   });
 }
 
 const guid = z.string().refine((raw) => GUID.test(raw), {
-  error: (issue) => `expected a GUID like 00000000-0000-0000-0000-000000000000, got ${quoted(issue.input)}`,
+  error: (issue) => problem('guid', { got: quoted(issue.input) }),
 });
 
 interface PairRule {
@@ -88,11 +96,11 @@ export const environmentSchema = z
     MICROSOFT_APP_PASSWORD: optional(secret()),
     MICROSOFT_APP_TENANT_ID: optional(z.string()),
     SLADESK_TICKET_PREFIX: withDefault(
-      z.string().regex(/^[A-Z]{1,8}$/, { error: (issue) => `expected 1-8 capital letters, got ${quoted(issue.input)}` }),
+      z.string().regex(/^[A-Z]{1,8}$/, { error: (issue) => problem('ticketPrefix', { got: quoted(issue.input) }) }),
       'SD',
     ),
     SLADESK_WEBHOOK_URL: optional(
-      z.url({ protocol: /^https?$/, error: (issue) => `expected an http(s) URL, got ${quoted(issue.input)}` }),
+      z.url({ protocol: /^https?$/, error: (issue) => problem('httpUrl', { got: quoted(issue.input) }) }),
     ),
     SLADESK_WEBHOOK_SECRET: optional(secret()),
     SLADESK_CONTRACTS_DIR: optional(z.string()),
@@ -101,13 +109,12 @@ export const environmentSchema = z
     for (const rule of CHANNEL_CREDENTIALS) {
       const present = (name: string) => env[name as keyof typeof env] !== undefined;
       const [first, second] = rule.required;
-      const both = `${first} and ${second}`;
       if (present(first) !== present(second)) {
         const missing = present(first) ? second : first;
         context.addIssue({
           code: 'custom',
           path: [missing],
-          message: `missing; ${rule.channel} needs ${both} together (set both, or neither to run without ${rule.channel})`,
+          message: problem('pairMissing', { channel: rule.channel, first, second }),
         });
       }
       if (!present(first) && !present(second)) {
@@ -115,7 +122,7 @@ export const environmentSchema = z
           context.addIssue({
             code: 'custom',
             path: [extra],
-            message: `set without ${both}; ${rule.channel} starts only when both are set`,
+            message: problem('extraWithoutPair', { channel: rule.channel, first, second }),
           });
         }
       }

@@ -47,6 +47,7 @@ export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk
       tell: new PeopleNotifier({
         people: store.people,
         notifier: notifierFor(config, logger),
+        deliveries: store.deliveries,
         settings: store.deskSettings,
         triageLocale: config.locale,
         logger,

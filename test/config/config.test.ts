@@ -197,3 +197,17 @@ describe('loadConfig Teams credentials', () => {
     );
   });
 });
+
+describe('in the operator’s language', () => {
+  it('says the same problem in Swedish', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', SLACK_BOT_TOKEN: 'xoxb-1' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).in('sv')).toBe(
+      'PORT: förväntade ett heltal 0-65535 (0 väljer en ledig port), fick "abc" (kontrollera även SLACK_SIGNING_SECRET)',
+    );
+  });
+});

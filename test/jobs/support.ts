@@ -111,6 +111,7 @@ export function deskOn(
     tell: new PeopleNotifier({
       people: store.people,
       notifier,
+      deliveries: store.deliveries,
       settings: store.deskSettings,
       triageLocale: 'en',
       logger: { warn: () => {} },

@@ -7,6 +7,7 @@ import { MemoryNotifier } from '../../src/notify/memory-notifier.ts';
 import { WebhookError, WebhookNotifier } from '../../src/notify/webhook-notifier.ts';
 
 const notification: Notification = {
+  id: 'SD-1001:response:level1:p-1',
   recipient: { kind: 'person', personId: 'p-1' },
   ticketId: 'SD-1001',
   event: { type: 'escalated', clock: 'response', level: 1, dueAt: new Date('2026-11-16T10:00:00Z'), lateByMs: 60_000, ticketId: 'SD-1001', at: new Date('2026-11-16T10:01:00Z') },

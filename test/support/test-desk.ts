@@ -79,7 +79,14 @@ export function useTestDesk(start = '2026-11-16T09:00:00+01:00', extraContracts:
       audit: store.audit,
       timers,
       contracts: new LoadedContracts(extraContracts),
-      tell: new PeopleNotifier({ people: store.people, notifier, settings: store.deskSettings, triageLocale: 'en', logger: silent }),
+      tell: new PeopleNotifier({
+        people: store.people,
+        notifier,
+        deliveries: store.deliveries,
+        settings: store.deskSettings,
+        triageLocale: 'en',
+        logger: silent,
+      }),
     };
     let seeded = 0;
     desk = {

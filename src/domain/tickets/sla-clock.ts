@@ -70,10 +70,15 @@ function clockRuns(ticket: Ticket, clock: SlaClockKind): boolean {
 
 /**
  * The timers a ticket should have now: for each running clock, the reminder and the three levels
- * at the contract's shares of the target, less the steps already announced. Any change to the
- * ticket replaces its timers with this plan, so rescheduling and cancelling are one operation.
+ * at the contract's shares of the target, less the steps already announced (unless asked for). Any
+ * change to the ticket replaces its timers with this plan, so rescheduling and cancelling are one
+ * operation.
  */
-export function plannedTimers(ticket: Ticket, contract: Contract): SlaTimer[] {
+export function plannedTimers(
+  ticket: Ticket,
+  contract: Contract,
+  { includeAnnounced = false }: { includeAnnounced?: boolean } = {},
+): SlaTimer[] {
   const { reminderAt, levelsAt } = contract.terms.escalation;
   const shares: Array<[EscalationLevel, number]> = [
     [0, reminderAt],
@@ -89,7 +94,7 @@ export function plannedTimers(ticket: Ticket, contract: Contract): SlaTimer[] {
     const dueAt = contract.calendar.addBusinessTime(ticket.createdAt, target + offset);
     for (const [level, share] of shares) {
       const step = stepName(clock, level);
-      if (ticket.sla.notifiedSteps.includes(step)) continue;
+      if (!includeAnnounced && ticket.sla.notifiedSteps.includes(step)) continue;
       const at = contract.calendar.addBusinessTime(ticket.createdAt, Math.round(share * target) + offset);
       timers.push({ step, clock, level, at, dueAt });
     }

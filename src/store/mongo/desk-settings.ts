@@ -1,18 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls, withoutUndefined } from './plain.ts';
 
-/** The desk-wide settings kept in the database (the rest of `DeskSettings` comes from config). */
-export interface StoredDeskSettings {
-  /** Escalation level 3 (SPEC 003): the CEO, a person id. */
-  ceoId?: string;
-}
-
-export interface DeskSettingsRepository {
-  /** The stored settings; `{}` before anything was saved. */
-  get(): Promise<StoredDeskSettings>;
-  /** Replaces the stored settings: a member left out is removed. */
-  save(settings: StoredDeskSettings): Promise<void>;
-}
+import type { DeskSettings as StoredDeskSettings, DeskSettingsRepository } from '../../app/ports.ts';
 
 /** `desk_settings`: a single document, `_id` "desk". */
 type DeskSettingsDocument = StoredDeskSettings & { _id: string };

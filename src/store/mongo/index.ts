@@ -2,6 +2,8 @@ import type { Connection, Model } from 'mongoose';
 import type {
   ApiKeyRepository,
   AuditLog,
+  DeliveryLog,
+  DeskSettingsRepository,
   IdGenerator,
   OrganisationRepository,
   PersonRepository,
@@ -9,11 +11,8 @@ import type {
 } from '../../app/ports.ts';
 import { apiKeyModel, MongoApiKeyRepository } from './api-key-repository.ts';
 import { auditEventModel, MongoAuditLog } from './audit-log.ts';
-import {
-  deskSettingsModel,
-  MongoDeskSettingsRepository,
-  type DeskSettingsRepository,
-} from './desk-settings.ts';
+import { deliveryModel, MongoDeliveryLog } from './delivery-log.ts';
+import { deskSettingsModel, MongoDeskSettingsRepository } from './desk-settings.ts';
 import { MongoOrganisationRepository, organisationModel } from './organisation-repository.ts';
 import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
@@ -21,7 +20,6 @@ import { ticketModel } from './ticket-model.ts';
 import { MongoTicketRepository } from './ticket-repository.ts';
 import { ticketRevisionModel } from './ticket-revision-model.ts';
 
-export type { DeskSettingsRepository, StoredDeskSettings } from './desk-settings.ts';
 export { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from './errors.ts';
 export { DEFAULT_TICKET_PREFIX } from './ticket-ids.ts';
 
@@ -38,6 +36,7 @@ export interface MongoStore {
   ids: IdGenerator;
   deskSettings: DeskSettingsRepository;
   apiKeys: ApiKeyRepository;
+  deliveries: DeliveryLog;
   /**
    * Creates the collections and builds (or brings up to date) every index the queries rely on.
    * Models never build indexes by themselves (autoIndex is off): call this once at start-up, or
@@ -59,6 +58,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     auditEventModel(connection),
     deskSettingsModel(connection),
     apiKeyModel(connection),
+    deliveryModel(connection),
   ] as unknown as Model<never>[];
 
   return {
@@ -69,6 +69,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     ids: new MongoTicketIds(connection, options.ticketPrefix ?? DEFAULT_TICKET_PREFIX),
     deskSettings: new MongoDeskSettingsRepository(connection),
     apiKeys: new MongoApiKeyRepository(connection),
+    deliveries: new MongoDeliveryLog(connection),
     async ensureIndexes() {
       for (const model of models) {
         await model.createCollection().catch((error: unknown) => {
