@@ -100,7 +100,11 @@ export async function setEscalationPeople(
   return updated;
 }
 
-export async function setCeo(deps: DeskDeps, settings: DeskSettingsRepository, personId: string): Promise<void> {
+export async function setCeo(
+  deps: DeskDeps,
+  settings: DeskSettingsRepository,
+  personId: string,
+): Promise<void> {
   await requireAgent(deps, personId);
   await settings.save({ ...(await settings.get()), ceoId: personId });
 }

@@ -24,11 +24,16 @@ function checkPriority(contract: Contract, priority: string | undefined): void {
 }
 
 /** Registers a ticket: it gets its id at once and the requester is told it (SPEC 004 §2.7). */
-export async function openTicket(deps: DeskDeps, actorId: string, request: OpenTicketRequest): Promise<Ticket> {
+export async function openTicket(
+  deps: DeskDeps,
+  actorId: string,
+  request: OpenTicketRequest,
+): Promise<Ticket> {
   const actor = await loadPerson(deps, actorId);
   const organisation = await loadOrganisation(deps, request.organisationId);
   const requester = actor.id === request.requesterId ? actor : await loadPerson(deps, request.requesterId);
-  if (!isDeskSide(actor) && actor.id !== requester.id) throw new DomainError('agentsOnly', { action: 'openFor' });
+  if (!isDeskSide(actor) && actor.id !== requester.id)
+    throw new DomainError('agentsOnly', { action: 'openFor' });
   requireRegisteredContact(requester, organisation);
   const contract = deps.contracts.contract(organisation.contractId);
   checkPriority(contract, request.priority);
@@ -36,7 +41,12 @@ export async function openTicket(deps: DeskDeps, actorId: string, request: OpenT
   const priority = decides && request.priority ? request.priority : contract.terms.defaultPriority;
   const requestedPriority = !decides && request.priority !== priority ? request.priority : undefined;
   const change = open(
-    { ...request, id: await deps.ids.nextTicketId(), priority, ...(requestedPriority ? { requestedPriority } : {}) },
+    {
+      ...request,
+      id: await deps.ids.nextTicketId(),
+      priority,
+      ...(requestedPriority ? { requestedPriority } : {}),
+    },
     contract,
     { actorId: actor.id, at: deps.clock.now() },
   );
@@ -57,7 +67,10 @@ export interface AlertReport {
  * A monitoring system crossed a threshold (SPEC 004 §4.2, 002): an incident is opened, or the open
  * incident for the same alert counts one more firing instead of being duplicated.
  */
-export async function reportAlert(deps: DeskDeps, report: AlertReport): Promise<{ ticket: Ticket; created: boolean }> {
+export async function reportAlert(
+  deps: DeskDeps,
+  report: AlertReport,
+): Promise<{ ticket: Ticket; created: boolean }> {
   const organisation = await loadOrganisation(deps, report.organisationId);
   const contract = deps.contracts.contract(organisation.contractId);
   checkPriority(contract, report.priority);

@@ -20,7 +20,11 @@ export function requireDeskSide(actor: Person, action: string): void {
 }
 
 /** Decisions that are the customer's own: accepting a solution, approving an estimate. */
-export function requireContactOf(actor: Person, ticket: Pick<Ticket, 'organisationId'>, action: string): void {
+export function requireContactOf(
+  actor: Person,
+  ticket: Pick<Ticket, 'organisationId'>,
+  action: string,
+): void {
   if (actor.role !== 'contact' || actor.organisationId !== ticket.organisationId) {
     throw new DomainError('customerOnly', { action });
   }
@@ -28,7 +32,11 @@ export function requireContactOf(actor: Person, ticket: Pick<Ticket, 'organisati
 
 /** SPEC (004 §2.4): only a customer's registered contacts may open tickets for it. */
 export function requireRegisteredContact(person: Person, organisation: Organisation): void {
-  if (person.role !== 'contact' || person.organisationId !== organisation.id || !organisation.contactIds.includes(person.id)) {
+  if (
+    person.role !== 'contact' ||
+    person.organisationId !== organisation.id ||
+    !organisation.contactIds.includes(person.id)
+  ) {
     throw new DomainError('notAContact', { organisation: organisation.name });
   }
 }

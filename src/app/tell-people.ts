@@ -7,7 +7,13 @@ import type { Ticket } from '../domain/tickets/ticket.ts';
 import { translate, type Params } from '../i18n/translate.ts';
 import type { Notification, NotificationAction, Recipient } from './notification.ts';
 import { stepName } from '../domain/tickets/sla-clock.ts';
-import type { DeliveryLog, DeskSettings, DeskSettingsRepository, Notifier, PersonRepository } from './ports.ts';
+import type {
+  DeliveryLog,
+  DeskSettings,
+  DeskSettingsRepository,
+  Notifier,
+  PersonRepository,
+} from './ports.ts';
 
 export interface Logger {
   warn(details: object, message: string): void;
@@ -33,7 +39,12 @@ function ladder(level: number, organisation: Organisation, settings: DeskSetting
 }
 
 /** Who is told what about one event: the "I" parties of the RASCI tables, in the desk's words. */
-function messagesFor(event: TicketEvent, ticket: Ticket, organisation: Organisation, settings: DeskSettings): Message[] {
+function messagesFor(
+  event: TicketEvent,
+  ticket: Ticket,
+  organisation: Organisation,
+  settings: DeskSettings,
+): Message[] {
   const requester = person(ticket.requesterId);
   const owner = person(ticket.assigneeId) ?? TRIAGE;
   switch (event.type) {
@@ -46,7 +57,9 @@ function messagesFor(event: TicketEvent, ticket: Ticket, organisation: Organisat
     case 'assigned':
       return [
         { to: requester, key: 'assigned' },
-        ...(event.actorId !== event.assigneeId ? [{ to: person(event.assigneeId), key: 'assignedToYou' }] : []),
+        ...(event.actorId !== event.assigneeId
+          ? [{ to: person(event.assigneeId), key: 'assignedToYou' }]
+          : []),
       ];
     case 'work_started':
       return [{ to: requester, key: 'workStarted' }];
@@ -60,7 +73,10 @@ function messagesFor(event: TicketEvent, ticket: Ticket, organisation: Organisat
         ? [{ to: owner, key: 'customerCommented' }]
         : [{ to: requester, key: 'deskCommented' }];
     case 'priority_changed':
-      return [{ to: requester, key: 'priorityChanged' }, { to: owner, key: 'priorityChanged' }];
+      return [
+        { to: requester, key: 'priorityChanged' },
+        { to: owner, key: 'priorityChanged' },
+      ];
     case 'resolved':
       return [{ to: requester, key: 'resolved', actions: [{ kind: 'accept' }, { kind: 'reopen' }] }];
     case 'reopened':
@@ -158,7 +174,8 @@ export class PeopleNotifier {
         // Nobody needs telling what they just did themselves.
         if (!to || (to.kind === 'person' && to.personId === event.actorId && !message.evenToActor)) continue;
         const reader = to.kind === 'person' ? await lookup(to.personId) : undefined;
-        const locale = reader?.locale ?? (to.kind === 'triage' ? this.deps.triageLocale : organisation.locale);
+        const locale =
+          reader?.locale ?? (to.kind === 'triage' ? this.deps.triageLocale : organisation.locale);
         const params = await this.params(event, ticket, organisation, locale, lookup);
         const notification: Notification = {
           id: notificationId(event, index, ticket, to),

@@ -43,7 +43,10 @@ export async function claim(deps: DeskDeps, actorId: string, ticketId: string): 
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'alreadyClaimed') throw error;
     const holder = await deps.people.get(String(error.params.assigneeId));
-    throw new DomainError('alreadyClaimed', { ...error.params, assignee: holder?.name ?? String(error.params.assigneeId) });
+    throw new DomainError('alreadyClaimed', {
+      ...error.params,
+      assignee: holder?.name ?? String(error.params.assigneeId),
+    });
   }
 }
 
@@ -118,7 +121,11 @@ export const recordEffort = (
 ) =>
   act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
     requireDeskSide(actor, 'logEffort');
-    return logEffort(ticket, { ...entry, billable: entry.billable ?? false, id: deps.ids.newId() }, by(actor, at));
+    return logEffort(
+      ticket,
+      { ...entry, billable: entry.billable ?? false, id: deps.ids.newId() },
+      by(actor, at),
+    );
   });
 
 export const markBillable = (
@@ -150,8 +157,10 @@ export async function linkToProblem(deps: DeskDeps, actorId: string, incidentId:
   requireDeskSide(actor, 'link');
   const problem = await deps.tickets.get(problemId);
   if (!problem) throw new DomainError('notFound', { ticket: problemId });
-  const incident = await changeTicket(deps, incidentId, ({ ticket, at }) =>
-    lifecycle.linkToProblem(ticket, problem, by(actor, at)).incident,
+  const incident = await changeTicket(
+    deps,
+    incidentId,
+    ({ ticket, at }) => lifecycle.linkToProblem(ticket, problem, by(actor, at)).incident,
   );
   const problemSide = await changeTicket(deps, problemId, ({ ticket, at }) =>
     ticket.incidentIds.includes(incident.id)

@@ -25,15 +25,22 @@ export async function getTicket(deps: DeskDeps, actorId: string, ticketId: strin
 export async function listTickets(deps: DeskDeps, actorId: string, filter: TicketFilter): Promise<Ticket[]> {
   const actor = await loadPerson(deps, actorId);
   const scoped = isDeskSide(actor) ? filter : { ...filter, organisationId: actor.organisationId ?? '-' };
-  if (!isDeskSide(actor) && filter.organisationId && filter.organisationId !== actor.organisationId) return [];
+  if (!isDeskSide(actor) && filter.organisationId && filter.organisationId !== actor.organisationId)
+    return [];
   const tickets = await deps.tickets.list(scoped);
   return tickets.map((ticket) => visibleTo(actor, ticket));
 }
 
 /** The audit trail of a ticket; internal comments' events stay with the desk. */
-export async function ticketHistory(deps: DeskDeps, actorId: string, ticketId: string): Promise<TicketEvent[]> {
+export async function ticketHistory(
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+): Promise<TicketEvent[]> {
   const ticket = await getTicket(deps, actorId, ticketId);
   const actor = await loadPerson(deps, actorId);
   const events = await deps.audit.forTicket(ticket.id);
-  return isDeskSide(actor) ? events : events.filter((e) => !(e.type === 'commented' && e.visibility === 'internal'));
+  return isDeskSide(actor)
+    ? events
+    : events.filter((e) => !(e.type === 'commented' && e.visibility === 'internal'));
 }

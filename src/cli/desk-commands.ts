@@ -13,7 +13,11 @@ import { readOptions } from './read-options.ts';
 import { UsageError } from './usage-error.ts';
 
 const text = z.string().trim().min(1).max(200);
-const identityOptions = { slack: { type: 'string' }, teams: { type: 'string' }, web: { type: 'string' } } as const;
+const identityOptions = {
+  slack: { type: 'string' },
+  teams: { type: 'string' },
+  web: { type: 'string' },
+} as const;
 const personOptions = {
   name: { type: 'string' },
   email: { type: 'string' },
@@ -69,7 +73,11 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
     return desk.deps.organisations.list();
   },
   'contact add': async (desk, args) => {
-    const options = readOptions(args, { org: { type: 'string' }, ...personOptions }, z.object({ org: text, ...personSchema }));
+    const options = readOptions(
+      args,
+      { org: { type: 'string' }, ...personOptions },
+      z.object({ org: text, ...personSchema }),
+    );
     return addContact(desk.deps, options.org, { ...options, identities: identitiesOf(options) });
   },
   'agent add': async (desk, args) => {
@@ -94,7 +102,9 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
     if (options.org && !(await desk.deps.organisations.get(options.org))) {
       throw new DomainError('notFound', { organisation: options.org });
     }
-    const scope = options.org ? ({ kind: 'organisation', organisationId: options.org } as const) : ({ kind: 'admin' } as const);
+    const scope = options.org
+      ? ({ kind: 'organisation', organisationId: options.org } as const)
+      : ({ kind: 'admin' } as const);
     return desk.store.apiKeys.create(scope, options.label);
   },
 };
@@ -102,7 +112,8 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
 export async function runDeskCommand(argv: string[], io: CliIo, locale: Locale): Promise<number> {
   const [noun, verb, ...args] = argv;
   const command = COMMANDS[`${noun} ${verb}`];
-  if (!command) throw new UsageError('cli.errors.unknownCommand', { command: [noun, verb].filter(Boolean).join(' ') });
+  if (!command)
+    throw new UsageError('cli.errors.unknownCommand', { command: [noun, verb].filter(Boolean).join(' ') });
   if (args.includes('--help')) {
     io.stdout.write(`${translate(locale, 'cli.usage')}\n`);
     return EXIT.ok;

@@ -11,7 +11,8 @@ import { EXIT } from './cli-io.ts';
  */
 export function explainError(error: unknown, locale: Locale): { line: string; code: number } | undefined {
   if (error instanceof LocalisedError) return { line: error.in(locale), code: EXIT.usage };
-  if (error instanceof DomainError) return { line: translate(locale, `errors.${error.code}`, error.params), code: EXIT.usage };
+  if (error instanceof DomainError)
+    return { line: translate(locale, `errors.${error.code}`, error.params), code: EXIT.usage };
   // Start-up problems an operator fixes in the environment; their text names the variable.
   if (error instanceof ConfigError) return { line: error.in(locale), code: EXIT.usage };
   if (error instanceof NoDatabaseError) return { line: error.message, code: EXIT.failed };

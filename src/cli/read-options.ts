@@ -9,7 +9,11 @@ type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>
  * Reads `--name value` options strictly and checks them with a zod schema. Node's parser speaks
  * English; every problem is said again in the user's language through a message key.
  */
-export function readOptions<T extends z.ZodType>(args: string[], options: OptionSpec, schema: T): z.output<T> {
+export function readOptions<T extends z.ZodType>(
+  args: string[],
+  options: OptionSpec,
+  schema: T,
+): z.output<T> {
   let values: Record<string, unknown>;
   try {
     values = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
@@ -17,7 +21,8 @@ export function readOptions<T extends z.ZodType>(args: string[], options: Option
     const { code, message } = error as NodeJS.ErrnoException;
     const word = /'([^']+)'/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError('cli.errors.unknownOption', { word });
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError('cli.errors.unexpectedWord', { word });
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError('cli.errors.unexpectedWord', { word });
     throw new UsageError('cli.errors.optionNeedsValue', { word: word.split(' ')[0]! });
   }
   const parsed = schema.safeParse(values);
@@ -26,8 +31,12 @@ export function readOptions<T extends z.ZodType>(args: string[], options: Option
     // A rule of our own names its message key; zod's built-in checks fall back to naming the option.
     if (hasMessage(issue.message)) throw new UsageError(issue.message);
     const option = String(issue.path[0] ?? '');
-    if (values[option] === undefined) throw new UsageError('cli.errors.missingOption', { option: kebab(option) });
-    throw new UsageError('cli.errors.badOptionValue', { option: kebab(option), value: String(values[option]) });
+    if (values[option] === undefined)
+      throw new UsageError('cli.errors.missingOption', { option: kebab(option) });
+    throw new UsageError('cli.errors.badOptionValue', {
+      option: kebab(option),
+      value: String(values[option]),
+    });
   }
   return parsed.data;
 }

@@ -12,7 +12,11 @@ const ROLES: Record<string, Role[]> = { all: ['web', 'worker'], web: ['web'], wo
  * gracefully (requests and jobs in flight finish first).
  */
 export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
-  const { role } = readOptions(args, { role: { type: 'string' } }, z.object({ role: z.enum(['all', 'web', 'worker']).default('all') }));
+  const { role } = readOptions(
+    args,
+    { role: { type: 'string' } },
+    z.object({ role: z.enum(['all', 'web', 'worker']).default('all') }),
+  );
   const config = loadConfig(io.env);
   const logger = createLogger(config);
   // Agenda's processor has promises nobody awaits; a database hiccup there must be logged, not fatal.

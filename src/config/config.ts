@@ -61,8 +61,14 @@ export class ConfigError extends Error {
   }
 
   in(locale: Locale): string {
-    const also = this.others.length > 0 ? translate(locale, 'config.errors.also', { names: this.others.join(', ') }) : '';
-    return `${this.variable}: ${translate(locale, `config.errors.${this.key}`, this.params)}${also}`.replace(/\s*\n\s*/g, ' ');
+    const also =
+      this.others.length > 0
+        ? translate(locale, 'config.errors.also', { names: this.others.join(', ') })
+        : '';
+    return `${this.variable}: ${translate(locale, `config.errors.${this.key}`, this.params)}${also}`.replace(
+      /\s*\n\s*/g,
+      ' ',
+    );
   }
 }
 
@@ -101,7 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : {}),
     ticketPrefix: vars.SLADESK_TICKET_PREFIX,
-    ...(vars.SLADESK_CONTRACTS_DIR === undefined ? {} : { contractsDir: resolve(vars.SLADESK_CONTRACTS_DIR) }),
+    ...(vars.SLADESK_CONTRACTS_DIR === undefined
+      ? {}
+      : { contractsDir: resolve(vars.SLADESK_CONTRACTS_DIR) }),
     ...(vars.SLADESK_WEBHOOK_URL === undefined
       ? {}
       : {
@@ -120,7 +128,10 @@ function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
   const variable = (issue: z.core.$ZodIssue) => issue.path.map(String).join('.') || 'environment';
   const others = [...new Set(rest.map(variable))].filter((name) => name !== variable(first!));
   const packed = first?.message.startsWith(PROBLEM_MARK)
-    ? (JSON.parse(first.message.slice(PROBLEM_MARK.length)) as { key: string; params: Record<string, string> })
+    ? (JSON.parse(first.message.slice(PROBLEM_MARK.length)) as {
+        key: string;
+        params: Record<string, string>;
+      })
     : { key: 'invalid', params: { detail: first?.message ?? '' } };
   return new ConfigError(first ? variable(first) : 'environment', packed.key, packed.params, others);
 }

@@ -96,7 +96,9 @@ export const environmentSchema = z
     MICROSOFT_APP_PASSWORD: optional(secret()),
     MICROSOFT_APP_TENANT_ID: optional(z.string()),
     SLADESK_TICKET_PREFIX: withDefault(
-      z.string().regex(/^[A-Z]{1,8}$/, { error: (issue) => problem('ticketPrefix', { got: quoted(issue.input) }) }),
+      z
+        .string()
+        .regex(/^[A-Z]{1,8}$/, { error: (issue) => problem('ticketPrefix', { got: quoted(issue.input) }) }),
       'SD',
     ),
     SLADESK_WEBHOOK_URL: optional(

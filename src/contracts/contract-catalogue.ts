@@ -18,7 +18,9 @@ export class LoadedContracts implements ContractCatalogue {
   /** Presets plus every .json/.yaml/.yml file in `dir`; a bad file stops start-up with its reason. */
   static async fromDirectory(dir: string | undefined): Promise<LoadedContracts> {
     if (!dir) return new LoadedContracts();
-    const files = (await readdir(dir)).filter((name) => ['.json', '.yaml', '.yml'].includes(extname(name).toLowerCase()));
+    const files = (await readdir(dir)).filter((name) =>
+      ['.json', '.yaml', '.yml'].includes(extname(name).toLowerCase()),
+    );
     const contracts = await Promise.all(files.sort().map((name) => loadContract(join(dir, name))));
     return new LoadedContracts(contracts);
   }

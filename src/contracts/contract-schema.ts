@@ -80,9 +80,7 @@ export const contractFileSchema = z
       });
     }
   })
-  .transform(
-    (contract): ContractTerms => ({
-      ...contract,
-      defaultPriority: contract.defaultPriority ?? contract.priorities[contract.priorities.length - 1]!.key,
-    }),
-  );
+  .transform((contract): ContractTerms => ({
+    ...contract,
+    defaultPriority: contract.defaultPriority ?? contract.priorities[contract.priorities.length - 1]!.key,
+  }));

@@ -12,7 +12,10 @@ export class FanOutNotifier implements Notifier {
     const results = await Promise.allSettled(this.channels.map((channel) => channel.notify(notification)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
-      throw new AggregateError(failures.map((f) => f.reason), `${failures.length} channel(s) failed`);
+      throw new AggregateError(
+        failures.map((f) => f.reason),
+        `${failures.length} channel(s) failed`,
+      );
     }
   }
 }

@@ -20,7 +20,8 @@ export class WebhookNotifier implements Notifier {
     const body = JSON.stringify({ type: 'sladesk.notification', notification });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.target.secret) {
-      headers['x-sladesk-signature'] = `sha256=${createHmac('sha256', this.target.secret).update(body).digest('hex')}`;
+      headers['x-sladesk-signature'] =
+        `sha256=${createHmac('sha256', this.target.secret).update(body).digest('hex')}`;
     }
     const response = await fetch(this.target.url, {
       method: 'POST',

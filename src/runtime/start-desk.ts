@@ -15,7 +15,11 @@ export interface RunningDesk {
 }
 
 /** Starts the parts of the desk this process runs: the HTTP API, the job worker, or both. */
-export async function startDesk(config: Config, logger: Logger, roles: ReadonlySet<Role>): Promise<RunningDesk> {
+export async function startDesk(
+  config: Config,
+  logger: Logger,
+  roles: ReadonlySet<Role>,
+): Promise<RunningDesk> {
   const desk = await openDesk(config, logger);
   let server: ReturnType<typeof createHttpServer> | undefined;
   try {
@@ -32,11 +36,12 @@ export async function startDesk(config: Config, logger: Logger, roles: ReadonlyS
         settings: desk.store.deskSettings,
         apiKeys: desk.store.apiKeys,
         health: async () => ({
-          database: await desk.database.connection.db
-            ?.admin()
-            .ping()
-            .then(() => true)
-            .catch(() => false) ?? false,
+          database:
+            (await desk.database.connection.db
+              ?.admin()
+              .ping()
+              .then(() => true)
+              .catch(() => false)) ?? false,
           jobs: !roles.has('worker') || desk.jobs.health().running,
         }),
         logger,

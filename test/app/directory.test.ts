@@ -7,12 +7,19 @@ const desk = useTestDesk();
 
 describe('setting up organisations', () => {
   it('takes the contract’s time zone unless told otherwise', async () => {
-    const organisation = await createOrganisation(desk().deps, { name: 'Zone default', contractId: 'kamstrup', locale: 'sv' });
+    const organisation = await createOrganisation(desk().deps, {
+      name: 'Zone default',
+      contractId: 'kamstrup',
+      locale: 'sv',
+    });
     expect(organisation.timeZone).toBe('Europe/Stockholm');
   });
 
   it.each([
-    [{ name: 'Bad zone', contractId: 'kamstrup', locale: 'sv' as const, timeZone: 'Europe/Gothenburg' }, 'unknownTimeZone'],
+    [
+      { name: 'Bad zone', contractId: 'kamstrup', locale: 'sv' as const, timeZone: 'Europe/Gothenburg' },
+      'unknownTimeZone',
+    ],
     [{ name: 'Bad contract', contractId: 'acme-gold', locale: 'sv' as const }, 'unknownContract'],
   ])('refuses %j with %s', async (input, code) => {
     const error = await createOrganisation(desk().deps, input).catch((e: unknown) => e);
@@ -22,16 +29,28 @@ describe('setting up organisations', () => {
 
   it('refuses a customer contact as Incident Manager', async () => {
     const acme = await desk().seedCustomer('Roles');
-    const error = await createOrganisation(desk().deps, { name: 'Roles 2', contractId: 'kamstrup', locale: 'en', incidentManagerId: acme.contact.id }).catch((e: unknown) => e);
+    const error = await createOrganisation(desk().deps, {
+      name: 'Roles 2',
+      contractId: 'kamstrup',
+      locale: 'en',
+      incidentManagerId: acme.contact.id,
+    }).catch((e: unknown) => e);
     expect((error as DomainError).code).toBe('agentsOnly');
   });
 
   it('refuses a second organisation of the same name, and a chat identity that is taken', async () => {
     await createOrganisation(desk().deps, { name: 'Twice', contractId: 'kamstrup', locale: 'sv' });
-    const again = await createOrganisation(desk().deps, { name: 'Twice', contractId: 'kamstrup', locale: 'sv' }).catch((e: unknown) => e);
+    const again = await createOrganisation(desk().deps, {
+      name: 'Twice',
+      contractId: 'kamstrup',
+      locale: 'sv',
+    }).catch((e: unknown) => e);
     expect((again as DomainError).code).toBe('organisationNameTaken');
     await addAgent(desk().deps, { name: 'First', identities: [{ channel: 'slack', externalId: 'U0TAKEN' }] });
-    const taken = await addAgent(desk().deps, { name: 'Second', identities: [{ channel: 'slack', externalId: 'U0TAKEN' }] }).catch((e: unknown) => e);
+    const taken = await addAgent(desk().deps, {
+      name: 'Second',
+      identities: [{ channel: 'slack', externalId: 'U0TAKEN' }],
+    }).catch((e: unknown) => e);
     expect((taken as DomainError).code).toBe('identityTaken');
   });
 });

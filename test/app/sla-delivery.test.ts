@@ -60,8 +60,12 @@ describe('an escalation that could not be delivered', () => {
     expect((await deps.tickets.get(ticket.id))!.sla.notifiedSteps).toContain('response:level1');
     await fireSlaStep(deps, ticket.id, 'response:level1');
     await fireSlaStep(deps, ticket.id, 'response:level1');
-    const toManager = platform.delivered.filter((n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id);
-    expect(toManager.map((n) => [n.key, n.id])).toEqual([['escalated.response', `${ticket.id}:response:level1:${acme.incidentManager.id}`]]);
+    const toManager = platform.delivered.filter(
+      (n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id,
+    );
+    expect(toManager.map((n) => [n.key, n.id])).toEqual([
+      ['escalated.response', `${ticket.id}:response:level1:${acme.incidentManager.id}`],
+    ]);
     // The re-run tells the same event as the first attempt: late by 5 minutes then, not now.
     expect(toManager[0]!.text).toContain('it is 5 min late in business time');
   });
@@ -76,7 +80,9 @@ describe('an escalation that could not be delivered', () => {
     desk().clock.set('2026-11-16T11:07:00+01:00');
     await fireSlaStep(deps, ticket.id, 'response:level1');
     await fireSlaStep(deps, ticket.id, 'response:level1');
-    const told = platform.delivered.filter((n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id);
+    const told = platform.delivered.filter(
+      (n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id,
+    );
     expect(told.map((n) => n.key)).toEqual(['escalated.response']);
     // Told as it happened (from the audit log): 5 minutes late at 11:05, though it is 11:07 now.
     expect(told[0]!.text).toContain('it is 5 min late in business time');

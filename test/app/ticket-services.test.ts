@@ -41,26 +41,42 @@ describe('opening a ticket', () => {
       ['triage', 'triageNew'],
     ]);
     // The contact reads English; P3 is 8 business hours, so 09:00 + 8 h ends at closing, Stockholm time.
-    expect(told[0]!.text).toBe(`Your ticket ${ticket.id} “Invoices fail” is registered. Work starts at the latest 2026-11-16 17:00.`);
+    expect(told[0]!.text).toBe(
+      `Your ticket ${ticket.id} “Invoices fail” is registered. Work starts at the latest 2026-11-16 17:00.`,
+    );
     expect(told[1]!.actions).toEqual([{ kind: 'claim' }]);
   });
 
   it('lets the desk set priority; the customer only requests one (stratiteq)', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme priorities');
-    const base = { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident' as const, title: 't', description: 'd' };
+    const base = {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident' as const,
+      title: 't',
+      description: 'd',
+    };
     const asked = await openTicket(deps, acme.contact.id, { ...base, priority: 'P1' });
     expect([asked.priority, asked.requestedPriority]).toEqual(['P3', 'P1']);
     const set = await openTicket(deps, acme.agent.id, { ...base, priority: 'P1' });
     expect([set.priority, set.requestedPriority]).toEqual(['P1', undefined]);
-    expect((await refusal(openTicket(deps, acme.contact.id, { ...base, priority: 'P9' }))).code).toBe('unknownPriority');
+    expect((await refusal(openTicket(deps, acme.contact.id, { ...base, priority: 'P9' }))).code).toBe(
+      'unknownPriority',
+    );
   });
 
   it('accepts only registered contacts of the organisation', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme gate');
     const globex = await desk().seedCustomer('Globex gate');
-    const request = { organisationId: acme.organisation.id, requesterId: globex.contact.id, category: 'order' as const, title: 't', description: 'd' };
+    const request = {
+      organisationId: acme.organisation.id,
+      requesterId: globex.contact.id,
+      category: 'order' as const,
+      title: 't',
+      description: 'd',
+    };
     expect((await refusal(openTicket(deps, globex.contact.id, request))).code).toBe('notAContact');
     expect((await refusal(openTicket(deps, acme.contact.id, request))).code).toBe('agentsOnly');
   });
@@ -80,8 +96,20 @@ describe('who sees and does what', () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme seeing');
     const globex = await desk().seedCustomer('Globex seeing');
-    const mine = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'a', description: 'a' });
-    const theirs = await openTicket(deps, globex.contact.id, { organisationId: globex.organisation.id, requesterId: globex.contact.id, category: 'incident', title: 'b', description: 'b' });
+    const mine = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'a',
+      description: 'a',
+    });
+    const theirs = await openTicket(deps, globex.contact.id, {
+      organisationId: globex.organisation.id,
+      requesterId: globex.contact.id,
+      category: 'incident',
+      title: 'b',
+      description: 'b',
+    });
     expect((await getTicket(deps, acme.colleague.id, mine.id)).id).toBe(mine.id);
     expect((await refusal(getTicket(deps, acme.contact.id, theirs.id))).code).toBe('notFound');
     const listed = await listTickets(deps, acme.contact.id, { organisationId: globex.organisation.id });
@@ -93,7 +121,13 @@ describe('who sees and does what', () => {
   it('refuses desk-only actions to customers, on the server', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme refusals');
-    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'a', description: 'a' });
+    const t = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'a',
+      description: 'a',
+    });
     for (const attempt of [
       actions.claim(deps, acme.contact.id, t.id),
       actions.setPriority(deps, acme.contact.id, t.id, 'P1'),
@@ -108,10 +142,24 @@ describe('who sees and does what', () => {
   it('keeps internal notes from customers', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme notes');
-    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'user_support', title: 'a', description: 'a' });
-    await actions.comment(deps, acme.agent.id, t.id, { body: 'customer is on old version', visibility: 'internal' });
-    await actions.comment(deps, acme.agent.id, t.id, { body: 'Which version do you run?', visibility: 'public' });
-    expect((await getTicket(deps, acme.contact.id, t.id)).comments.map((c) => c.body)).toEqual(['Which version do you run?']);
+    const t = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'user_support',
+      title: 'a',
+      description: 'a',
+    });
+    await actions.comment(deps, acme.agent.id, t.id, {
+      body: 'customer is on old version',
+      visibility: 'internal',
+    });
+    await actions.comment(deps, acme.agent.id, t.id, {
+      body: 'Which version do you run?',
+      visibility: 'public',
+    });
+    expect((await getTicket(deps, acme.contact.id, t.id)).comments.map((c) => c.body)).toEqual([
+      'Which version do you run?',
+    ]);
     expect((await getTicket(deps, acme.agent.id, t.id)).comments).toHaveLength(2);
     const history = await ticketHistory(deps, acme.contact.id, t.id);
     expect(history.filter((e) => e.type === 'commented')).toHaveLength(1);
@@ -122,8 +170,17 @@ describe('working a ticket', () => {
   it('gives one winner when two agents claim at once, and tells the other who', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme race');
-    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'a', description: 'a' });
-    const results = await Promise.allSettled([actions.claim(deps, acme.agent.id, t.id), actions.claim(deps, acme.otherAgent.id, t.id)]);
+    const t = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'a',
+      description: 'a',
+    });
+    const results = await Promise.allSettled([
+      actions.claim(deps, acme.agent.id, t.id),
+      actions.claim(deps, acme.otherAgent.id, t.id),
+    ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -138,10 +195,23 @@ describe('working a ticket', () => {
     const { deps, clock, timers } = desk();
     const acme = await desk().seedCustomer('Acme life');
     clock.set('2026-11-16T09:00:00+01:00');
-    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'a', description: 'a' });
-    expect(timers.steps(t.id)).toEqual(['response:reminder', 'response:level1', 'response:level2', 'response:level3']);
+    const t = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'a',
+      description: 'a',
+    });
+    expect(timers.steps(t.id)).toEqual([
+      'response:reminder',
+      'response:level1',
+      'response:level2',
+      'response:level3',
+    ]);
     await actions.setPriority(deps, acme.agent.id, t.id, 'P1');
-    expect(timers.plans.get(t.id)![1]!.at.toISOString()).toBe(new Date('2026-11-16T11:00:00+01:00').toISOString());
+    expect(timers.plans.get(t.id)![1]!.at.toISOString()).toBe(
+      new Date('2026-11-16T11:00:00+01:00').toISOString(),
+    );
     clock.advance(10 * 60_000);
     await actions.claim(deps, acme.agent.id, t.id);
     await actions.startWork(deps, acme.agent.id, t.id);
@@ -150,7 +220,14 @@ describe('working a ticket', () => {
     await actions.comment(deps, acme.contact.id, t.id, { body: 'Version 4.2', visibility: 'public' });
     expect((await deps.tickets.get(t.id))!.status).toBe('in_progress');
     await actions.resolve(deps, acme.agent.id, t.id);
-    expect(texts(acme.contact.id)).toEqual(['opened', 'priorityChanged', 'assigned', 'workStarted', 'waitingOnYou', 'resolved']);
+    expect(texts(acme.contact.id)).toEqual([
+      'opened',
+      'priorityChanged',
+      'assigned',
+      'workStarted',
+      'waitingOnYou',
+      'resolved',
+    ]);
     await actions.accept(deps, acme.contact.id, t.id);
     const history = (await ticketHistory(deps, acme.agent.id, t.id)).map((e) => [e.type, e.actorId]);
     expect(history).toEqual([
@@ -170,14 +247,22 @@ describe('working a ticket', () => {
   it('tells the customer and the account owner once when effort passes four hours', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme effort');
-    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'order', title: 'a', description: 'a' });
+    const t = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'order',
+      title: 'a',
+      description: 'a',
+    });
     await actions.recordEffort(deps, acme.agent.id, t.id, { minutes: 180 });
     await actions.recordEffort(deps, acme.agent.id, t.id, { minutes: 90 });
     await actions.recordEffort(deps, acme.agent.id, t.id, { minutes: 30 });
     expect(texts(acme.accountOwner.id)).toEqual(['effortThreshold']);
     expect(texts(acme.contact.id).filter((k) => k === 'effortThreshold')).toHaveLength(1);
     // The account owner reads Swedish.
-    const told = desk().notifier.sent.find((n) => n.recipient.kind === 'person' && n.recipient.personId === acme.accountOwner.id)!;
+    const told = desk().notifier.sent.find(
+      (n) => n.recipient.kind === 'person' && n.recipient.personId === acme.accountOwner.id,
+    )!;
     expect(told.text).toContain('har passerat fyra arbetstimmar (4 tim 30 min)');
   });
 });
@@ -187,15 +272,28 @@ describe('escalation and closing', () => {
     const { deps, clock } = desk();
     const acme = await desk().seedCustomer('Acme ladder');
     clock.set('2026-11-16T09:00:00+01:00');
-    const t = await openTicket(deps, acme.agent.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'Down', description: 'd', priority: 'P1' });
+    const t = await openTicket(deps, acme.agent.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'Down',
+      description: 'd',
+      priority: 'P1',
+    });
     clock.set('2026-11-16T11:20:00+01:00');
-    await Promise.all([fireSlaStep(deps, t.id, 'response:level1'), fireSlaStep(deps, t.id, 'response:level1'), fireSlaStep(deps, t.id, 'response:level1')]);
+    await Promise.all([
+      fireSlaStep(deps, t.id, 'response:level1'),
+      fireSlaStep(deps, t.id, 'response:level1'),
+      fireSlaStep(deps, t.id, 'response:level1'),
+    ]);
     // Not yet due: nothing.
     await fireSlaStep(deps, t.id, 'response:level2');
     expect(texts(acme.incidentManager.id)).toEqual(['escalated.response']);
     expect(texts(acme.accountOwner.id)).toEqual([]);
     const level1 = desk().notifier.sent.find((n) => n.key === 'escalated.response' && n.ticketId === t.id)!;
-    expect(level1.text).toBe(`Escalation level 1: work on ticket ${t.id} “Down” (Acme ladder, P1) should have started at 2026-11-16 11:00; it is 20 min late in business time. Owner: nobody yet.`);
+    expect(level1.text).toBe(
+      `Escalation level 1: work on ticket ${t.id} “Down” (Acme ladder, P1) should have started at 2026-11-16 11:00; it is 20 min late in business time. Owner: nobody yet.`,
+    );
     expect(level1.actions).toEqual([{ kind: 'acknowledge', level: 1 }]);
     clock.set('2026-11-16T13:05:00+01:00');
     await fireSlaStep(deps, t.id, 'response:level2');
@@ -213,7 +311,13 @@ describe('escalation and closing', () => {
     const { deps, clock } = desk();
     const acme = await desk().seedCustomer('Acme silence');
     clock.set('2026-11-16T09:00:00+01:00');
-    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'a', description: 'a' });
+    const t = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'a',
+      description: 'a',
+    });
     await actions.resolve(deps, acme.agent.id, t.id);
     clock.set('2026-11-23T16:00:00+01:00');
     await closeSilentTickets(deps);
@@ -232,7 +336,13 @@ describe('closing in batches', () => {
     clock.set('2026-11-16T09:00:00+01:00');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: `t${i}`, description: 'd' });
+      const t = await openTicket(deps, acme.contact.id, {
+        organisationId: acme.organisation.id,
+        requesterId: acme.contact.id,
+        category: 'incident',
+        title: `t${i}`,
+        description: 'd',
+      });
       await actions.resolve(deps, acme.agent.id, t.id);
       ids.push(t.id);
     }
@@ -246,7 +356,12 @@ describe('monitoring alerts', () => {
   it('opens one incident per alert key and counts repeats instead of duplicating', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme alerts');
-    const report = { organisationId: acme.organisation.id, alertKey: 'disk:/var', title: 'Disk 95 %', description: 'db01' };
+    const report = {
+      organisationId: acme.organisation.id,
+      alertKey: 'disk:/var',
+      title: 'Disk 95 %',
+      description: 'db01',
+    };
     const first = await reportAlert(deps, report);
     const second = await reportAlert(deps, report);
     expect([first.created, second.created]).toEqual([true, false]);
@@ -263,9 +378,18 @@ describe('what an action hands back', () => {
   it('gives a customer the ticket without the desk’s internal notes', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme handback');
-    const t = await openTicket(deps, acme.contact.id, { organisationId: acme.organisation.id, requesterId: acme.contact.id, category: 'incident', title: 'a', description: 'a' });
+    const t = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'a',
+      description: 'a',
+    });
     await actions.comment(deps, acme.agent.id, t.id, { body: 'internal only', visibility: 'internal' });
-    const afterReply = await actions.comment(deps, acme.contact.id, t.id, { body: 'any news?', visibility: 'public' });
+    const afterReply = await actions.comment(deps, acme.contact.id, t.id, {
+      body: 'any news?',
+      visibility: 'public',
+    });
     expect(afterReply.comments.map((c) => c.body)).toEqual(['any news?']);
   });
 });

@@ -33,28 +33,59 @@ afterAll(async () => {
 describe('seeding a desk from the command line', () => {
   it('adds agents, an organisation with its escalation people, contacts and keys, and lists them', async () => {
     const manager = (await sladesk('agent', 'add', '--name', 'Ida Incident', '--slack', 'U0IDA')).json();
-    const owner = (await sladesk('agent', 'add', '--name', 'Kalle Kundansvarig', '--email', 'kalle@desk.example')).json();
+    const owner = (
+      await sladesk('agent', 'add', '--name', 'Kalle Kundansvarig', '--email', 'kalle@desk.example')
+    ).json();
     const ceo = (await sladesk('agent', 'add', '--name', 'Vera VD', '--admin', '--ceo')).json();
-    expect(manager).toMatchObject({ name: 'Ida Incident', role: 'agent', identities: [{ channel: 'slack', externalId: 'U0IDA' }] });
+    expect(manager).toMatchObject({
+      name: 'Ida Incident',
+      role: 'agent',
+      identities: [{ channel: 'slack', externalId: 'U0IDA' }],
+    });
     expect(ceo).toMatchObject({ role: 'admin' });
-    const org = await sladesk('org', 'add', '--name', 'Acme AB', '--contract', 'stratiteq', '--incident-manager', String(manager.id), '--account-owner', String(owner.id));
+    const org = await sladesk(
+      'org',
+      'add',
+      '--name',
+      'Acme AB',
+      '--contract',
+      'stratiteq',
+      '--incident-manager',
+      String(manager.id),
+      '--account-owner',
+      String(owner.id),
+    );
     expect(org.code).toBe(0);
-    expect(org.json()).toMatchObject({ name: 'Acme AB', contractId: 'stratiteq', timeZone: 'Europe/Stockholm', incidentManagerId: manager.id });
+    expect(org.json()).toMatchObject({
+      name: 'Acme AB',
+      contractId: 'stratiteq',
+      timeZone: 'Europe/Stockholm',
+      incidentManagerId: manager.id,
+    });
     const orgId = String(org.json().id);
     const contact = await sladesk('contact', 'add', '--org', orgId, '--name', 'Kim Kund', '--locale', 'sv');
     expect(contact.json()).toMatchObject({ role: 'contact', organisationId: orgId, locale: 'sv' });
-    const listed = JSON.parse((await sladesk('org', 'list')).stdout) as Array<{ name: string; contactIds: string[] }>;
+    const listed = JSON.parse((await sladesk('org', 'list')).stdout) as Array<{
+      name: string;
+      contactIds: string[];
+    }>;
     expect(listed.map((o) => [o.name, o.contactIds.length])).toEqual([['Acme AB', 1]]);
     const key = (await sladesk('key', 'add', '--org', orgId, '--label', 'monitoring')).json();
     expect(String(key.key)).toMatch(/^sdk_/);
-    expect(key.apiKey).toMatchObject({ scope: { kind: 'organisation', organisationId: orgId }, label: 'monitoring' });
+    expect(key.apiKey).toMatchObject({
+      scope: { kind: 'organisation', organisationId: orgId },
+      label: 'monitoring',
+    });
     expect((await sladesk('key', 'add', '--admin')).code).toBe(0);
   });
 
   it.each([
     [['key', 'add'], 'give exactly one of --org <organisation id> and --admin'],
     [['org', 'add', '--name', 'Globex', '--contract', 'gold'], 'unknown contract “gold”'],
-    [['org', 'add', '--name', 'Globex', '--contract', 'kamstrup', '--time-zone', 'Mars/Base'], 'unknown time zone “Mars/Base”'],
+    [
+      ['org', 'add', '--name', 'Globex', '--contract', 'kamstrup', '--time-zone', 'Mars/Base'],
+      'unknown time zone “Mars/Base”',
+    ],
     [['org', 'add', '--contract', 'kamstrup'], '--name is required'],
     [['agent', 'add', '--name', 'X', '--locale', 'de'], '--locale "de" is not valid (see sladesk --help)'],
     [['contact', 'add', '--org', 'no-such-org', '--name', 'X'], 'not found'],
@@ -66,8 +97,12 @@ describe('seeding a desk from the command line', () => {
 
   it('refuses an eleventh contact with the reason', async () => {
     const org = (await sladesk('org', 'add', '--name', 'Full AB', '--contract', 'kamstrup')).json();
-    for (let i = 1; i <= 10; i++) expect((await sladesk('contact', 'add', '--org', String(org.id), '--name', `C${i}`)).code).toBe(0);
+    for (let i = 1; i <= 10; i++)
+      expect((await sladesk('contact', 'add', '--org', String(org.id), '--name', `C${i}`)).code).toBe(0);
     const eleventh = await sladesk('contact', 'add', '--org', String(org.id), '--name', 'C11');
-    expect([eleventh.code, eleventh.stderr]).toEqual([2, 'sladesk: Full AB already has 10 registered contacts, the most the contract allows\n']);
+    expect([eleventh.code, eleventh.stderr]).toEqual([
+      2,
+      'sladesk: Full AB already has 10 registered contacts, the most the contract allows\n',
+    ]);
   });
 });

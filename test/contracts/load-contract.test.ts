@@ -87,11 +87,16 @@ describe('contract files', () => {
       priorities: [{ key: 'x', label: { sv: 'X', en: 'X' }, responseMinutes: 90 }],
     });
     const contract = await loadContract(await writeContract('desk.json', json));
-    expect(contract.responseDue(new Date('2026-11-17T10:00:00Z'), 'x').toISOString()).toBe('2026-11-24T10:30:00.000Z');
+    expect(contract.responseDue(new Date('2026-11-17T10:00:00Z'), 'x').toISOString()).toBe(
+      '2026-11-24T10:30:00.000Z',
+    );
   });
 
   it('says which field is wrong, in Swedish and in English', async () => {
-    const path = await writeContract('bad.yaml', YAML_CONTRACT.replace('"09:00", to: "12:00"', '"9 am", to: "12:00"'));
+    const path = await writeContract(
+      'bad.yaml',
+      YAML_CONTRACT.replace('"09:00", to: "12:00"', '"9 am", to: "12:00"'),
+    );
     const error = await loadError(path);
     expect(error.in('en')).toBe(`${path}: calendar.week.mon.0.from: expected a time "HH:mm"`);
     expect(error.in('sv')).toBe(`${path}: calendar.week.mon.0.from: förväntade en tid "TT:mm"`);
@@ -99,22 +104,34 @@ describe('contract files', () => {
 
   it('refuses duplicate priority keys, a default that is not a key, and escalation out of order', async () => {
     const duplicate = YAML_CONTRACT.replace('key: normal', 'key: urgent');
-    expect((await loadError(await writeContract('a.yaml', duplicate))).key).toBe('contract.errors.duplicatePriority');
+    expect((await loadError(await writeContract('a.yaml', duplicate))).key).toBe(
+      'contract.errors.duplicatePriority',
+    );
     const badDefault = `${YAML_CONTRACT}defaultPriority: P9\n`;
-    expect((await loadError(await writeContract('b.yaml', badDefault))).key).toBe('contract.errors.defaultPriority');
+    expect((await loadError(await writeContract('b.yaml', badDefault))).key).toBe(
+      'contract.errors.defaultPriority',
+    );
     const badLadder = `${YAML_CONTRACT}escalation: { reminderAt: 0.5, levelsAt: [1, 3, 2] }\n`;
-    expect((await loadError(await writeContract('c.yaml', badLadder))).key).toBe('contract.errors.escalationOrder');
+    expect((await loadError(await writeContract('c.yaml', badLadder))).key).toBe(
+      'contract.errors.escalationOrder',
+    );
   });
 
   it('refuses a calendar the engine cannot run', async () => {
     const zone = YAML_CONTRACT.replace('Europe/Stockholm', 'Europe/Atlantis');
-    expect((await loadError(await writeContract('z.yaml', zone))).in('en')).toBe('contract "acme": unknown time zone "Europe/Atlantis"');
+    expect((await loadError(await writeContract('z.yaml', zone))).in('en')).toBe(
+      'contract "acme": unknown time zone "Europe/Atlantis"',
+    );
     const overlap = YAML_CONTRACT.replace('from: "13:00"', 'from: "11:00"');
-    expect((await loadError(await writeContract('o.yaml', overlap))).key).toBe('contract.errors.calendar.overlap');
+    expect((await loadError(await writeContract('o.yaml', overlap))).key).toBe(
+      'contract.errors.calendar.overlap',
+    );
   });
 
   it('refuses broken YAML, unknown names, unreadable files', async () => {
-    expect((await loadError(await writeContract('s.yaml', 'id: [unclosed'))).key).toBe('contract.errors.syntax');
+    expect((await loadError(await writeContract('s.yaml', 'id: [unclosed'))).key).toBe(
+      'contract.errors.syntax',
+    );
     expect((await loadError('acme')).in('en')).toBe(
       'unknown contract "acme": use a preset (kamstrup, stratiteq, hypergene) or a .json/.yaml file',
     );

@@ -19,7 +19,9 @@ describe('locales', () => {
     const named = new Set<string>();
     for (const file of await sourceFiles(root)) {
       const text = await readFile(file, 'utf8');
-      for (const [, key] of text.matchAll(/['"]((?:cli|contract|notify|errors|api|chat)\.[A-Za-z0-9_.]+[A-Za-z0-9_])['"]/g)) {
+      for (const [, key] of text.matchAll(
+        /['"]((?:cli|contract|notify|errors|api|chat)\.[A-Za-z0-9_.]+[A-Za-z0-9_])['"]/g,
+      )) {
         named.add(key!);
       }
     }
@@ -28,7 +30,13 @@ describe('locales', () => {
   });
 
   it('has a message for every calendar problem', () => {
-    const problems: CalendarRuleError['problem'][] = ['badTime', 'endsBeforeStart', 'overlap', 'neverOpen', 'unknownTimeZone'];
+    const problems: CalendarRuleError['problem'][] = [
+      'badTime',
+      'endsBeforeStart',
+      'overlap',
+      'neverOpen',
+      'unknownTimeZone',
+    ];
     expect(problems.filter((p) => !hasMessage(`contract.errors.calendar.${p}`))).toEqual([]);
   });
 

@@ -10,7 +10,15 @@ const notification: Notification = {
   id: 'SD-1001:response:level1:p-1',
   recipient: { kind: 'person', personId: 'p-1' },
   ticketId: 'SD-1001',
-  event: { type: 'escalated', clock: 'response', level: 1, dueAt: new Date('2026-11-16T10:00:00Z'), lateByMs: 60_000, ticketId: 'SD-1001', at: new Date('2026-11-16T10:01:00Z') },
+  event: {
+    type: 'escalated',
+    clock: 'response',
+    level: 1,
+    dueAt: new Date('2026-11-16T10:00:00Z'),
+    lateByMs: 60_000,
+    ticketId: 'SD-1001',
+    at: new Date('2026-11-16T10:01:00Z'),
+  },
   key: 'escalated.response',
   text: 'Escalation level 1',
   actions: [{ kind: 'acknowledge', level: 1 }],
@@ -25,14 +33,23 @@ describe('WebhookNotifier', () => {
     const scope = nock('https://hooks.example.net')
       .post('/sladesk')
       .reply(function (_uri, body) {
-        seen = { body: JSON.stringify(body), signature: this.req.headers['x-sladesk-signature'] as string | undefined };
+        seen = {
+          body: JSON.stringify(body),
+          signature: this.req.headers['x-sladesk-signature'] as string | undefined,
+        };
         return [204];
       });
-    await new WebhookNotifier({ url: 'https://hooks.example.net/sladesk', secret: 's3cret' }).notify(notification);
+    await new WebhookNotifier({ url: 'https://hooks.example.net/sladesk', secret: 's3cret' }).notify(
+      notification,
+    );
     expect(scope.isDone()).toBe(true);
     const posted = JSON.parse(seen!.body) as { type: string; notification: Notification };
     expect(posted.type).toBe('sladesk.notification');
-    expect(posted.notification).toMatchObject({ ticketId: 'SD-1001', key: 'escalated.response', actions: [{ kind: 'acknowledge', level: 1 }] });
+    expect(posted.notification).toMatchObject({
+      ticketId: 'SD-1001',
+      key: 'escalated.response',
+      actions: [{ kind: 'acknowledge', level: 1 }],
+    });
     expect(seen!.signature).toBe(`sha256=${createHmac('sha256', 's3cret').update(seen!.body).digest('hex')}`);
   });
 
@@ -50,7 +67,9 @@ describe('WebhookNotifier', () => {
 
   it('fails loudly when the receiver refuses, so the caller can log it', async () => {
     nock('https://hooks.example.net').post('/down').reply(503, 'maintenance');
-    await expect(new WebhookNotifier({ url: 'https://hooks.example.net/down' }).notify(notification)).rejects.toThrow(WebhookError);
+    await expect(
+      new WebhookNotifier({ url: 'https://hooks.example.net/down' }).notify(notification),
+    ).rejects.toThrow(WebhookError);
   });
 });
 
@@ -58,7 +77,10 @@ describe('FanOutNotifier', () => {
   it('still tells the other channels when one fails, then reports the failure', async () => {
     nock('https://hooks.example.net').post('/down').reply(500);
     const memory = new MemoryNotifier();
-    const fanOut = new FanOutNotifier([new WebhookNotifier({ url: 'https://hooks.example.net/down' }), memory]);
+    const fanOut = new FanOutNotifier([
+      new WebhookNotifier({ url: 'https://hooks.example.net/down' }),
+      memory,
+    ]);
     await expect(fanOut.notify(notification)).rejects.toThrow(AggregateError);
     expect(memory.sent).toEqual([notification]);
   });

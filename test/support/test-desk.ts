@@ -59,7 +59,10 @@ export interface SeededCustomer {
 }
 
 /** The application services over the real store on this file's own database, a manual clock, and recording ports. */
-export function useTestDesk(start = '2026-11-16T09:00:00+01:00', extraContracts: Contract[] = []): () => TestDesk {
+export function useTestDesk(
+  start = '2026-11-16T09:00:00+01:00',
+  extraContracts: Contract[] = [],
+): () => TestDesk {
   const connection = useTestDatabase('desk');
   let desk: TestDesk | undefined;
 

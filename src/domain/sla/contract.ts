@@ -59,7 +59,11 @@ export class Contract {
 
   priority(key: string): PriorityTarget {
     const found = this.terms.priorities.find((p) => p.key === key);
-    if (!found) throw new UnknownPriorityError(key, this.terms.priorities.map((p) => p.key));
+    if (!found)
+      throw new UnknownPriorityError(
+        key,
+        this.terms.priorities.map((p) => p.key),
+      );
     return found;
   }
 

@@ -13,7 +13,7 @@ export function endOfOpenDaysAfter(calendar: BusinessCalendar, at: Date, days: n
   const zone = calendar.rules.timeZone;
   const midnight = (date: string) => new Date(instantOfWallTime(zone, Date.parse(`${date}T00:00:00Z`)));
   let date = formatInTimeZone(at, zone, 'yyyy-MM-dd');
-  for (let found = 0; found < days; ) {
+  for (let found = 0; found < days;) {
     date = nextDate(date);
     const open = calendar.businessTimeBetween(midnight(date), midnight(nextDate(date)));
     if (open > 0) found++;

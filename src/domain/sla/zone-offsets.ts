@@ -51,7 +51,7 @@ export function offsetSegmentsOfYear(timeZone: string, year: number): OffsetSegm
   const segments: OffsetSegment[] = [];
   let start = from;
   let offset = offsetAt(timeZone, from);
-  for (let previous = from; previous < to; ) {
+  for (let previous = from; previous < to;) {
     const probe = Math.min(previous + DAY_MS, to);
     if (offsetAt(timeZone, probe) !== offset) {
       let lo = previous;

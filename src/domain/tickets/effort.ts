@@ -13,7 +13,11 @@ export function logEffort(
   act: Act & { actorId: string },
 ): Change {
   if (ticket.status === 'closed') {
-    throw new DomainError('illegalTransition', { ticket: ticket.id, action: 'logEffort', status: ticket.status });
+    throw new DomainError('illegalTransition', {
+      ticket: ticket.id,
+      action: 'logEffort',
+      status: ticket.status,
+    });
   }
   if (!Number.isInteger(entry.minutes) || entry.minutes <= 0 || entry.minutes > 24 * 60) {
     throw new DomainError('badEffort', { minutes: entry.minutes });
@@ -25,13 +29,32 @@ export function logEffort(
   const total = totalMinutes({ ...ticket, effort });
   const crossed = !ticket.effortThresholdNotified && total > EFFORT_THRESHOLD_MINUTES;
   const events: Change['events'] = [
-    { type: 'effort_logged', minutes: entry.minutes, totalMinutes: total, billable: entry.billable, ticketId: ticket.id, actorId: act.actorId, at: act.at },
+    {
+      type: 'effort_logged',
+      minutes: entry.minutes,
+      totalMinutes: total,
+      billable: entry.billable,
+      ticketId: ticket.id,
+      actorId: act.actorId,
+      at: act.at,
+    },
   ];
   if (crossed) {
-    events.push({ type: 'effort_threshold_passed', totalMinutes: total, ticketId: ticket.id, actorId: act.actorId, at: act.at });
+    events.push({
+      type: 'effort_threshold_passed',
+      totalMinutes: total,
+      ticketId: ticket.id,
+      actorId: act.actorId,
+      at: act.at,
+    });
   }
   return {
-    ticket: { ...ticket, effort, effortThresholdNotified: ticket.effortThresholdNotified || crossed, updatedAt: act.at },
+    ticket: {
+      ...ticket,
+      effort,
+      effortThresholdNotified: ticket.effortThresholdNotified || crossed,
+      updatedAt: act.at,
+    },
     events,
   };
 }
@@ -43,7 +66,11 @@ export function flagBillable(
   act: Act & { actorId: string },
 ): Change {
   if (ticket.status === 'closed') {
-    throw new DomainError('illegalTransition', { ticket: ticket.id, action: 'flagBillable', status: ticket.status });
+    throw new DomainError('illegalTransition', {
+      ticket: ticket.id,
+      action: 'flagBillable',
+      status: ticket.status,
+    });
   }
   if (!Number.isInteger(estimate.estimateMinutes) || estimate.estimateMinutes <= 0) {
     throw new DomainError('badEffort', { minutes: estimate.estimateMinutes });
@@ -51,7 +78,9 @@ export function flagBillable(
   const billable = { ...estimate, flaggedBy: act.actorId, flaggedAt: act.at };
   return {
     ticket: { ...ticket, billable, updatedAt: act.at },
-    events: [{ type: 'billable_flagged', ...estimate, ticketId: ticket.id, actorId: act.actorId, at: act.at }],
+    events: [
+      { type: 'billable_flagged', ...estimate, ticketId: ticket.id, actorId: act.actorId, at: act.at },
+    ],
   };
 }
 
@@ -62,7 +91,13 @@ export function approveBillable(ticket: Ticket, act: Act & { actorId: string }):
   return {
     ticket: { ...ticket, billable, updatedAt: act.at },
     events: [
-      { type: 'billable_approved', estimateMinutes: billable.estimateMinutes, ticketId: ticket.id, actorId: act.actorId, at: act.at },
+      {
+        type: 'billable_approved',
+        estimateMinutes: billable.estimateMinutes,
+        ticketId: ticket.id,
+        actorId: act.actorId,
+        at: act.at,
+      },
     ],
   };
 }

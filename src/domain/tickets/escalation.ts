@@ -21,7 +21,13 @@ export function recordStep(ticket: Ticket, timer: SlaTimer, contract: Contract, 
   const body =
     timer.level === 0
       ? ({ type: 'reminder', clock: timer.clock, dueAt: timer.dueAt } as const)
-      : ({ type: 'escalated', clock: timer.clock, level: timer.level, dueAt: timer.dueAt, lateByMs } as const);
+      : ({
+          type: 'escalated',
+          clock: timer.clock,
+          level: timer.level,
+          dueAt: timer.dueAt,
+          lateByMs,
+        } as const);
   return {
     ticket: { ...ticket, sla, updatedAt: act.at },
     events: [{ ...body, ticketId: ticket.id, actorId: act.actorId, at: act.at }],
@@ -32,9 +38,12 @@ export function recordStep(ticket: Ticket, timer: SlaTimer, contract: Contract, 
 export function acknowledgeEscalation(ticket: Ticket, act: Act & { actorId: string }): Change {
   const level = ticket.sla.escalationLevel;
   if (level === 0) throw new DomainError('nothingToAcknowledge', { ticket: ticket.id });
-  if (ticket.sla.acknowledgedLevel >= level) throw new DomainError('alreadyAcknowledged', { ticket: ticket.id, level });
+  if (ticket.sla.acknowledgedLevel >= level)
+    throw new DomainError('alreadyAcknowledged', { ticket: ticket.id, level });
   return {
     ticket: { ...ticket, sla: { ...ticket.sla, acknowledgedLevel: level }, updatedAt: act.at },
-    events: [{ type: 'escalation_acknowledged', level, ticketId: ticket.id, actorId: act.actorId, at: act.at }],
+    events: [
+      { type: 'escalation_acknowledged', level, ticketId: ticket.id, actorId: act.actorId, at: act.at },
+    ],
   };
 }

@@ -26,7 +26,8 @@ function changed(before: Ticket, after: Partial<Ticket>, act: Act, ...bodies: Ti
 
 export function requirePriority(contract: Contract, priority: string): void {
   const known = contract.terms.priorities.map((p) => p.key);
-  if (!known.includes(priority)) throw new DomainError('unknownPriority', { priority, known: known.join(', ') });
+  if (!known.includes(priority))
+    throw new DomainError('unknownPriority', { priority, known: known.join(', ') });
 }
 
 function requireStatus(ticket: Ticket, action: string, allowed: readonly TicketStatus[]): void {
@@ -75,7 +76,10 @@ export function claim(ticket: Ticket, act: Act & { actorId: string }): Change {
   }
   if (ticket.assigneeId === act.actorId) return { ticket, events: [] };
   const status = ticket.status === 'new' ? 'claimed' : ticket.status;
-  return changed(ticket, { assigneeId: act.actorId, status }, act, { type: 'claimed', assigneeId: act.actorId });
+  return changed(ticket, { assigneeId: act.actorId, status }, act, {
+    type: 'claimed',
+    assigneeId: act.actorId,
+  });
 }
 
 export function assign(ticket: Ticket, assigneeId: string, act: Act): Change {
@@ -93,7 +97,11 @@ export function assign(ticket: Ticket, assigneeId: string, act: Act): Change {
 function withFirstResponse(ticket: Ticket, at: Date): Pick<Ticket, 'sla'> {
   if (ticket.sla.firstResponseAt) return { sla: ticket.sla };
   return {
-    sla: { ...ticket.sla, firstResponseAt: at, responseBreached: ticket.sla.responseBreached || at > ticket.sla.responseDue },
+    sla: {
+      ...ticket.sla,
+      firstResponseAt: at,
+      responseBreached: ticket.sla.responseBreached || at > ticket.sla.responseDue,
+    },
   };
 }
 
@@ -101,7 +109,11 @@ export function startWork(ticket: Ticket, act: Act & { actorId: string }): Chang
   requireStatus(ticket, 'startWork', ['new', 'claimed']);
   return changed(
     ticket,
-    { status: 'in_progress', assigneeId: ticket.assigneeId ?? act.actorId, ...withFirstResponse(ticket, act.at) },
+    {
+      status: 'in_progress',
+      assigneeId: ticket.assigneeId ?? act.actorId,
+      ...withFirstResponse(ticket, act.at),
+    },
     act,
     { type: 'work_started' },
   );
@@ -159,7 +171,10 @@ export function resolve(ticket: Ticket, contract: Contract, act: Act & { actorId
 /** SPEC (001 "Problemlösning"): closed only when the customer accepts the solution. */
 export function accept(ticket: Ticket, act: Act & { actorId: string }): Change {
   requireStatus(ticket, 'accept', ['resolved']);
-  return changed(ticket, { status: 'closed', closedAt: act.at, autoCloseAt: undefined }, act,
+  return changed(
+    ticket,
+    { status: 'closed', closedAt: act.at, autoCloseAt: undefined },
+    act,
     { type: 'accepted' },
     { type: 'closed', automatically: false },
   );
@@ -167,19 +182,21 @@ export function accept(ticket: Ticket, act: Act & { actorId: string }): Change {
 
 export function reopen(ticket: Ticket, act: Act & { actorId: string }, reason?: string): Change {
   requireStatus(ticket, 'reopen', ['resolved']);
-  return changed(
-    ticket,
-    { status: 'in_progress', resolvedAt: undefined, autoCloseAt: undefined },
-    act,
-    { type: 'reopened', reason },
-  );
+  return changed(ticket, { status: 'in_progress', resolvedAt: undefined, autoCloseAt: undefined }, act, {
+    type: 'reopened',
+    reason,
+  });
 }
 
 /** The customer stayed silent for the contract's number of business days after resolution. */
 export function autoClose(ticket: Ticket, act: Act): Change {
   requireStatus(ticket, 'autoClose', ['resolved']);
   if (!ticket.autoCloseAt || ticket.autoCloseAt > act.at) {
-    throw new DomainError('illegalTransition', { ticket: ticket.id, action: 'autoClose', status: ticket.status });
+    throw new DomainError('illegalTransition', {
+      ticket: ticket.id,
+      action: 'autoClose',
+      status: ticket.status,
+    });
   }
   return changed(ticket, { status: 'closed', closedAt: act.at, autoCloseAt: undefined }, act, {
     type: 'closed',
@@ -213,7 +230,11 @@ export function comment(
   });
 }
 
-export function linkToProblem(incident: Ticket, problem: Ticket, act: Act): { incident: Change; problem: Change } {
+export function linkToProblem(
+  incident: Ticket,
+  problem: Ticket,
+  act: Act,
+): { incident: Change; problem: Change } {
   if (problem.category !== 'problem' || incident.category === 'problem') {
     throw new DomainError('notAProblem', { ticket: problem.id });
   }
@@ -221,13 +242,14 @@ export function linkToProblem(incident: Ticket, problem: Ticket, act: Act): { in
     throw new DomainError('notYourOrganisation', { ticket: problem.id });
   }
   return {
-    incident: changed(incident, { problemId: problem.id }, act, { type: 'linked_to_problem', problemId: problem.id }),
-    problem: changed(
-      problem,
-      { incidentIds: [...new Set([...problem.incidentIds, incident.id])] },
-      act,
-      { type: 'incident_linked', incidentId: incident.id },
-    ),
+    incident: changed(incident, { problemId: problem.id }, act, {
+      type: 'linked_to_problem',
+      problemId: problem.id,
+    }),
+    problem: changed(problem, { incidentIds: [...new Set([...problem.incidentIds, incident.id])] }, act, {
+      type: 'incident_linked',
+      incidentId: incident.id,
+    }),
   };
 }
 

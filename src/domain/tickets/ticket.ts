@@ -4,10 +4,22 @@ import type { Channel } from '../desk/people.ts';
 export const CATEGORIES = ['incident', 'user_support', 'order', 'development_request', 'problem'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const STATUSES = ['new', 'claimed', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export const STATUSES = [
+  'new',
+  'claimed',
+  'in_progress',
+  'waiting_on_customer',
+  'resolved',
+  'closed',
+] as const;
 export type TicketStatus = (typeof STATUSES)[number];
 
-export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'claimed', 'in_progress', 'waiting_on_customer'];
+export const OPEN_STATUSES: readonly TicketStatus[] = [
+  'new',
+  'claimed',
+  'in_progress',
+  'waiting_on_customer',
+];
 
 export interface TicketComment {
   id: string;

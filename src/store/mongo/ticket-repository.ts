@@ -13,7 +13,6 @@ import { fromDocument, isDuplicateKeyError, toDocument } from './plain.ts';
 import { ticketModel, type TicketDocument } from './ticket-model.ts';
 import { revisionId, ticketRevisionModel, type TicketRevisionDocument } from './ticket-revision-model.ts';
 
-
 /** Revisions older than this many versions behind the newest keep only their number. */
 const REVISIONS_WITH_CONTENT = 2;
 

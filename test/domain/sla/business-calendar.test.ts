@@ -36,7 +36,12 @@ describe('stratiteq: Mon–Fri 08–17, 08:30–14 on a working day before a pub
 
   it('is exact to the second across closing', () => {
     expect(due(stratiteq(), '2026-11-16T16:59:30+01:00', MINUTE)).toBe(at('2026-11-17T08:00:30+01:00'));
-    expect(stratiteq().businessTimeBetween(new Date('2026-11-16T16:59:59+01:00'), new Date('2026-11-17T08:00:01+01:00'))).toBe(2000);
+    expect(
+      stratiteq().businessTimeBetween(
+        new Date('2026-11-16T16:59:59+01:00'),
+        new Date('2026-11-17T08:00:01+01:00'),
+      ),
+    ).toBe(2000);
   });
 
   it('keeps 08:00 local across the spring DST change (29 March 2026)', () => {
@@ -81,9 +86,15 @@ describe('stratiteq: Mon–Fri 08–17, 08:30–14 on a working day before a pub
 
   it('finds the next opening, or the instant itself when open', () => {
     const calendar = stratiteq();
-    expect(calendar.nextOpening(new Date('2026-11-21T12:00:00+01:00')).toISOString()).toBe(at('2026-11-23T08:00:00+01:00'));
-    expect(calendar.nextOpening(new Date('2026-11-23T10:00:00+01:00')).toISOString()).toBe(at('2026-11-23T10:00:00+01:00'));
-    expect(calendar.nextOpening(new Date('2026-12-31T15:00:00+01:00')).toISOString()).toBe(at('2027-01-04T08:00:00+01:00'));
+    expect(calendar.nextOpening(new Date('2026-11-21T12:00:00+01:00')).toISOString()).toBe(
+      at('2026-11-23T08:00:00+01:00'),
+    );
+    expect(calendar.nextOpening(new Date('2026-11-23T10:00:00+01:00')).toISOString()).toBe(
+      at('2026-11-23T10:00:00+01:00'),
+    );
+    expect(calendar.nextOpening(new Date('2026-12-31T15:00:00+01:00')).toISOString()).toBe(
+      at('2027-01-04T08:00:00+01:00'),
+    );
   });
 
   it('gives a zero duration as the next opening', () => {
@@ -137,7 +148,12 @@ describe('kamstrup: Mon–Thu 08–16, Fri 08–14:30', () => {
 describe('calendars of other shapes', () => {
   const lunchBreak: CalendarRules = {
     timeZone: 'Europe/Stockholm',
-    week: { mon: [{ from: '08:00', to: '12:00' }, { from: '13:00', to: '17:00' }] },
+    week: {
+      mon: [
+        { from: '08:00', to: '12:00' },
+        { from: '13:00', to: '17:00' },
+      ],
+    },
   };
 
   it('skips a break between two opening intervals of a day', () => {
@@ -158,7 +174,8 @@ describe('calendars of other shapes', () => {
     const sunday = (from: string, to: string) =>
       new BusinessCalendar({ timeZone: 'Europe/Stockholm', week: { sun: [{ from, to }] } }, noHolidays);
     const openOn = (calendar: BusinessCalendar, date: string) =>
-      calendar.businessTimeBetween(new Date(`${date}T00:00:00+01:00`), new Date(`${date}T23:00:00+01:00`)) / MINUTE;
+      calendar.businessTimeBetween(new Date(`${date}T00:00:00+01:00`), new Date(`${date}T23:00:00+01:00`)) /
+      MINUTE;
 
     it('opens nothing for hours that do not exist on the spring-forward day', () => {
       const calendar = sunday('02:00', '03:00');
@@ -183,7 +200,12 @@ describe('calendars of other shapes', () => {
   });
 
   it('joins a desk open across midnight into one stretch, also over New Year', () => {
-    const allDays = { timeZone: 'UTC', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '00:00', to: '24:00' }]])) };
+    const allDays = {
+      timeZone: 'UTC',
+      week: Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '00:00', to: '24:00' }]]),
+      ),
+    };
     const calendar = new BusinessCalendar(allDays, noHolidays);
     expect(due(calendar, '2026-12-31T23:00:00Z', 2 * HOUR)).toBe(at('2027-01-01T01:00:00Z'));
   });
@@ -236,8 +258,20 @@ describe('calendar rules the engine refuses', () => {
     expect(problem({ ...base, week: {} })).toBe('neverOpen');
     expect(problem({ ...base, week: { mon: [{ from: '8:00', to: '17:00' }] } })).toBe('badTime');
     expect(problem({ ...base, week: { mon: [{ from: '17:00', to: '08:00' }] } })).toBe('endsBeforeStart');
-    expect(problem({ ...base, week: { mon: [{ from: '08:00', to: '12:00' }, { from: '11:00', to: '13:00' }] } })).toBe('overlap');
-    expect(problem({ timeZone: 'Mars/Olympus', week: { mon: [{ from: '08:00', to: '12:00' }] } })).toBe('unknownTimeZone');
+    expect(
+      problem({
+        ...base,
+        week: {
+          mon: [
+            { from: '08:00', to: '12:00' },
+            { from: '11:00', to: '13:00' },
+          ],
+        },
+      }),
+    ).toBe('overlap');
+    expect(problem({ timeZone: 'Mars/Olympus', week: { mon: [{ from: '08:00', to: '12:00' }] } })).toBe(
+      'unknownTimeZone',
+    );
   });
 
   it('gives up rather than loop when no open time comes for years', () => {
@@ -245,7 +279,10 @@ describe('calendar rules the engine refuses', () => {
     for (let day = Date.UTC(2026, 0, 1); day < Date.UTC(2045, 0, 1); day += 86_400_000) {
       closed.push(new Date(day).toISOString().slice(0, 10));
     }
-    const calendar = new BusinessCalendar({ ...base, week: PRESETS.stratiteq.calendar.week, closedDates: closed }, noHolidays);
+    const calendar = new BusinessCalendar(
+      { ...base, week: PRESETS.stratiteq.calendar.week, closedDates: closed },
+      noHolidays,
+    );
     expect(() => calendar.addBusinessMs(Date.parse('2026-06-01T00:00:00Z'), HOUR)).toThrow(RangeError);
   });
 });

@@ -23,7 +23,15 @@ const contact = (iso: string) => ({ actorId: 'contact-1', at: at(iso) });
 
 function opened(contract = stratiteq, priority = 'P3'): Ticket {
   return lifecycle.openTicket(
-    { id: 'SD-1', organisationId: 'org-1', requesterId: 'contact-1', category: 'incident', title: 'Printer on fire', description: 'Smoke', priority },
+    {
+      id: 'SD-1',
+      organisationId: 'org-1',
+      requesterId: 'contact-1',
+      category: 'incident',
+      title: 'Printer on fire',
+      description: 'Smoke',
+      priority,
+    },
     contract,
     contact(MONDAY_0900),
   ).ticket;
@@ -42,7 +50,15 @@ function code(fn: () => unknown): string {
 describe('opening', () => {
   it('starts new, with the response deadline from the contract and one "opened" event', () => {
     const change = lifecycle.openTicket(
-      { id: 'SD-7', organisationId: 'org-1', requesterId: 'contact-1', category: 'incident', title: 't', description: 'd', priority: 'P3' },
+      {
+        id: 'SD-7',
+        organisationId: 'org-1',
+        requesterId: 'contact-1',
+        category: 'incident',
+        title: 't',
+        description: 'd',
+        priority: 'P3',
+      },
       stratiteq,
       contact('2026-11-16T15:00:00+01:00'),
     );
@@ -76,14 +92,21 @@ describe('the state machine', () => {
     expect(code(() => lifecycle.resume(fresh, stratiteq, agent(MONDAY_0900)))).toBe('illegalTransition');
     expect(code(() => lifecycle.accept(fresh, contact(MONDAY_0900)))).toBe('illegalTransition');
     expect(code(() => lifecycle.reopen(fresh, contact(MONDAY_0900)))).toBe('illegalTransition');
-    const closed = lifecycle.accept(lifecycle.resolve(fresh, stratiteq, agent(MONDAY_0900)).ticket, contact(MONDAY_0900)).ticket;
+    const closed = lifecycle.accept(
+      lifecycle.resolve(fresh, stratiteq, agent(MONDAY_0900)).ticket,
+      contact(MONDAY_0900),
+    ).ticket;
     expect(code(() => lifecycle.claim(closed, agent(MONDAY_0900)))).toBe('illegalTransition');
-    expect(code(() => lifecycle.comment(closed, { id: 'c', body: 'x', visibility: 'public' }, agent(MONDAY_0900)))).toBe('illegalTransition');
+    expect(
+      code(() => lifecycle.comment(closed, { id: 'c', body: 'x', visibility: 'public' }, agent(MONDAY_0900))),
+    ).toBe('illegalTransition');
   });
 
   it('tells a second claimer who was first', () => {
     const claimed = lifecycle.claim(opened(), agent(MONDAY_0900)).ticket;
-    expect(code(() => lifecycle.claim(claimed, { actorId: 'agent-2', at: at(MONDAY_0900) }))).toBe('alreadyClaimed');
+    expect(code(() => lifecycle.claim(claimed, { actorId: 'agent-2', at: at(MONDAY_0900) }))).toBe(
+      'alreadyClaimed',
+    );
     expect(lifecycle.claim(claimed, agent(MONDAY_0900)).events).toEqual([]);
   });
 
@@ -91,7 +114,11 @@ describe('the state machine', () => {
     const resolved = lifecycle.resolve(opened(), stratiteq, agent(MONDAY_0900)).ticket;
     expect(resolved.autoCloseAt).toBeDefined();
     const reopened = lifecycle.reopen(resolved, contact('2026-11-17T09:00:00+01:00'), 'still broken').ticket;
-    expect([reopened.status, reopened.autoCloseAt, reopened.resolvedAt]).toEqual(['in_progress', undefined, undefined]);
+    expect([reopened.status, reopened.autoCloseAt, reopened.resolvedAt]).toEqual([
+      'in_progress',
+      undefined,
+      undefined,
+    ]);
   });
 });
 
@@ -109,7 +136,9 @@ describe('SLA rules', () => {
     const changed = lifecycle.setPriority(opened(), 'P1', stratiteq, agent(MONDAY_0900));
     expect(changed.ticket.sla.responseDue.toISOString()).toBe(at('2026-11-16T11:00:00+01:00').toISOString());
     expect(changed.events[0]).toMatchObject({ type: 'priority_changed', from: 'P3', to: 'P1' });
-    expect(code(() => lifecycle.setPriority(opened(), 'P7', stratiteq, agent(MONDAY_0900)))).toBe('unknownPriority');
+    expect(code(() => lifecycle.setPriority(opened(), 'P7', stratiteq, agent(MONDAY_0900)))).toBe(
+      'unknownPriority',
+    );
   });
 
   it('pauses the resolution clock while waiting on the customer, in business time', () => {
@@ -147,7 +176,9 @@ describe('SLA rules', () => {
   it('lets the ladder acknowledge the current level once', () => {
     const t = opened(stratiteq, 'P1');
     expect(code(() => acknowledgeEscalation(t, agent(MONDAY_0900)))).toBe('nothingToAcknowledge');
-    const escalated = recordStep(t, plannedTimers(t, stratiteq)[1]!, stratiteq, { at: at('2026-11-16T11:00:00+01:00') }).ticket;
+    const escalated = recordStep(t, plannedTimers(t, stratiteq)[1]!, stratiteq, {
+      at: at('2026-11-16T11:00:00+01:00'),
+    }).ticket;
     const acknowledged = acknowledgeEscalation(escalated, agent('2026-11-16T11:05:00+01:00')).ticket;
     expect(acknowledged.sla.acknowledgedLevel).toBe(1);
     expect(code(() => acknowledgeEscalation(acknowledged, agent(MONDAY_0900)))).toBe('alreadyAcknowledged');
@@ -157,7 +188,9 @@ describe('SLA rules', () => {
     const resolved = lifecycle.resolve(opened(), stratiteq, agent('2026-11-16T12:00:00+01:00')).ticket;
     // Open days after Monday 16 Nov: Tue 17, Wed 18, Thu 19, Fri 20, Mon 23 → end of Monday 23.
     expect(resolved.autoCloseAt?.toISOString()).toBe(at('2026-11-24T00:00:00+01:00').toISOString());
-    expect(code(() => lifecycle.autoClose(resolved, { at: at('2026-11-23T23:59:00+01:00') }))).toBe('illegalTransition');
+    expect(code(() => lifecycle.autoClose(resolved, { at: at('2026-11-23T23:59:00+01:00') }))).toBe(
+      'illegalTransition',
+    );
     const closed = lifecycle.autoClose(resolved, { at: at('2026-11-24T00:30:00+01:00') });
     expect(closed.ticket.status).toBe('closed');
     expect(closed.events[0]).toMatchObject({ type: 'closed', automatically: true });
@@ -167,7 +200,8 @@ describe('SLA rules', () => {
 describe('effort and billable work', () => {
   it('tells once when effort passes four working hours', () => {
     let t = opened();
-    const log = (minutes: number) => logEffort(t, { id: `e${minutes}`, minutes, billable: false }, agent(MONDAY_0900));
+    const log = (minutes: number) =>
+      logEffort(t, { id: `e${minutes}`, minutes, billable: false }, agent(MONDAY_0900));
     let change = log(200);
     expect(change.events.map((e) => e.type)).toEqual(['effort_logged']);
     t = change.ticket;
@@ -181,7 +215,11 @@ describe('effort and billable work', () => {
     const t = opened();
     const billableEntry = { id: 'e', minutes: 60, billable: true };
     expect(code(() => logEffort(t, billableEntry, agent(MONDAY_0900)))).toBe('billableNeedsApproval');
-    const flagged = flagBillable(t, { estimateMinutes: 600, reason: 'new report' }, agent(MONDAY_0900)).ticket;
+    const flagged = flagBillable(
+      t,
+      { estimateMinutes: 600, reason: 'new report' },
+      agent(MONDAY_0900),
+    ).ticket;
     expect(code(() => logEffort(flagged, billableEntry, agent(MONDAY_0900)))).toBe('billableNeedsApproval');
     const approved = approveBillable(flagged, contact(MONDAY_0900)).ticket;
     expect(logEffort(approved, billableEntry, agent(MONDAY_0900)).ticket.effort).toHaveLength(1);
@@ -189,7 +227,9 @@ describe('effort and billable work', () => {
 
   it('refuses nonsense effort', () => {
     for (const minutes of [0, -5, 1.5, 2000]) {
-      expect(code(() => logEffort(opened(), { id: 'e', minutes, billable: false }, agent(MONDAY_0900)))).toBe('badEffort');
+      expect(code(() => logEffort(opened(), { id: 'e', minutes, billable: false }, agent(MONDAY_0900)))).toBe(
+        'badEffort',
+      );
     }
   });
 });
@@ -202,6 +242,10 @@ describe('problems', () => {
     expect(linked.incident.ticket.problemId).toBe('SD-2');
     expect(linked.problem.ticket.incidentIds).toEqual(['SD-1']);
     expect(code(() => lifecycle.linkToProblem(incident, opened(), agent(MONDAY_0900)))).toBe('notAProblem');
-    expect(code(() => lifecycle.linkToProblem(incident, { ...problem, organisationId: 'org-2' }, agent(MONDAY_0900)))).toBe('notYourOrganisation');
+    expect(
+      code(() =>
+        lifecycle.linkToProblem(incident, { ...problem, organisationId: 'org-2' }, agent(MONDAY_0900)),
+      ),
+    ).toBe('notYourOrganisation');
   });
 });
