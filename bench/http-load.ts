@@ -69,7 +69,11 @@ export interface Run<T> {
 }
 
 /** Runs `task(0…n-1)` with `concurrency` of them in flight at any time; results in index order. */
-export async function drive<T>(n: number, concurrency: number, task: (i: number) => Promise<T>): Promise<Run<T>> {
+export async function drive<T>(
+  n: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+): Promise<Run<T>> {
   const results = new Array<T>(n);
   let next = 0;
   const started = performance.now();
@@ -98,11 +102,24 @@ export function latency(samples: readonly number[]): Latency {
   const s = [...samples].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? Number.NaN;
   const sum = s.reduce((a, b) => a + b, 0);
-  return { n: s.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s.at(-1) ?? Number.NaN, mean: sum / s.length };
+  return {
+    n: s.length,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: s.at(-1) ?? Number.NaN,
+    mean: sum / s.length,
+  };
 }
 
 export const fmtMs = (ms: number): string =>
-  !Number.isFinite(ms) ? '-' : ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  !Number.isFinite(ms)
+    ? '-'
+    : ms < 10
+      ? `${ms.toFixed(2)} ms`
+      : ms < 1000
+        ? `${ms.toFixed(1)} ms`
+        : `${(ms / 1000).toFixed(2)} s`;
 
 export const fmtPerS = (x: number): string =>
   !Number.isFinite(x) ? '-' : x >= 1000 ? `${(x / 1000).toFixed(2)} k/s` : `${x.toFixed(1)} /s`;

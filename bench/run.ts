@@ -30,6 +30,7 @@ export interface Bench {
 /** The benchmark modules, in the order they run. Later: the HTTP API, the escalation sweep, … */
 const MODULES: readonly { name: string; load: () => Promise<{ default: Bench }> }[] = [
   { name: 'sla', load: () => import('./sla.ts') },
+  { name: 'api', load: () => import('./api.ts') },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
