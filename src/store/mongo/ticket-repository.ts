@@ -42,12 +42,31 @@ function listQuery(filter: TicketFilter): QueryFilter<TicketDocument> {
   return query;
 }
 
+/** Rounds of "write the newest claimed version" one settle call makes at most. */
+const SETTLE_ROUNDS = 10;
+
 /**
  * Tickets in `tickets`, keyed by their human id, with optimistic concurrency on `version`.
  *
- * `save` is "update where version is still n, write n + 1", made safe on FerretDB v1 too (whose
- * conditional updates are not atomic: several concurrent writers all "match") by first claiming
- * version n + 1 in `ticket_revisions` with a unique `_id`; see ticket-revision-model.ts.
+ * `save` of a ticket read at version n writes version n + 1, and only one writer per version can:
+ * it first claims version n + 1 in `ticket_revisions` with a unique `_id` ("SD-5@3"; see
+ * ticket-revision-model.ts), the one guard every server enforces atomically (FerretDB v1 runs
+ * conditional updates as a read, then a write). Having the claim, the writer replaces the ticket by
+ * `_id` alone. Every read and write of a save is by `_id`: the embedded FerretDB 1.24 (SQLite) hands
+ * a filter that is exactly `{ _id: value }` to SQLite, and decodes every document of the collection
+ * in Go for any other (`{ _id, version }`, `{ ticketId, version }`, `{ _id: { $in } }`), about ten
+ * times the cost per stored document. (Even `{ _id }` is no index lookup there: SQLite reads rows
+ * until the one asked for, and an update or delete reads the table once more; only an insert
+ * costs the same whatever the collection holds.)
+ *
+ * Who writes the ticket: the claim's owner, and anyone who finds a claim above the stored version
+ * ("settling": a writer that died after claiming is finished this way, and a loser of a race
+ * settles before it reports). All of them write a claim's own content, with `findOneAndReplace`,
+ * and look at the ticket it replaced: a write that lands late, after a newer version (possible
+ * only when a writer stalls between reading and writing while its claim is settled and the next
+ * save goes through), is seen by its own writer, which settles the ticket forward again at once.
+ * See `settle`.
+ *
  * Saving a ticket that was never inserted throws `DomainError('notFound')`, the same answer the
  * use cases give for an unknown ticket id.
  */
@@ -81,7 +100,19 @@ export class MongoTicketRepository implements TicketRepository {
     const { _id: id, ...content } = toDocument(saved);
     const claim = revisionId(id, saved.version);
 
-    // 1. Claim the new version: only one writer per version gets past this insert.
+    // 1. The ticket must still be at the version this writer read. Checked before claiming, so
+    //    that only a version that really follows the stored one is ever claimed (a claim is never
+    //    taken back once someone may have applied it).
+    const stored = await this.storedVersion(id);
+    if (stored === undefined) throw new DomainError('notFound', { ticket: id });
+    if (stored !== ticket.version) {
+      // Behind it: a write that landed late set it back (bring it forward again), or the version
+      // was never stored (nothing to do).
+      if (stored < ticket.version) await this.settle(id);
+      throw new ConcurrentChangeError(id);
+    }
+
+    // 2. Claim the new version: only one writer per version gets past this insert.
     try {
       await this.revisions.create({
         _id: claim,
@@ -92,47 +123,66 @@ export class MongoTicketRepository implements TicketRepository {
       });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      // Someone else holds it; finish their write if they died before making it, then report.
-      await this.rollForward(id);
+      // Someone else holds it: finish their write if they died before making it, then report.
+      await this.settle(id);
       throw new ConcurrentChangeError(id);
     }
 
-    // 2. Write the ticket where it is still at the version this writer read.
-    const written = await this.tickets.replaceOne({ _id: id, version: ticket.version }, content);
-    if (written.matchedCount === 0) {
-      const stored = await this.tickets.findById(id).select({ version: 1 }).lean<{ version: number }>();
-      // Another writer, finding our claim, may already have written our version for us.
-      if (!stored || stored.version < saved.version) {
-        // The claim was never applied (a stale or unknown ticket): withdraw it.
-        await this.revisions.deleteOne({ _id: claim });
-        if (!stored) throw new DomainError('notFound', { ticket: id });
-        throw new ConcurrentChangeError(id);
-      }
+    // 3. Write the ticket. The claim makes this writer the only one to move it to this version, so
+    //    no condition on the stored version is needed (a settler may have written the same
+    //    content already). The ticket as it was just before tells whether this write was late.
+    const before = await this.tickets
+      .findOneAndReplace({ _id: id }, content, { returnDocument: 'before' })
+      .lean<{ version: number }>();
+    if (!before) {
+      // Gone since step 1 (deleted by hand): nobody can apply the claim, so take it back.
+      await this.revisions.deleteOne({ _id: claim });
+      throw new DomainError('notFound', { ticket: id });
     }
 
-    // 3. Older revisions keep only their number.
+    // 4. It replaced a newer version: this write landed late (the claim was settled meanwhile, and
+    //    the next save went through). Bring the ticket forward again.
+    if (before.version > saved.version) await this.settle(id);
+
+    // 5. Older revisions keep only their number; each save tombstones the one now two behind.
     if (saved.version > REVISIONS_WITH_CONTENT) {
-      await this.revisions.updateMany(
-        {
-          ticketId: id,
-          version: { $lte: saved.version - REVISIONS_WITH_CONTENT },
-          ticket: { $exists: true },
-        },
+      await this.revisions.updateOne(
+        { _id: revisionId(id, saved.version - REVISIONS_WITH_CONTENT) },
         { $unset: { ticket: 1 } },
       );
     }
     return saved;
   }
 
-  /** Writes the claimed next version of a ticket when its writer never did. */
-  private async rollForward(id: string): Promise<void> {
+  /**
+   * Brings the stored ticket up to its newest claimed version: walks the claims above the stored
+   * version by `_id` ("SD-5@4", "SD-5@5", … until one is missing) and writes the newest one's
+   * content. The newest claim always has its content (a revision is tombstoned only once two newer
+   * versions were saved), and its content already holds every older change, so the walk may skip
+   * versions. Used for a writer that died between its claim and its write, and to repair a write
+   * that landed late; when its own write replaced a newer version, it goes round again.
+   */
+  private async settle(id: string): Promise<void> {
+    for (let round = 0; round < SETTLE_ROUNDS; round++) {
+      const stored = await this.storedVersion(id);
+      if (stored === undefined) return;
+      let newest: TicketRevisionDocument | undefined;
+      for (let version = stored + 1; ; version++) {
+        const claim = await this.revisions.findById(revisionId(id, version)).lean<TicketRevisionDocument>();
+        if (!claim) break;
+        newest = claim;
+      }
+      if (!newest?.ticket) return;
+      const before = await this.tickets
+        .findOneAndReplace({ _id: id }, newest.ticket, { returnDocument: 'before' })
+        .lean<{ version: number }>();
+      if (!before || before.version <= newest.version) return;
+    }
+  }
+
+  private async storedVersion(id: string): Promise<number | undefined> {
     const stored = await this.tickets.findById(id).select({ version: 1 }).lean<{ version: number }>();
-    if (!stored) return;
-    const next = await this.revisions
-      .findById(revisionId(id, stored.version + 1))
-      .lean<TicketRevisionDocument>();
-    if (!next?.ticket) return;
-    await this.tickets.replaceOne({ _id: id, version: stored.version }, next.ticket);
+    return stored?.version;
   }
 
   async list(filter: TicketFilter): Promise<Ticket[]> {

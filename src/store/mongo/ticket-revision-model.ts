@@ -8,9 +8,13 @@ import { modelOn, SCHEMA_OPTIONS } from './plain.ts';
  * Saving version n+1 first inserts this document: `_id` is unique on every server, so exactly one
  * writer per version gets past it, even on FerretDB v1 whose conditional updates are not atomic.
  * It carries the new ticket until the ticket itself is written, so a writer that dies between the
- * two steps leaves something the next writer can finish ("roll forward") instead of a stuck ticket.
+ * two steps leaves something the next writer can finish ("settle") instead of a stuck ticket.
  * Older revisions keep only their version number (a tombstone that stops the number being claimed
  * again by a writer holding a stale ticket).
+ *
+ * Always addressed by `_id` (the repository knows every number it needs): on the embedded FerretDB
+ * any other filter reads the whole collection. `ticketId` and `version` are kept for people reading
+ * the collection; no query uses them, so they have no index.
  */
 export interface TicketRevisionDocument {
   _id: string;
@@ -32,9 +36,6 @@ export const ticketRevisionSchema = new Schema<TicketRevisionDocument>(
   },
   { ...SCHEMA_OPTIONS, collection: 'ticket_revisions', minimize: false },
 );
-
-// Tombstoning a ticket's older revisions after each save.
-ticketRevisionSchema.index({ ticketId: 1, version: 1 });
 
 export const revisionId = (ticketId: string, version: number): string => `${ticketId}@${version}`;
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import mongoose from 'mongoose';
+import { describe, expect, inject, it } from 'vitest';
 import { ConcurrentChangeError } from '../../../src/app/ports.ts';
 import { DomainError } from '../../../src/domain/domain-error.ts';
 import { claim, comment, reopen } from '../../../src/domain/tickets/lifecycle.ts';
@@ -187,6 +188,96 @@ describe('MongoTicketRepository: round trips and optimistic concurrency', () => 
         .ticket,
     );
     expect(next.version).toBe(2);
+  });
+
+  it('refuses a save from a version ahead of the stored one, and claims nothing for it', async () => {
+    const { tickets } = store();
+    let ticket = await tickets.insert(newTicket({ id: 'SD-9' }));
+    ticket = await tickets.save(claim(ticket, { actorId: 'agent-1', at: MONDAY }).ticket);
+    const ahead = { ...ticket, version: 3 };
+    await expect(tickets.save(ahead)).rejects.toBeInstanceOf(ConcurrentChangeError);
+    const revisions = database().db!.collection('ticket_revisions');
+    expect(await revisions.findOne({ _id: 'SD-9@4' as never })).toBeNull();
+    expect(await tickets.get('SD-9')).toStrictEqual(structuredCloneWithoutUndefined(ticket));
+    // The real next version is still free.
+    expect((await tickets.save(ticket)).version).toBe(2);
+  });
+
+  it('sets right a write that lands after a newer version was saved (a stalled writer)', async () => {
+    const { tickets } = store();
+    const inserted = await tickets.insert(newTicket({ id: 'SD-10' }));
+    // The stalled writer: a store on a connection of its own whose first ticket write waits.
+    const other = await mongoose
+      .createConnection(inject('mongoUri'), { dbName: database().name, serverSelectionTimeoutMS: 10_000 })
+      .asPromise();
+    try {
+      const stalled = createMongoStore(other);
+      const model = other.models.Ticket!;
+      const findOneAndReplace = model.findOneAndReplace.bind(model);
+      let reached!: () => void;
+      const writing = new Promise<void>((resolve) => (reached = resolve));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let first = true;
+      model.findOneAndReplace = ((...args: Parameters<typeof findOneAndReplace>) => {
+        const query = findOneAndReplace(...args);
+        if (!first) return query;
+        first = false;
+        const exec = query.exec.bind(query);
+        query.exec = (() => {
+          reached();
+          return gate.then(() => exec());
+        }) as typeof query.exec;
+        return query;
+      }) as typeof model.findOneAndReplace;
+
+      // 1. The stalled writer claims version 1 and stops just before writing it.
+      const stalledSave = stalled.tickets.save(claim(inserted, { actorId: 'agent-1', at: MONDAY }).ticket);
+      await writing;
+      // 2. Another writer at version 0 loses the claim and settles it: version 1 is agent-1's.
+      const lost = claim(inserted, { actorId: 'agent-2', at: MONDAY }).ticket;
+      await expect(tickets.save(lost)).rejects.toBeInstanceOf(ConcurrentChangeError);
+      const one = (await tickets.get('SD-10'))!;
+      expect(one).toMatchObject({ version: 1, assigneeId: 'agent-1' });
+      // 3. The next change goes through: version 2.
+      const two = await tickets.save(
+        comment(one, { id: 'c-1', body: 'on it', visibility: 'public' }, { actorId: 'agent-1', at: MONDAY })
+          .ticket,
+      );
+      expect(two.version).toBe(2);
+      // 4. The stalled write of version 1 lands now; its writer sees it replaced version 2, and settles.
+      release();
+      expect((await stalledSave).version).toBe(1);
+      expect(await tickets.get('SD-10')).toStrictEqual(structuredCloneWithoutUndefined(two));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('brings a ticket set back by a late write forward again when the next writer finds it behind', async () => {
+    const { tickets } = store();
+    const inserted = await tickets.insert(newTicket({ id: 'SD-11' }));
+    const one = await tickets.save(claim(inserted, { actorId: 'agent-1', at: MONDAY }).ticket);
+    const two = await tickets.save(
+      comment(one, { id: 'c-1', body: 'on it', visibility: 'public' }, { actorId: 'agent-1', at: MONDAY })
+        .ticket,
+    );
+    // What a write of version 1 landing after version 2 leaves (its writer then stalled for good).
+    const versionOne = await database()
+      .db!.collection('ticket_revisions')
+      .findOne({ _id: 'SD-11@1' as never });
+    await raw().replaceOne({ _id: 'SD-11' as never }, versionOne!.ticket);
+    expect((await tickets.get('SD-11'))?.version).toBe(1);
+
+    // A writer holding version 2 finds the ticket behind: it settles it and reports the conflict.
+    const stale = comment(
+      two,
+      { id: 'c-2', body: 'more', visibility: 'public' },
+      { actorId: 'agent-1', at: MONDAY },
+    ).ticket;
+    await expect(tickets.save(stale)).rejects.toBeInstanceOf(ConcurrentChangeError);
+    expect(await tickets.get('SD-11')).toStrictEqual(structuredCloneWithoutUndefined(two));
+    expect((await tickets.save(stale)).version).toBe(3);
   });
 
   it('keeps the ticket content only in the two newest revisions', async () => {
