@@ -32,5 +32,8 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     process.once('SIGTERM', stop);
   });
   await desk.stop();
+  // Everything is drained and closed; a timer some library left behind must not keep the process
+  // alive (a supervisor waiting for it to exit would kill it harder).
+  setTimeout(() => process.exit(EXIT.ok), 1_000).unref();
   return EXIT.ok;
 }

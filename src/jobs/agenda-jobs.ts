@@ -8,12 +8,17 @@ import { DomainError } from '../domain/domain-error.ts';
 import {
   AUTO_CLOSE_JOB,
   DEFAULT_JOBS_COLLECTION,
+  DEFAULT_PLANS_COLLECTION,
   isSlaStepData,
   SLA_STEP_JOB,
   type JobsLogger,
 } from './job-names.ts';
 import { SharedConnectionBackend } from './shared-connection-backend.ts';
-import { AgendaSlaTimerScheduler } from './sla-timer-scheduler.ts';
+import {
+  AgendaSlaTimerScheduler,
+  planEarlierTimerJobs,
+  type TimerPlanDocument,
+} from './sla-timer-scheduler.ts';
 
 export interface AgendaJobsOptions {
   /** The application's open mongoose connection; the jobs live in its database. */
@@ -29,6 +34,8 @@ export interface AgendaJobsOptions {
   name?: string;
   /** Jobs collection; default `sla_jobs`. */
   collection?: string;
+  /** The tickets' timer plans (which jobs are each ticket's timers); default `sla_timer_plans`. */
+  plansCollection?: string;
   /** First retry delay of a failed SLA step (doubling up to 5 min, 12 retries); default 1 s. */
   retryDelayMs?: number;
   /** How long `stop()` waits for running jobs; default 30 s. */
@@ -83,7 +90,17 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
   if (!db) throw new Error('createAgendaJobs: the mongoose connection is not open yet');
 
   const instanceName = `${options.name ?? 'sladesk'}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const backend = new SharedConnectionBackend(db, options.collection ?? DEFAULT_JOBS_COLLECTION, logger);
+  const plans = db.collection<TimerPlanDocument>(options.plansCollection ?? DEFAULT_PLANS_COLLECTION);
+  const backend: SharedConnectionBackend = new SharedConnectionBackend(
+    db,
+    options.collection ?? DEFAULT_JOBS_COLLECTION,
+    logger,
+    async () => {
+      const planned = await planEarlierTimerJobs(backend.collection, plans);
+      if (planned > 0)
+        logger.info({ tickets: planned }, 'recorded timer plans for jobs of an earlier version');
+    },
+  );
   const processEvery = options.processEvery ?? DEFAULT_PROCESS_EVERY;
   const agenda = new Agenda({
     backend,
@@ -110,7 +127,7 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
     logger.error({ err: error, ...describe(job) }, 'job failed for good, retries exhausted'),
   );
 
-  const scheduler = new AgendaSlaTimerScheduler(agenda, backend.collection);
+  const scheduler = new AgendaSlaTimerScheduler(agenda, backend.collection, plans);
   // Jobs this process is inside of right now (by id): `stop()` must not release their locks.
   const inFlight = new Set<string>();
   let state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -183,20 +200,24 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
 
   /** One `auto-close` job for the whole desk, however many workers start at once. */
   async function scheduleAutoClose(): Promise<void> {
-    const job = await agenda.every(AUTO_CLOSE_EVERY, AUTO_CLOSE_JOB);
+    await agenda.every(AUTO_CLOSE_EVERY, AUTO_CLOSE_JOB);
     // Two workers starting together can both insert it (no unique index on FerretDB covers it):
-    // keep the one we saw, drop others. Running it twice would be harmless, only wasteful.
-    const keep = job.attrs._id?.toString();
+    // keep the lowest id, drop others. Every worker keeps the lowest it sees, so the lowest of all
+    // is never dropped (keeping "its own" would let two workers drop each other's). Running it
+    // twice would be harmless, only wasteful.
     const all = await backend.collection
       .find<{ _id: ObjectId }>({ name: AUTO_CLOSE_JOB }, { projection: { _id: 1 } })
       .toArray();
-    const extra = all.map((doc) => doc._id.toHexString()).filter((id) => id !== keep);
+    const [keep, ...extra] = all.map((doc) => doc._id.toHexString()).sort();
     if (keep && extra.length > 0) await agenda.cancel({ ids: extra });
   }
 
   async function stop(): Promise<void> {
     if (stopping) return stopping;
     stopping = (async () => {
+      // The backend prepares its storage as soon as it is made, worker or not; closing the
+      // database under it would only turn that into noise in the log.
+      await agenda.ready.catch(() => undefined);
       if (state !== 'running' && state !== 'starting') {
         state = 'stopped';
         return;

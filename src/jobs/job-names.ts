@@ -5,8 +5,13 @@ export const AUTO_CLOSE_JOB = 'auto-close';
 
 /** The jobs collection, beside the desk's own collections in the same database. */
 export const DEFAULT_JOBS_COLLECTION = 'sla_jobs';
+/** Each ticket's timer plan: which `sla-step` jobs are its timers (see sla-timer-scheduler.ts). */
+export const DEFAULT_PLANS_COLLECTION = 'sla_timer_plans';
 
-/** What an `sla-step` job carries; `(ticketId, step)` is unique among the jobs (see indexes). */
+/**
+ * What an `sla-step` job carries. Usually one job per ticket and step; for a moment two while a
+ * timer moves, and a stray one after a crash or a race (harmless: see `AgendaSlaTimerScheduler`).
+ */
 export interface SlaStepData {
   ticketId: string;
   step: string;

@@ -7,20 +7,25 @@ import type { JobsLogger } from './job-names.ts';
 const LOCK_INDEX = { name: 1, nextRunAt: 1, priority: -1, lockedAt: 1, disabled: 1 } as const;
 
 /**
- * One job per ticket and step. Sparse, so jobs without those fields (`auto-close`) stay out of it
- * on MongoDB; FerretDB ignores `sparse` but its SQLite indexes treat missing values as distinct,
- * which comes to the same. (Partial indexes would say it better; FerretDB 1.24 refuses them.)
+ * The unique index on `(data.ticketId, data.step)` earlier versions built. The scheduler now
+ * inserts a moved timer's new job before it deletes the old one, which this index would refuse;
+ * `connect()` drops it where it is left.
  */
-const TIMER_INDEX = { 'data.ticketId': 1, 'data.step': 1 } as const;
-export const TIMER_INDEX_NAME = 'sla_timer_unique';
+export const LEGACY_TIMER_INDEX_NAME = 'sla_timer_unique';
+
+/** MongoDB's and FerretDB's "no such index" (IndexNotFound) and "no such collection" (NamespaceNotFound). */
+function isMissing(error: unknown): boolean {
+  const { code, codeName } = (error ?? {}) as { code?: unknown; codeName?: unknown };
+  return code === 27 || code === 26 || codeName === 'IndexNotFound' || codeName === 'NamespaceNotFound';
+}
 
 /**
  * Agenda's MongoBackend on a database the application already holds open (the mongoose
  * connection's), with two changes made by wrapping rather than configuring:
  * - `connect()` never rejects. Agenda calls it from its constructor without a `catch`, so a
  *   failure there would be an unhandled rejection (a crash) and `agenda.ready` would never settle.
- *   Index creation failures are logged instead; the jobs still work, only slower and without the
- *   unique guard.
+ *   Index failures are logged instead; the jobs still work, only slower. It also runs the caller's
+ *   `prepare` step, which thus comes before anything that waits for `agenda.ready`.
  * - No job-event logger: MongoBackend's own would create an `agenda_logs` collection and three
  *   indexes on every connect even with logging off; pino logs job failures instead.
  * The connection belongs to the caller: `disconnect()` leaves it open.
@@ -32,10 +37,12 @@ export class SharedConnectionBackend implements AgendaBackend {
   readonly collection: Collection;
   private readonly mongo: MongoBackend;
 
+  /** `prepare` runs last in `connect()`, before `agenda.ready` settles; its failure is logged. */
   constructor(
     db: Db,
     collectionName: string,
     private readonly log: JobsLogger,
+    private readonly prepare?: () => Promise<void>,
   ) {
     this.mongo = new MongoBackend({ mongo: db, collection: collectionName, ensureIndex: false });
     this.collection = db.collection(collectionName);
@@ -46,17 +53,31 @@ export class SharedConnectionBackend implements AgendaBackend {
   }
 
   async connect(): Promise<void> {
+    let step = 'job indexes could not be built';
     try {
       // With a Db passed in and ensureIndex off this only picks the collection: no I/O.
       await this.mongo.repository.connect();
       await this.collection.createIndex(LOCK_INDEX, { name: 'findAndLockNextJobIndex' });
-      await this.collection.createIndex(TIMER_INDEX, { name: TIMER_INDEX_NAME, unique: true, sparse: true });
+      step = 'the old one-job-per-step index could not be dropped; moving a timer fails while it is there';
+      await this.dropLegacyIndex();
+      step = 'job storage could not be prepared';
+      await this.prepare?.();
     } catch (error) {
-      this.log.error(
-        { err: error, collection: this.collection.collectionName },
-        'job indexes could not be built',
-      );
+      this.log.error({ err: error, collection: this.collection.collectionName }, step);
     }
+  }
+
+  private async dropLegacyIndex(): Promise<void> {
+    try {
+      await this.collection.dropIndex(LEGACY_TIMER_INDEX_NAME);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    this.log.info(
+      { collection: this.collection.collectionName, index: LEGACY_TIMER_INDEX_NAME },
+      'dropped the one-job-per-step index of an earlier version',
+    );
   }
 
   async disconnect(): Promise<void> {}

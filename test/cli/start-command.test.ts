@@ -24,11 +24,29 @@ describe('sladesk start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Drained always: a pipe left full would block the child's logging and hang it.
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    /** Each step gets its own deadline, so a hang says where it hung and what the desk logged. */
+    const within = <T>(ms: number, step: string, promise: Promise<T>): Promise<T> =>
+      Promise.race([
+        promise,
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () =>
+              reject(new Error(`${step} took over ${ms} ms\nstderr: ${stderr}\nlog: ${stdout.slice(-4000)}`)),
+            ms,
+          ),
+        ),
+      ]);
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL announced: ${stderr}`)), 15_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no URL announced: ${stderr}\nlog: ${stdout.slice(-4000)}`)),
+          60_000,
+        );
         void exited.then((code) => reject(new Error(`exited with ${code} before serving: ${stderr}`)));
         child.stderr.on('data', () => {
           const found = /sladesk: (http:\/\/\S+)/.exec(stderr);
@@ -38,17 +56,29 @@ describe('sladesk start', () => {
           }
         });
       });
-      const health = await fetch(`${url}/healthz`);
+      const health = await within(10_000, 'GET /healthz', fetch(`${url}/healthz`));
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', database: true, jobs: true });
-      const openapi = (await (await fetch(`${url}/api/openapi.json`)).json()) as { openapi: string };
+      expect(await within(10_000, 'reading /healthz', health.json())).toMatchObject({
+        status: 'ok',
+        database: true,
+        jobs: true,
+      });
+      const openapi = (await within(
+        10_000,
+        'GET /api/openapi.json',
+        fetch(`${url}/api/openapi.json`).then((r) => r.json()),
+      )) as { openapi: string };
       expect(openapi.openapi).toMatch(/^3\.1/);
-      const unauthenticated = await fetch(`${url}/api/tickets`);
+      const unauthenticated = await within(10_000, 'GET /api/tickets', fetch(`${url}/api/tickets`));
       expect(unauthenticated.status).toBe(401);
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await within(45_000, 'shutting down', exited)).toBe(0);
     expect(stderr).not.toMatch(/error/i);
-  });
+    // Warnings and errors are all the log holds at this level: a clean start and stop has none.
+    expect(stdout, stdout.slice(-4000)).toBe('');
+    // A child process on a busy two-core machine (the other test files run beside it) needs time;
+    // the steps' own deadlines above say where it went wrong when it does.
+  }, 150_000);
 });

@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SlaTimer } from '../../src/domain/tickets/sla-clock.ts';
 import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts';
+import { timerJobId, type TimerPlanDocument } from '../../src/jobs/sla-timer-scheduler.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { RecordingLogger, secondConnection } from './support.ts';
 
@@ -16,6 +18,7 @@ const timer = (step: string, minutes: number): SlaTimer => ({
   at: at(minutes),
   dueAt: at(120),
 });
+const timerAt = (step: string, when: Date): SlaTimer => ({ ...timer(step, 0), at: when });
 const PLAN = [
   timer('response:reminder', 90),
   timer('response:level1', 120),
@@ -114,17 +117,91 @@ describe('the SLA timer scheduler (no worker running)', () => {
     expect(await steps('SD-6')).toHaveLength(4);
   });
 
-  it('replaces a job that already ran or awaits a retry, and clears stray duplicates', async () => {
-    await jobs.scheduler.replace('SD-7', PLAN);
+  it('replaces a due job that already ran, runs, awaits a retry or vanished', async () => {
+    // Instants around now: a job can only have run once its instant has come.
+    const now = Date.now();
+    const plan = [
+      timerAt('response:reminder', new Date(now - 60_000)),
+      timerAt('response:level1', new Date(now - 30_000)),
+      timerAt('response:level2', new Date(now + 10_000)),
+      timerAt('response:level3', new Date(now + 3_600_000)),
+    ];
+    await jobs.scheduler.replace('SD-7', plan);
     const collection = database().db!.collection('sla_jobs');
+    const before = await stored('SD-7');
+    const idOf = (jobs: typeof before, step: string) => jobs.find((job) => job.data.step === step)?._id;
     // As a worker leaves it mid-run: nextRunAt cleared, locked.
     await collection.updateOne(
       { 'data.ticketId': 'SD-7', 'data.step': 'response:reminder' },
       { $set: { nextRunAt: null, lockedAt: new Date() } },
     );
-    await jobs.scheduler.replace('SD-7', PLAN);
-    expect(await steps('SD-7')).toEqual(PLAN.map((t) => [t.step, t.at.toISOString()]));
-    expect((await stored('SD-7')).every((job) => !job.lockedAt)).toBe(true);
+    // Waiting for a retry: due again later than its instant.
+    await collection.updateOne(
+      { 'data.ticketId': 'SD-7', 'data.step': 'response:level1' },
+      { $set: { nextRunAt: new Date(now + 5_000), failCount: 1 } },
+    );
+    // Gone (a worker ran it and removed it, or someone deleted it).
+    await collection.deleteOne({ 'data.ticketId': 'SD-7', 'data.step': 'response:level2' });
+
+    await jobs.scheduler.replace('SD-7', plan);
+    const after = await stored('SD-7');
+    expect(await steps('SD-7')).toEqual(plan.map((t) => [t.step, t.at.toISOString()]));
+    expect(after.every((job) => !job.lockedAt)).toBe(true);
+    for (const step of ['response:reminder', 'response:level1', 'response:level2']) {
+      expect(idOf(after, step)).not.toBe(idOf(before, step));
+    }
+    expect(idOf(after, 'response:level3')).toBe(idOf(before, 'response:level3'));
+  });
+
+  it('a step planned again at the same instant after its timers were cleared gets a job that waits', async () => {
+    const step = timerAt('response:level1', new Date(Date.now() - 1_000));
+    await jobs.scheduler.replace('SD-15', [step]);
+    const [first] = await database().db!.collection('sla_jobs').find({ 'data.ticketId': 'SD-15' }).toArray();
+    await jobs.scheduler.replace('SD-15', []);
+    const plans = database().db!.collection<TimerPlanDocument>('sla_timer_plans');
+    expect(await plans.countDocuments({ _id: 'SD-15' })).toBe(0);
+    // The first job is back under its id, done with (as a worker's late save would leave it).
+    await database()
+      .db!.collection('sla_jobs')
+      .insertOne({ ...first!, nextRunAt: null, lastFinishedAt: new Date() });
+
+    await jobs.scheduler.replace('SD-15', [step]);
+    const after = await stored('SD-15');
+    expect(after.map((job) => [job.data.step, job.nextRunAt?.toISOString()])).toEqual([
+      ['response:level1', step.at.toISOString()],
+    ]);
+    expect(after[0]!._id).not.toBe(String(first!._id));
+  });
+
+  it('adopts the jobs a call inserted before it failed to record the plan', async () => {
+    await jobs.scheduler.replace('SD-11', PLAN.slice(0, 2));
+    const plans = database().db!.collection<TimerPlanDocument>('sla_timer_plans');
+    const plan = await plans.findOne({ _id: 'SD-11' });
+    expect(plan?.jobs.map((job) => job.step)).toEqual(['response:reminder', 'response:level1']);
+    // A call moving level 1 that inserted its job and then died: the plan still names the old job.
+    const moved = timer('response:level1', 150);
+    const orphan = timerJobId('SD-11', plan!.revision, moved.step, moved.at);
+    await database()
+      .db!.collection('sla_jobs')
+      .insertOne({
+        _id: orphan,
+        name: 'sla-step',
+        data: { ticketId: 'SD-11', step: moved.step },
+        type: 'normal',
+        priority: 0,
+        nextRunAt: moved.at,
+        lockedAt: null,
+      });
+    expect(await steps('SD-11')).toHaveLength(3);
+
+    await jobs.scheduler.replace('SD-11', [PLAN[0]!, moved]);
+    expect(await steps('SD-11')).toEqual([
+      ['response:reminder', at(90).toISOString()],
+      ['response:level1', at(150).toISOString()],
+    ]);
+    const recorded = await plans.findOne({ _id: 'SD-11' });
+    expect(recorded?.revision).toBe(plan!.revision + 1);
+    expect(String(recorded?.jobs.find((job) => job.step === moved.step)?.jobId)).toBe(String(orphan));
   });
 
   it('two processes planning the same ticket at once still leave one job per step', async () => {
@@ -147,11 +224,201 @@ describe('the SLA timer scheduler (no worker running)', () => {
     expect(logger.errors()).toEqual([]);
   });
 
-  it('builds its indexes: lock lookup and one job per ticket and step', async () => {
+  it('builds the lock index, and no index on ticket and step', async () => {
     const indexes = await database().db!.collection('sla_jobs').indexes();
-    expect(indexes.map((index) => index.name)).toEqual(
-      expect.arrayContaining(['findAndLockNextJobIndex', 'sla_timer_unique']),
+    expect(indexes.map((index) => index.name)).toContain('findAndLockNextJobIndex');
+    expect(indexes.map((index) => index.name)).not.toContain('sla_timer_unique');
+  });
+
+  it('takes over the jobs of an earlier version: drops its unique index, plans its timers', async () => {
+    // An earlier version's database: one job per ticket and step under a unique index, no plans.
+    const legacy = database().db!.collection('legacy_jobs');
+    await legacy.createIndex(
+      { 'data.ticketId': 1, 'data.step': 1 },
+      { name: 'sla_timer_unique', unique: true, sparse: true },
     );
-    expect(indexes.find((index) => index.name === 'sla_timer_unique')?.unique).toBe(true);
+    const { insertedIds } = await legacy.insertMany(
+      PLAN.map((t) => ({
+        name: 'sla-step',
+        data: { ticketId: 'SD-12', step: t.step },
+        type: 'normal',
+        priority: 0,
+        // The reminder already ran (and failed for good).
+        nextRunAt: t.step === 'response:reminder' ? null : t.at,
+        lockedAt: null,
+        lastModifiedBy: 'sladesk@old',
+      })),
+    );
+    const upgraded = createAgendaJobs({
+      connection: database(),
+      logger,
+      name: 'upgraded',
+      collection: 'legacy_jobs',
+      plansCollection: 'legacy_plans',
+    });
+    const legacySteps = async () =>
+      (await legacy.find({ 'data.ticketId': 'SD-12' }).sort({ nextRunAt: 1 }).toArray()).map((job) => [
+        job.data.step,
+        job.nextRunAt?.toISOString(),
+        String(job._id),
+      ]);
+    try {
+      await upgraded.scheduler.replace('SD-12', PLAN);
+      expect((await legacy.indexes()).map((index) => index.name)).not.toContain('sla_timer_unique');
+      const same = await legacySteps();
+      expect(same.map(([step, when]) => [step, when])).toEqual(PLAN.map((t) => [t.step, t.at.toISOString()]));
+      // The jobs still waiting are kept; the one that ran is replaced.
+      expect(same.slice(1).map(([, , id]) => id)).toEqual(Object.values(insertedIds).slice(1).map(String));
+      expect(same[0]![2]).not.toBe(String(insertedIds[0]));
+
+      // Moving a timer inserts its new job before the old one goes, which that index refused.
+      await upgraded.scheduler.replace('SD-12', [timer('response:level1', 125), ...PLAN.slice(2)]);
+      expect((await legacySteps()).map(([step, when]) => [step, when])).toEqual([
+        ['response:level1', at(125).toISOString()],
+        ['response:level2', at(180).toISOString()],
+        ['response:level3', at(240).toISOString()],
+      ]);
+    } finally {
+      await upgraded.stop();
+    }
+    expect(logger.lines.map((line) => line.message)).toContain(
+      'recorded timer plans for jobs of an earlier version',
+    );
+    expect(logger.errors()).toEqual([]);
+  });
+
+  it('reads and writes the jobs and plans by _id only, inserting before recording, deleting after', async () => {
+    const monitored = await mongoose
+      .createConnection(inject('mongoUri'), { dbName: database().name, monitorCommands: true })
+      .asPromise();
+    const commands: CommandStartedEvent[] = [];
+    monitored.getClient().on('commandStarted', (event) => commands.push(event));
+    const web3 = createAgendaJobs({ connection: monitored, logger, name: 'monitored' });
+    const collection = database().db!.collection('sla_jobs');
+    const calls: Array<{ what: string; commands: CommandStartedEvent[] }> = [];
+    const call = async (what: string, timers: readonly SlaTimer[]) => {
+      const from = commands.length;
+      await web3.scheduler.replace('SD-13', timers);
+      calls.push({ what, commands: commands.slice(from) });
+    };
+    // Instants in the future are trusted to the plan; due ones are checked, one job at a time.
+    const now = Date.now();
+    const due = (step: string, offsetMs: number) => timerAt(step, new Date(now + offsetMs));
+    const plan = [
+      due('response:reminder', -60_000),
+      due('response:level1', -30_000),
+      due('response:level2', 600_000),
+      due('response:level3', 3_600_000),
+    ];
+    const moved = [due('response:level1', -20_000), due('response:level2', 900_000), plan[3]!];
+    try {
+      await web3.scheduler.replace('SD-14', PLAN); // Agenda connects (indexes) first.
+      await call('first plan', plan);
+      await call('same plan', plan);
+      await call('two timers move, one goes', moved);
+      await collection.updateOne(
+        { 'data.ticketId': 'SD-13', 'data.step': 'response:level1' },
+        { $set: { nextRunAt: null, lockedAt: new Date() } },
+      );
+      await call('one ran', moved);
+      await call('cancel', []);
+      await call('cancel again', []);
+    } finally {
+      await web3.stop();
+      await monitored.close();
+    }
+    expect(await steps('SD-13')).toEqual([]);
+
+    const TIMER_COLLECTIONS = ['sla_jobs', 'sla_timer_plans'];
+    const isId = (value: unknown) =>
+      typeof value === 'string' ||
+      (typeof value === 'object' &&
+        value !== null &&
+        (value as { _bsontype?: unknown })._bsontype === 'ObjectId');
+    const describeCommand = ({ commandName, command }: CommandStartedEvent) => {
+      const collectionName = String(command[commandName]);
+      const filters: unknown[] =
+        commandName === 'find'
+          ? [command.filter]
+          : commandName === 'update'
+            ? (command.updates as Array<{ q: unknown }>).map((update) => update.q)
+            : commandName === 'delete'
+              ? (command.deletes as Array<{ q: unknown }>).map((deletion) => deletion.q)
+              : [];
+      const byIdOnly = filters.every((filter) => {
+        const keys = Object.keys(filter as object);
+        return keys.length === 1 && keys[0] === '_id' && isId((filter as { _id: unknown })._id);
+      });
+      const statements =
+        commandName === 'insert'
+          ? (command.documents as unknown[]).length
+          : commandName === 'find'
+            ? 1
+            : filters.length;
+      return { commandName, collectionName, byIdOnly, statements };
+    };
+    for (const { what, commands } of calls) {
+      const described = commands.map(describeCommand);
+      const offending = described.filter(
+        (c) =>
+          !['find', 'insert', 'update', 'delete'].includes(c.commandName) ||
+          !TIMER_COLLECTIONS.includes(c.collectionName) ||
+          !c.byIdOnly ||
+          c.statements !== 1,
+      );
+      expect(offending, what).toEqual([]);
+      // New jobs exist before the plan names them; old ones go only after it stopped naming them.
+      const planWrite = described.findIndex(
+        (c) => c.commandName !== 'find' && c.collectionName === 'sla_timer_plans',
+      );
+      const onJobs = (name: string) =>
+        described.flatMap((c, i) => (c.commandName === name && c.collectionName === 'sla_jobs' ? [i] : []));
+      const inserts = onJobs('insert');
+      const deletes = onJobs('delete');
+      if (inserts.length > 0 || deletes.length > 0) expect(planWrite, what).toBeGreaterThanOrEqual(0);
+      expect(
+        inserts.every((i) => i < planWrite),
+        what,
+      ).toBe(true);
+      expect(
+        deletes.every((i) => i > planWrite),
+        what,
+      ).toBe(true);
+    }
+    const shape = (what: string) =>
+      calls
+        .find((c) => c.what === what)!
+        .commands.map((c) => `${c.commandName} ${String(c.command[c.commandName])}`);
+    expect(shape('first plan')).toEqual([
+      'find sla_timer_plans',
+      ...plan.map(() => 'insert sla_jobs'),
+      'insert sla_timer_plans',
+    ]);
+    // The two jobs due by now are read; the later two are not.
+    expect(shape('same plan')).toEqual(['find sla_timer_plans', 'find sla_jobs', 'find sla_jobs']);
+    expect(shape('two timers move, one goes')).toEqual([
+      'find sla_timer_plans',
+      'insert sla_jobs',
+      'insert sla_jobs',
+      'update sla_timer_plans',
+      'delete sla_jobs',
+      'delete sla_jobs',
+      'delete sla_jobs',
+    ]);
+    expect(shape('one ran')).toEqual([
+      'find sla_timer_plans',
+      'find sla_jobs',
+      'insert sla_jobs',
+      'update sla_timer_plans',
+      'delete sla_jobs',
+    ]);
+    expect(shape('cancel')).toEqual([
+      'find sla_timer_plans',
+      'delete sla_timer_plans',
+      'delete sla_jobs',
+      'delete sla_jobs',
+      'delete sla_jobs',
+    ]);
+    expect(shape('cancel again')).toEqual(['find sla_timer_plans']);
   });
 });
