@@ -12,6 +12,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     // CI also keeps a machine-readable summary, from which .ci/run prints its closing line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.local/test-results.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.local/test-results.json' }]]
+      : ['default'],
   },
 });
