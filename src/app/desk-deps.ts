@@ -1,4 +1,5 @@
 import type {
+  AlertRegister,
   AuditLog,
   Clock,
   ContractCatalogue,
@@ -21,4 +22,5 @@ export interface DeskDeps {
   timers: SlaTimerScheduler;
   contracts: ContractCatalogue;
   tell: PeopleNotifier;
+  alerts: AlertRegister;
 }

@@ -2,7 +2,7 @@ import { DomainError } from '../domain/domain-error.ts';
 import { isDeskSide } from '../domain/desk/people.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import { alertRepeated, openTicket as open, requirePriority } from '../domain/tickets/lifecycle.ts';
-import type { Category, ConversationRefs, Ticket } from '../domain/tickets/ticket.ts';
+import { isOpen, type Category, type ConversationRefs, type Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireRegisteredContact } from './policy.ts';
 import { afterSave, changeTicket, loadOrganisation, loadPerson } from './ticket-changes.ts';
@@ -63,9 +63,14 @@ export interface AlertReport {
   priority?: string;
 }
 
+/** A hold whose ticket has not appeared after this long was left by a process that died. */
+const ABANDONED_HOLD_MS = 30_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * A monitoring system crossed a threshold (SPEC 004 §4.2, 002): an incident is opened, or the open
- * incident for the same alert counts one more firing instead of being duplicated.
+ * incident for the same alert counts one more firing instead of being duplicated. The alert key is
+ * held by its incident, so firings that arrive together open one incident between them.
  */
 export async function reportAlert(
   deps: DeskDeps,
@@ -74,14 +79,31 @@ export async function reportAlert(
   const organisation = await loadOrganisation(deps, report.organisationId);
   const contract = deps.contracts.contract(organisation.contractId);
   checkPriority(contract, report.priority);
+  const repeated = async (ticketId: string) => ({
+    ticket: await changeTicket(deps, ticketId, ({ ticket, at }) => alertRepeated(ticket, { at })),
+    created: false,
+  });
   const existing = await deps.tickets.findOpenByAlertKey(organisation.id, report.alertKey);
-  if (existing) {
-    const ticket = await changeTicket(deps, existing.id, ({ ticket, at }) => alertRepeated(ticket, { at }));
-    return { ticket, created: false };
+  if (existing) return repeated(existing.id);
+
+  const id = await deps.ids.nextTicketId();
+  for (;;) {
+    const holder = await deps.alerts.hold(organisation.id, report.alertKey, id, deps.clock.now());
+    if (holder.ticketId === id) break;
+    const held = await deps.tickets.get(holder.ticketId);
+    if (held && isOpen(held)) return repeated(held.id);
+    if (!held && deps.clock.now().getTime() - holder.since.getTime() < ABANDONED_HOLD_MS) {
+      // Another firing is opening the incident right now: wait for it to appear.
+      await pause(50);
+      continue;
+    }
+    // The incident that held the key is resolved (or was never written): the key is free again.
+    await deps.alerts.release(organisation.id, report.alertKey, holder.ticketId);
   }
+
   const change = open(
     {
-      id: await deps.ids.nextTicketId(),
+      id,
       organisationId: organisation.id,
       category: 'incident',
       title: report.title,

@@ -82,6 +82,22 @@ export interface Notifier {
 }
 
 /**
+ * One open incident per monitoring alert: an alert key is held by the ticket that answers it, so
+ * that two firings at the same moment cannot both open one.
+ */
+export interface AlertRegister {
+  /** Makes `ticketId` hold the key from `at` if nobody does; returns whichever ticket holds it, and since when. */
+  hold(
+    organisationId: string,
+    alertKey: string,
+    ticketId: string,
+    at: Date,
+  ): Promise<{ ticketId: string; since: Date }>;
+  /** Lets go of the key, if `ticketId` still holds it (its incident is no longer open). */
+  release(organisationId: string, alertKey: string, ticketId: string): Promise<void>;
+}
+
+/**
  * Remembers which notifications went out, by their stable ids, so that a job that runs again (a
  * retry, a second worker, a restart) re-sends only what did not reach anyone.
  */

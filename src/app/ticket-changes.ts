@@ -17,7 +17,10 @@ export interface ChangeContext {
   at: Date;
 }
 
-const ATTEMPTS = 3;
+/** Enough for an alert storm on one incident; each retry waits a little longer, with jitter. */
+const ATTEMPTS = 8;
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
 
 export async function loadPerson(deps: DeskDeps, personId: string): Promise<Person> {
   const person = await deps.people.get(personId);
@@ -79,6 +82,7 @@ export async function changeTicket(
       return await record(deps, change, { organisation, contract });
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError) || attempt >= ATTEMPTS) throw error;
+      await backOff(attempt);
     }
   }
 }

@@ -43,6 +43,7 @@ export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk
       people: store.people,
       audit: store.audit,
       timers: jobs.scheduler,
+      alerts: store.alerts,
       contracts,
       tell: new PeopleNotifier({
         people: store.people,

@@ -354,6 +354,39 @@ describe('closing in batches', () => {
 });
 
 describe('monitoring alerts', () => {
+  it('opens one incident when the same alert fires several times at once', async () => {
+    const { deps } = desk();
+    const acme = await desk().seedCustomer('Acme storm');
+    const report = {
+      organisationId: acme.organisation.id,
+      alertKey: 'cpu:db02',
+      title: 'CPU 100 %',
+      description: 'db02',
+    };
+    const results = await Promise.all(Array.from({ length: 5 }, () => reportAlert(deps, report)));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.ticket.id)).size).toBe(1);
+    const incidents = await deps.tickets.list({ organisationId: acme.organisation.id });
+    expect(incidents.map((t) => t.alertCount)).toEqual([5]);
+  });
+
+  it('opens a new incident when the one holding the alert was resolved', async () => {
+    const { deps } = desk();
+    const acme = await desk().seedCustomer('Acme recurrence');
+    const report = {
+      organisationId: acme.organisation.id,
+      alertKey: 'disk:/data',
+      title: 'Disk full',
+      description: 'fs01',
+    };
+    const first = await reportAlert(deps, report);
+    await actions.resolve(deps, acme.agent.id, first.ticket.id);
+    const [again, alsoAgain] = await Promise.all([reportAlert(deps, report), reportAlert(deps, report)]);
+    expect([again.created, alsoAgain.created].sort()).toEqual([false, true]);
+    expect(again.ticket.id).toBe(alsoAgain.ticket.id);
+    expect(again.ticket.id).not.toBe(first.ticket.id);
+  });
+
   it('opens one incident per alert key and counts repeats instead of duplicating', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme alerts');

@@ -107,6 +107,7 @@ export function deskOn(
     people: store.people,
     audit: store.audit,
     timers,
+    alerts: store.alerts,
     contracts,
     tell: new PeopleNotifier({
       people: store.people,

@@ -81,6 +81,7 @@ export function useTestDesk(
       people: store.people,
       audit: store.audit,
       timers,
+      alerts: store.alerts,
       contracts: new LoadedContracts(extraContracts),
       tell: new PeopleNotifier({
         people: store.people,

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type {
+  AlertRegister,
   ApiKeyRepository,
   AuditLog,
   DeliveryLog,
@@ -9,6 +10,7 @@ import type {
   PersonRepository,
   TicketRepository,
 } from '../../app/ports.ts';
+import { alertHoldModel, MongoAlertRegister } from './alert-register.ts';
 import { apiKeyModel, MongoApiKeyRepository } from './api-key-repository.ts';
 import { auditEventModel, MongoAuditLog } from './audit-log.ts';
 import { deliveryModel, MongoDeliveryLog } from './delivery-log.ts';
@@ -37,6 +39,7 @@ export interface MongoStore {
   deskSettings: DeskSettingsRepository;
   apiKeys: ApiKeyRepository;
   deliveries: DeliveryLog;
+  alerts: AlertRegister;
   /**
    * Creates the collections and builds (or brings up to date) every index the queries rely on.
    * Models never build indexes by themselves (autoIndex is off): call this once at start-up, or
@@ -59,6 +62,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     deskSettingsModel(connection),
     apiKeyModel(connection),
     deliveryModel(connection),
+    alertHoldModel(connection),
   ] as unknown as Model<never>[];
 
   return {
@@ -70,6 +74,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     deskSettings: new MongoDeskSettingsRepository(connection),
     apiKeys: new MongoApiKeyRepository(connection),
     deliveries: new MongoDeliveryLog(connection),
+    alerts: new MongoAlertRegister(connection),
     async ensureIndexes() {
       for (const model of models) {
         await model.createCollection().catch((error: unknown) => {
