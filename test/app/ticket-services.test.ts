@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { addContact } from '../../src/app/directory.ts';
-import { openTicket, reportAlert } from '../../src/app/open-ticket.ts';
+import { openTicket, reportAlert, type OpenTicketRequest } from '../../src/app/open-ticket.ts';
 import { closeSilentTickets, fireSlaStep } from '../../src/app/sla-steps.ts';
 import * as actions from '../../src/app/ticket-actions.ts';
 import { getTicket, listTickets, ticketHistory } from '../../src/app/ticket-queries.ts';
 import { DomainError } from '../../src/domain/domain-error.ts';
-import { useTestDesk } from '../support/test-desk.ts';
+import { useTestDesk, type SeededCustomer } from '../support/test-desk.ts';
 
 const desk = useTestDesk();
+
+/** A ticket the customer's first contact opens for their own organisation. */
+const openAsContact = (customer: SeededCustomer, fields: Partial<OpenTicketRequest> = {}) =>
+  openTicket(desk().deps, customer.contact.id, {
+    organisationId: customer.organisation.id,
+    requesterId: customer.contact.id,
+    category: 'incident',
+    title: 'a',
+    description: 'a',
+    ...fields,
+  });
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
@@ -25,15 +36,9 @@ const texts = (recipientId: string) =>
 
 describe('opening a ticket', () => {
   it('gives the ticket its id at once and tells the requester and the triage channel', async () => {
-    const { deps, notifier } = desk();
+    const { notifier } = desk();
     const acme = await desk().seedCustomer('Acme');
-    const ticket = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'incident',
-      title: 'Invoices fail',
-      description: 'Export crashes',
-    });
+    const ticket = await openAsContact(acme, { title: 'Invoices fail', description: 'Export crashes' });
     expect(ticket.id).toMatch(/^SD-\d+$/);
     const told = notifier.sent.filter((n) => n.ticketId === ticket.id);
     expect(told.map((n) => [n.recipient.kind, n.key])).toEqual([
@@ -96,13 +101,7 @@ describe('who sees and does what', () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme seeing');
     const globex = await desk().seedCustomer('Globex seeing');
-    const mine = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'incident',
-      title: 'a',
-      description: 'a',
-    });
+    const mine = await openAsContact(acme);
     const theirs = await openTicket(deps, globex.contact.id, {
       organisationId: globex.organisation.id,
       requesterId: globex.contact.id,
@@ -121,13 +120,7 @@ describe('who sees and does what', () => {
   it('refuses desk-only actions to customers, on the server', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme refusals');
-    const t = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'incident',
-      title: 'a',
-      description: 'a',
-    });
+    const t = await openAsContact(acme);
     // One at a time: each attempt starts only when the previous refusal has been checked.
     for (const attempt of [
       () => actions.claim(deps, acme.contact.id, t.id),
@@ -143,13 +136,7 @@ describe('who sees and does what', () => {
   it('keeps internal notes from customers', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme notes');
-    const t = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'user_support',
-      title: 'a',
-      description: 'a',
-    });
+    const t = await openAsContact(acme, { category: 'user_support' });
     await actions.comment(deps, acme.agent.id, t.id, {
       body: 'customer is on old version',
       visibility: 'internal',
@@ -171,13 +158,7 @@ describe('working a ticket', () => {
   it('gives one winner when two agents claim at once, and tells the other who', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme race');
-    const t = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'incident',
-      title: 'a',
-      description: 'a',
-    });
+    const t = await openAsContact(acme);
     const results = await Promise.allSettled([
       actions.claim(deps, acme.agent.id, t.id),
       actions.claim(deps, acme.otherAgent.id, t.id),
@@ -196,13 +177,7 @@ describe('working a ticket', () => {
     const { deps, clock, timers } = desk();
     const acme = await desk().seedCustomer('Acme life');
     clock.set('2026-11-16T09:00:00+01:00');
-    const t = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'incident',
-      title: 'a',
-      description: 'a',
-    });
+    const t = await openAsContact(acme);
     expect(timers.steps(t.id)).toEqual([
       'response:reminder',
       'response:level1',
@@ -248,13 +223,7 @@ describe('working a ticket', () => {
   it('tells the customer and the account owner once when effort passes four hours', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme effort');
-    const t = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'order',
-      title: 'a',
-      description: 'a',
-    });
+    const t = await openAsContact(acme, { category: 'order' });
     await actions.recordEffort(deps, acme.agent.id, t.id, { minutes: 180 });
     await actions.recordEffort(deps, acme.agent.id, t.id, { minutes: 90 });
     await actions.recordEffort(deps, acme.agent.id, t.id, { minutes: 30 });
@@ -312,13 +281,7 @@ describe('escalation and closing', () => {
     const { deps, clock } = desk();
     const acme = await desk().seedCustomer('Acme silence');
     clock.set('2026-11-16T09:00:00+01:00');
-    const t = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'incident',
-      title: 'a',
-      description: 'a',
-    });
+    const t = await openAsContact(acme);
     await actions.resolve(deps, acme.agent.id, t.id);
     clock.set('2026-11-23T16:00:00+01:00');
     await closeSilentTickets(deps);
@@ -337,13 +300,7 @@ describe('closing in batches', () => {
     clock.set('2026-11-16T09:00:00+01:00');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const t = await openTicket(deps, acme.contact.id, {
-        organisationId: acme.organisation.id,
-        requesterId: acme.contact.id,
-        category: 'incident',
-        title: `t${i}`,
-        description: 'd',
-      });
+      const t = await openAsContact(acme, { title: `t${i}`, description: 'd' });
       await actions.resolve(deps, acme.agent.id, t.id);
       ids.push(t.id);
     }
@@ -412,13 +369,7 @@ describe('what an action hands back', () => {
   it('gives a customer the ticket without the desk’s internal notes', async () => {
     const { deps } = desk();
     const acme = await desk().seedCustomer('Acme handback');
-    const t = await openTicket(deps, acme.contact.id, {
-      organisationId: acme.organisation.id,
-      requesterId: acme.contact.id,
-      category: 'incident',
-      title: 'a',
-      description: 'a',
-    });
+    const t = await openAsContact(acme);
     await actions.comment(deps, acme.agent.id, t.id, { body: 'internal only', visibility: 'internal' });
     const afterReply = await actions.comment(deps, acme.contact.id, t.id, {
       body: 'any news?',
