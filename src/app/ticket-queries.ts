@@ -13,12 +13,15 @@ export function visibleTo(actor: Person, ticket: Ticket): Ticket {
   return { ...ticket, comments: ticket.comments.filter((c) => c.visibility === 'public') };
 }
 
-export async function getTicket(deps: DeskDeps, actorId: string, ticketId: string): Promise<Ticket> {
-  const actor = await loadPerson(deps, actorId);
+async function seenBy(deps: DeskDeps, actor: Person, ticketId: string): Promise<Ticket> {
   const ticket = await deps.tickets.get(ticketId);
   if (!ticket) throw new DomainError('notFound', { ticket: ticketId });
   requireCanSee(actor, ticket);
   return visibleTo(actor, ticket);
+}
+
+export async function getTicket(deps: DeskDeps, actorId: string, ticketId: string): Promise<Ticket> {
+  return seenBy(deps, await loadPerson(deps, actorId), ticketId);
 }
 
 /** A contact's list is always their own organisation's, whatever filter they ask for. */
@@ -37,8 +40,8 @@ export async function ticketHistory(
   actorId: string,
   ticketId: string,
 ): Promise<TicketEvent[]> {
-  const ticket = await getTicket(deps, actorId, ticketId);
   const actor = await loadPerson(deps, actorId);
+  const ticket = await seenBy(deps, actor, ticketId);
   const events = await deps.audit.forTicket(ticket.id);
   return isDeskSide(actor)
     ? events
