@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FERRETDB_PATCH_LEVEL, patchFerretDbSource } from './ferretdb-patches.ts';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
@@ -27,7 +28,7 @@ export interface ProgressLog {
 }
 
 export interface EnsureFerretDbOptions {
-  /** Versions live in `<installDir>/<version>/ferretdb`; defaults to the repo's `.local/ferretdb`. */
+  /** Builds live in `<installDir>/<version>-<patch level>/ferretdb`; defaults to the repo's `.local/ferretdb`. */
   installDir?: string;
   logger?: ProgressLog;
   env?: NodeJS.ProcessEnv;
@@ -55,7 +56,8 @@ export async function ensureFerretDb(options: EnsureFerretDbOptions = {}): Promi
   const installDir = options.installDir ?? DEFAULT_INSTALL_DIR;
   const logger = options.logger ?? stderrLog;
   const env = options.env ?? process.env;
-  const versionDir = join(installDir, FERRETDB_VERSION);
+  // The patch level names the build: a changed patch builds afresh beside the old binary.
+  const versionDir = join(installDir, `${FERRETDB_VERSION}-${FERRETDB_PATCH_LEVEL}`);
   const binary = join(versionDir, 'ferretdb');
 
   if (await isExecutable(binary)) return binary;
@@ -148,6 +150,7 @@ async function buildFerretDb(binary: string, logger: ProgressLog, env: NodeJS.Pr
     const buildDir = join(workDir, 'src');
     await cp(source, buildDir, { recursive: true });
     await makeWritable(buildDir);
+    await patchFerretDbSource(buildDir);
     // Module downloads lack this generated file, and FerretDB panics at start without it.
     await mkdir(join(buildDir, 'build/version'), { recursive: true });
     await writeFile(join(buildDir, 'build/version/version.txt'), FERRETDB_VERSION);
