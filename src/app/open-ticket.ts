@@ -83,8 +83,10 @@ export async function reportAlert(
     ticket: await changeTicket(deps, ticketId, ({ ticket, at }) => alertRepeated(ticket, { at })),
     created: false,
   });
-  const existing = await deps.tickets.findOpenByAlertKey(organisation.id, report.alertKey);
-  if (existing) return repeated(existing.id);
+  // Most firings repeat an open incident: answered without drawing a ticket id.
+  const current = await deps.alerts.holder(organisation.id, report.alertKey);
+  const incident = current && (await deps.tickets.get(current.ticketId));
+  if (incident && isOpen(incident)) return repeated(incident.id);
 
   const id = await deps.ids.nextTicketId();
   for (;;) {

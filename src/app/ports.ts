@@ -2,7 +2,7 @@ import type { Channel, Person } from '../domain/desk/people.ts';
 import type { Organisation } from '../domain/desk/organisation.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import type { TicketEvent } from '../domain/tickets/events.ts';
-import type { SlaTimer } from '../domain/tickets/sla-clock.ts';
+import type { TicketTimer } from '../domain/tickets/timers.ts';
 import type { Category, Ticket, TicketStatus } from '../domain/tickets/ticket.ts';
 import type { Notification } from './notification.ts';
 
@@ -31,9 +31,21 @@ export interface TicketFilter {
   priority?: string;
   /** Only tickets whose response is due before this instant. */
   responseDueBefore?: Date;
-  limit?: number;
-  /** Paging: tickets created strictly before this one (by creation, newest first). */
+  /** Only tickets created strictly before this instant. */
   createdBefore?: Date;
+  limit?: number;
+  /** Paging: where the previous page stopped (its `next`), as the store gave it. */
+  cursor?: string;
+}
+
+/**
+ * One page of a list, newest first. `next` is there when more may follow; a page can hold fewer
+ * tickets than asked for and still have a `next` (the store looks at a bounded number of tickets
+ * per page, so a rare filter never makes one call read the whole history).
+ */
+export interface TicketPage {
+  tickets: Ticket[];
+  next?: string;
 }
 
 /** Raised by `save` when someone else saved the ticket first. */
@@ -49,10 +61,8 @@ export interface TicketRepository {
   get(id: string): Promise<Ticket | undefined>;
   /** Saves the ticket if the stored version is still `ticket.version`; returns it at version + 1. */
   save(ticket: Ticket): Promise<Ticket>;
-  list(filter: TicketFilter): Promise<Ticket[]>;
-  findOpenByAlertKey(organisationId: string, alertKey: string): Promise<Ticket | undefined>;
-  /** Resolved tickets whose silence period has run out. */
-  dueForAutoClose(now: Date, limit: number): Promise<Ticket[]>;
+  /** Throws `DomainError('badCursor')` for a cursor this filter's list did not give out. */
+  list(filter: TicketFilter): Promise<TicketPage>;
 }
 
 export interface OrganisationRepository {
@@ -72,8 +82,13 @@ export interface PersonRepository {
 
 /** Append-only record of every change: who, what, when (SPEC 000 "logg", 004 §3 "Loggning"). */
 export interface AuditLog {
-  append(events: readonly TicketEvent[]): Promise<void>;
-  forTicket(ticketId: string): Promise<TicketEvent[]>;
+  /**
+   * Records the events of the change that saved the ticket at `version`. Once per version: a
+   * repeated call for the same version (a retry, a repair) writes nothing.
+   */
+  append(ticketId: string, version: number, events: readonly TicketEvent[]): Promise<void>;
+  /** The ticket's events up to its `version`, in time order (within an instant, as appended). */
+  forTicket(ticket: { id: string; version: number }): Promise<TicketEvent[]>;
 }
 
 /** Tells people what happened; each chat channel implements it. */
@@ -93,6 +108,8 @@ export interface AlertRegister {
     ticketId: string,
     at: Date,
   ): Promise<{ ticketId: string; since: Date }>;
+  /** Whichever ticket holds the key now, and since when; undefined when none does. */
+  holder(organisationId: string, alertKey: string): Promise<{ ticketId: string; since: Date } | undefined>;
   /** Lets go of the key, if `ticketId` still holds it (its incident is no longer open). */
   release(organisationId: string, alertKey: string, ticketId: string): Promise<void>;
 }
@@ -108,10 +125,13 @@ export interface DeliveryLog {
   release(id: string): Promise<void>;
 }
 
-/** Keeps each ticket's SLA timers as scheduled jobs at exact instants. */
+/** Keeps each ticket's timers (SLA steps, auto-close) as scheduled jobs at exact instants. */
 export interface SlaTimerScheduler {
-  /** Makes `timers` the ticket's only timers: reschedules, adds and cancels in one go. */
-  replace(ticketId: string, timers: readonly SlaTimer[]): Promise<void>;
+  /**
+   * Makes `timers` the ticket's timers: reschedules, adds and cancels in one go. Only the earliest
+   * need have a job: whoever handles a firing calls `replace` again with the ticket's timers.
+   */
+  replace(ticketId: string, timers: readonly TicketTimer[]): Promise<void>;
 }
 
 export interface ContractCatalogue {

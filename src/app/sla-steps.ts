@@ -2,21 +2,41 @@ import { autoClose } from '../domain/tickets/lifecycle.ts';
 import { recordStep } from '../domain/tickets/escalation.ts';
 import { plannedTimers, stepName } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
+import { AUTO_CLOSE_STEP, ticketTimers } from '../domain/tickets/timers.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { changeTicket, loadOrganisation } from './ticket-changes.ts';
 
 /** Job runners and the saving process may disagree on the time by a little; not by more. */
 const CLOCK_SKEW_MS = 2_000;
 
+const isDue = (at: Date | undefined, now: Date): boolean =>
+  at !== undefined && at.getTime() <= now.getTime() + CLOCK_SKEW_MS;
+
 /**
- * A timer went off. The step is announced only if the ticket still plans it and it is due now;
- * the version-checked save makes the announcement happen once, however many workers or re-runs
- * race for it: a loser re-reads the ticket, finds the step recorded, and does nothing.
+ * A ticket's timer went off: an SLA step (reminder, escalation level) or its auto-close. The job
+ * runner keeps one job per ticket, for its earliest timer, so whatever this firing did, the
+ * ticket's timers are planned again at the end and the next one gets its job.
  */
-export async function fireSlaStep(deps: DeskDeps, ticketId: string, step: string): Promise<Ticket> {
+export async function fireTimer(deps: DeskDeps, ticketId: string, step: string): Promise<Ticket> {
+  const ticket =
+    step === AUTO_CLOSE_STEP ? await closeIfSilent(deps, ticketId) : await fireSlaStep(deps, ticketId, step);
+  const organisation = await loadOrganisation(deps, ticket.organisationId);
+  await deps.timers.replace(
+    ticket.id,
+    ticketTimers(ticket, deps.contracts.contract(organisation.contractId)),
+  );
+  return ticket;
+}
+
+/**
+ * The step is announced only if the ticket still plans it and it is due now; the version-checked
+ * save makes the announcement happen once, however many workers or re-runs race for it: a loser
+ * re-reads the ticket, finds the step recorded, and does nothing.
+ */
+async function fireSlaStep(deps: DeskDeps, ticketId: string, step: string): Promise<Ticket> {
   const ticket = await changeTicket(deps, ticketId, ({ ticket, contract, at }) => {
     const timer = plannedTimers(ticket, contract).find((t) => t.step === step);
-    if (!timer || timer.at.getTime() > at.getTime() + CLOCK_SKEW_MS) return { ticket, events: [] };
+    if (!timer || !isDue(timer.at, at)) return { ticket, events: [] };
     return recordStep(ticket, timer, contract, { at });
   });
   if (ticket.sla.notifiedSteps.includes(step)) await tellStepAgain(deps, ticket, step);
@@ -34,7 +54,7 @@ async function tellStepAgain(deps: DeskDeps, ticket: Ticket, step: string): Prom
   // A stopped clock (work started, ticket resolved) no longer needs the step told.
   const timer = plannedTimers(ticket, contract, { includeAnnounced: true }).find((t) => t.step === step);
   if (!timer) return;
-  const told = (await deps.audit.forTicket(ticket.id)).find(
+  const told = (await deps.audit.forTicket(ticket)).find(
     (event) =>
       (event.type === 'reminder' || event.type === 'escalated') &&
       stepName(event.clock, event.type === 'reminder' ? 0 : event.level) === step,
@@ -43,22 +63,11 @@ async function tellStepAgain(deps: DeskDeps, ticket: Ticket, step: string): Prom
   await deps.tell.tell([event], ticket, organisation);
 }
 
-/** Closes resolved tickets whose customers stayed silent past the contract's period, batch by batch. */
-export async function closeSilentTickets(deps: DeskDeps, batch = 100): Promise<number> {
-  let closed = 0;
-  for (;;) {
-    const due = await deps.tickets.dueForAutoClose(deps.clock.now(), batch);
-    const before = closed;
-    for (const { id } of due) {
-      const ticket = await changeTicket(deps, id, ({ ticket, at }) =>
-        ticket.status === 'resolved' && ticket.autoCloseAt && ticket.autoCloseAt <= at
-          ? autoClose(ticket, { at })
-          : { ticket, events: [] },
-      );
-      if (ticket.status === 'closed') closed++;
-    }
-    // A short batch was the last; a full one may have more behind it (closed ones drop out of the
-    // query), unless none of it would close, which asking again would not change.
-    if (due.length < batch || closed === before) return closed;
-  }
+/** Closes a resolved ticket whose customer stayed silent past the contract's period (SPEC 001). */
+function closeIfSilent(deps: DeskDeps, ticketId: string): Promise<Ticket> {
+  return changeTicket(deps, ticketId, ({ ticket, at }) =>
+    ticket.status === 'resolved' && isDue(ticket.autoCloseAt, at)
+      ? autoClose(ticket, { at: ticket.autoCloseAt! > at ? ticket.autoCloseAt! : at })
+      : { ticket, events: [] },
+  );
 }

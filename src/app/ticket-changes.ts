@@ -3,8 +3,8 @@ import type { Organisation } from '../domain/desk/organisation.ts';
 import type { Person } from '../domain/desk/people.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import type { Change } from '../domain/tickets/lifecycle.ts';
-import { plannedTimers } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
+import { ticketTimers } from '../domain/tickets/timers.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { ConcurrentChangeError } from './ports.ts';
 import { DeliveryError } from './tell-people.ts';
@@ -51,8 +51,8 @@ export async function afterSave(
   change: Change,
   { organisation, contract }: Omit<ChangeContext, 'ticket' | 'at'>,
 ): Promise<void> {
-  await deps.audit.append(change.events);
-  await deps.timers.replace(saved.id, plannedTimers(saved, contract));
+  await deps.audit.append(saved.id, saved.version, change.events);
+  await deps.timers.replace(saved.id, ticketTimers(saved, contract));
   try {
     await deps.tell.tell(change.events, saved, organisation);
   } catch (error) {

@@ -4,7 +4,7 @@ import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireCanSee } from './policy.ts';
-import type { TicketFilter } from './ports.ts';
+import type { TicketFilter, TicketPage } from './ports.ts';
 import { loadPerson } from './ticket-changes.ts';
 
 /** The ticket as this person may see it: customers never see the desk's internal notes. */
@@ -25,13 +25,17 @@ export async function getTicket(deps: DeskDeps, actorId: string, ticketId: strin
 }
 
 /** A contact's list is always their own organisation's, whatever filter they ask for. */
-export async function listTickets(deps: DeskDeps, actorId: string, filter: TicketFilter): Promise<Ticket[]> {
+export async function listTickets(
+  deps: DeskDeps,
+  actorId: string,
+  filter: TicketFilter,
+): Promise<TicketPage> {
   const actor = await loadPerson(deps, actorId);
   const scoped = isDeskSide(actor) ? filter : { ...filter, organisationId: actor.organisationId ?? '-' };
   if (!isDeskSide(actor) && filter.organisationId && filter.organisationId !== actor.organisationId)
-    return [];
-  const tickets = await deps.tickets.list(scoped);
-  return tickets.map((ticket) => visibleTo(actor, ticket));
+    return { tickets: [] };
+  const page = await deps.tickets.list(scoped);
+  return { ...page, tickets: page.tickets.map((ticket) => visibleTo(actor, ticket)) };
 }
 
 /** The audit trail of a ticket; internal comments' events stay with the desk. */
@@ -42,7 +46,7 @@ export async function ticketHistory(
 ): Promise<TicketEvent[]> {
   const actor = await loadPerson(deps, actorId);
   const ticket = await seenBy(deps, actor, ticketId);
-  const events = await deps.audit.forTicket(ticket.id);
+  const events = await deps.audit.forTicket(ticket);
   return isDeskSide(actor)
     ? events
     : events.filter((e) => !(e.type === 'commented' && e.visibility === 'internal'));

@@ -33,5 +33,6 @@ export const DOMAIN_ERROR_CODES = [
   'identityTaken',
   'organisationNameTaken',
   'alreadyExists',
+  'badCursor',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

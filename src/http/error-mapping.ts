@@ -25,6 +25,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   identityTaken: 409,
   organisationNameTaken: 409,
   alreadyExists: 409,
+  badCursor: 422,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */

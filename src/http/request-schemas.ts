@@ -61,9 +61,12 @@ export const listTicketsQuery = z.strictObject({
     .datetime({ offset: true })
     .transform((text) => new Date(text))
     .optional()
-    .describe(
-      'Paging: only tickets created before this instant (pass the previous page’s nextCreatedBefore)',
-    ),
+    .describe('Only tickets created before this instant'),
+  cursor: z
+    .string()
+    .regex(/^[doq][1-9]\d{0,14}$/, 'api.validation.cursor')
+    .optional()
+    .describe('Paging: the previous page’s nextCursor, with the same filters'),
 });
 
 export const noBody = z.strictObject({});

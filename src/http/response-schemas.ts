@@ -81,7 +81,12 @@ export const ticketResponse = z.object({
 
 export const ticketListResponse = z.object({
   tickets: z.array(ticketResponse),
-  nextCreatedBefore: instant.optional().describe('Present when there may be more: pass it as createdBefore'),
+  nextCursor: z
+    .string()
+    .optional()
+    .describe(
+      'Present when more may follow: pass it as cursor, with the same filters. A page can hold fewer tickets than the limit and still have one.',
+    ),
 });
 
 export const alertResponse = z.object({

@@ -6,7 +6,6 @@ import type { Connection } from 'mongoose';
 import type { SlaTimerScheduler } from '../app/ports.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import {
-  AUTO_CLOSE_JOB,
   DEFAULT_JOBS_COLLECTION,
   DEFAULT_PLANS_COLLECTION,
   isSlaStepData,
@@ -25,7 +24,7 @@ export interface AgendaJobsOptions {
   connection: Connection;
   logger: JobsLogger;
   /**
-   * How often a worker looks for due jobs (ms or "5 seconds"); default 5 s. A timer due within the
+   * How often a worker looks for due jobs (ms or "30 seconds"); default 30 s. A timer due within the
    * next scan is picked up early and run by an in-process timer at its exact instant, so this bounds
    * how late a timer scheduled for the very near future can be, not the usual accuracy.
    */
@@ -43,14 +42,14 @@ export interface AgendaJobsOptions {
 }
 
 export interface JobHandlers {
-  fireSlaStep(ticketId: string, step: string): Promise<unknown>;
-  closeSilentTickets(): Promise<unknown>;
+  /** A ticket's timer is due: handle it, and plan the ticket's timers again (`scheduler.replace`). */
+  fireTimer(ticketId: string, step: string): Promise<unknown>;
 }
 
 export interface AgendaJobs {
   /** Schedules SLA timers; works in every process, worker or not. */
   scheduler: SlaTimerScheduler;
-  /** Defines the jobs and starts taking due ones: SLA steps and the hourly auto-close. */
+  /** Defines the job and starts taking due ones: each ticket's next timer. */
   startWorker(handlers: JobHandlers): Promise<void>;
   /** Stops taking jobs, lets running ones finish (up to `drainTimeoutMs`), releases held locks. */
   stop(): Promise<void>;
@@ -58,14 +57,12 @@ export interface AgendaJobs {
 }
 
 /**
- * Auto-close runs every hour, not once a day: `autoCloseAt` is an exact instant (N business days
- * after resolution), so hourly closes within the hour instead of up to a day late; a run handles
- * one batch of the app's `closeSilentTickets`, so a backlog drains 24 times faster; the query is
- * indexed and cheap. A human interval rather than cron also makes a restart catch up: a new worker
- * keeps the stored (possibly overdue) next run, and on first deployment the job runs at once.
+ * A poll costs one read of the jobs collection (the embedded database serves it by reading every
+ * job; there is one per ticket with a timer), so it runs twice a minute; a timer due before the
+ * next poll is fetched early and started by an in-process timer at its instant, so only a timer
+ * set less than this far ahead by another process can start up to this late.
  */
-const AUTO_CLOSE_EVERY = '1 hour';
-const DEFAULT_PROCESS_EVERY = 5_000;
+const DEFAULT_PROCESS_EVERY = 30_000;
 const MINUTE = 60_000;
 /** What agenda's MongoDB repository says when a job it is about to run was deleted meanwhile. */
 const VANISHED_JOB = /cannot be updated in the database, maybe it does not exist anymore/;
@@ -158,7 +155,7 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
           logger.error({ jobId: job.attrs._id, data }, 'sla-step job without ticket and step; dropped');
           return;
         }
-        await track(job, () => handlers.fireSlaStep(data.ticketId, data.step));
+        await track(job, () => handlers.fireTimer(data.ticketId, data.step));
         // Done with: remove it (usually the step's own `replace` already has). Not agenda's
         // `removeOnComplete`: it deletes after emitting 'complete', so `drain()` checks for running
         // jobs too early and then waits out its whole timeout.
@@ -174,20 +171,8 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
         backoff: slaStepBackoff(options.retryDelayMs ?? 1_000),
       },
     );
-    agenda.define(
-      AUTO_CLOSE_JOB,
-      async (job: Job<unknown>) => track(job, () => handlers.closeSilentTickets()),
-      {
-        concurrency: 1,
-        lockLifetime: 10 * MINUTE,
-        backoff: backoffStrategies.exponential({ delay: 30_000, factor: 2, maxRetries: 4 }),
-      },
-    );
 
-    starting = (async () => {
-      await agenda.start();
-      await scheduleAutoClose();
-    })();
+    starting = agenda.start();
     try {
       await starting;
       if (state === 'starting') state = 'running';
@@ -196,20 +181,6 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
       throw error;
     }
     logger.info({ agenda: instanceName, processEvery, lockLifetime }, 'job worker started');
-  }
-
-  /** One `auto-close` job for the whole desk, however many workers start at once. */
-  async function scheduleAutoClose(): Promise<void> {
-    await agenda.every(AUTO_CLOSE_EVERY, AUTO_CLOSE_JOB);
-    // Two workers starting together can both insert it (no unique index on FerretDB covers it):
-    // keep the lowest id, drop others. Every worker keeps the lowest it sees, so the lowest of all
-    // is never dropped (keeping "its own" would let two workers drop each other's). Running it
-    // twice would be harmless, only wasteful.
-    const all = await backend.collection
-      .find<{ _id: ObjectId }>({ name: AUTO_CLOSE_JOB }, { projection: { _id: 1 } })
-      .toArray();
-    const [keep, ...extra] = all.map((doc) => doc._id.toHexString()).sort();
-    if (keep && extra.length > 0) await agenda.cancel({ ids: extra });
   }
 
   async function stop(): Promise<void> {

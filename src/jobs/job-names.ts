@@ -1,7 +1,5 @@
-/** One SLA timer of one ticket: a reminder or an escalation level ("response:level1"). */
+/** A ticket's next timer: a reminder, an escalation level ("response:level1") or its auto-close. */
 export const SLA_STEP_JOB = 'sla-step';
-/** Closes resolved tickets whose customers stayed silent past the contract's period. */
-export const AUTO_CLOSE_JOB = 'auto-close';
 
 /** The jobs collection, beside the desk's own collections in the same database. */
 export const DEFAULT_JOBS_COLLECTION = 'sla_jobs';
@@ -9,8 +7,9 @@ export const DEFAULT_JOBS_COLLECTION = 'sla_jobs';
 export const DEFAULT_PLANS_COLLECTION = 'sla_timer_plans';
 
 /**
- * What an `sla-step` job carries. Usually one job per ticket and step; for a moment two while a
- * timer moves, and a stray one after a crash or a race (harmless: see `AgendaSlaTimerScheduler`).
+ * What an `sla-step` job carries. Usually one job per ticket, for its earliest timer; for a moment
+ * two while a timer moves, and a stray one after a crash or a race (harmless: see
+ * `AgendaSlaTimerScheduler`).
  */
 export interface SlaStepData {
   ticketId: string;

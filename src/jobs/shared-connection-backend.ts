@@ -20,6 +20,32 @@ function isMissing(error: unknown): boolean {
 }
 
 /**
+ * The repository with one change: while a look for due jobs of a name is under way, another look
+ * for that name (a poll round that starts before the last one finished, on a slow database) finds
+ * nothing instead of reading the whole jobs collection beside it. The round under way goes on
+ * filling the queue, so nothing due is missed.
+ */
+function oneLookAtATime(repository: JobRepository): JobRepository {
+  const looking = new Set<string>();
+  const getNextJobToRun: JobRepository['getNextJobToRun'] = async (name, ...rest) => {
+    if (looking.has(name)) return undefined;
+    looking.add(name);
+    try {
+      return await repository.getNextJobToRun(name, ...rest);
+    } finally {
+      looking.delete(name);
+    }
+  };
+  return new Proxy(repository, {
+    get(target, property) {
+      if (property === 'getNextJobToRun') return getNextJobToRun;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
  * Agenda's MongoBackend on a database the application already holds open (the mongoose
  * connection's), with two changes made by wrapping rather than configuring:
  * - `connect()` never rejects. Agenda calls it from its constructor without a `catch`, so a
@@ -28,6 +54,7 @@ function isMissing(error: unknown): boolean {
  *   `prepare` step, which thus comes before anything that waits for `agenda.ready`.
  * - No job-event logger: MongoBackend's own would create an `agenda_logs` collection and three
  *   indexes on every connect even with logging off; pino logs job failures instead.
+ * - A poll never overlaps another for the same job name (`oneLookAtATime`).
  * The connection belongs to the caller: `disconnect()` leaves it open.
  */
 export class SharedConnectionBackend implements AgendaBackend {
@@ -35,6 +62,7 @@ export class SharedConnectionBackend implements AgendaBackend {
   readonly notificationChannel = undefined;
   readonly ownsConnection = false;
   readonly collection: Collection;
+  readonly repository: JobRepository;
   private readonly mongo: MongoBackend;
 
   /** `prepare` runs last in `connect()`, before `agenda.ready` settles; its failure is logged. */
@@ -46,10 +74,7 @@ export class SharedConnectionBackend implements AgendaBackend {
   ) {
     this.mongo = new MongoBackend({ mongo: db, collection: collectionName, ensureIndex: false });
     this.collection = db.collection(collectionName);
-  }
-
-  get repository(): JobRepository {
-    return this.mongo.repository;
+    this.repository = oneLookAtATime(this.mongo.repository);
   }
 
   async connect(): Promise<void> {

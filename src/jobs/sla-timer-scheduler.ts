@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import { ObjectId, type Collection } from 'mongodb';
 import type { SlaTimerScheduler } from '../app/ports.ts';
-import type { SlaTimer } from '../domain/tickets/sla-clock.ts';
+import type { TicketTimer } from '../domain/tickets/timers.ts';
 import { isDuplicateKeyError, isSlaStepData, SLA_STEP_JOB, type SlaStepData } from './job-names.ts';
 
 /** One timer as the ticket's plan records it: the step, its instant and the job that fires it. */
@@ -92,13 +92,22 @@ export async function planEarlierTimerJobs(
   return recorded;
 }
 
+/** The first timer due; of timers due together, the first given (a reminder before its level). */
+function earliest(timers: readonly TicketTimer[]): TicketTimer | undefined {
+  let first: TicketTimer | undefined;
+  for (const timer of timers) if (!first || timer.at.getTime() < first.at.getTime()) first = timer;
+  return first;
+}
+
 const waitsFor = (job: StoredTimerJob | null | undefined, at: Date): boolean =>
   job?.nextRunAt instanceof Date && job.nextRunAt.getTime() === at.getTime();
 
 /**
- * Keeps each ticket's SLA timers as one-off Agenda jobs (`sla-step`, data `{ ticketId, step }`),
- * each due at its timer's exact instant. Needs no running worker: web processes schedule, workers
- * run.
+ * Keeps each ticket's next timer as one one-off Agenda job (`sla-step`, data `{ ticketId, step }`),
+ * due at the timer's exact instant: the job that fires plans the ticket's timers again (see
+ * `fireTimer`), so a ticket never has more than one job, and what a worker's poll reads grows with
+ * the tickets that have timers, not with their steps. Needs no running worker: web processes
+ * schedule, workers run.
  *
  * `replace` reads and writes single documents named by `_id`, and inserts. On the embedded FerretDB
  * 1.24 (SQLite) any other filter decodes every document of the collection; `{ _id: value }` is
@@ -131,7 +140,7 @@ export class AgendaSlaTimerScheduler implements SlaTimerScheduler {
     private readonly plans: Collection<TimerPlanDocument>,
   ) {}
 
-  replace(ticketId: string, timers: readonly SlaTimer[]): Promise<void> {
+  replace(ticketId: string, timers: readonly TicketTimer[]): Promise<void> {
     const previous = this.queues.get(ticketId) ?? Promise.resolve();
     const run = previous.then(() => this.apply(ticketId, timers));
     const settled = run.then(
@@ -145,10 +154,11 @@ export class AgendaSlaTimerScheduler implements SlaTimerScheduler {
     return run;
   }
 
-  private async apply(ticketId: string, timers: readonly SlaTimer[]): Promise<void> {
+  private async apply(ticketId: string, timers: readonly TicketTimer[]): Promise<void> {
     await this.agenda.ready;
     const wanted = new Map<string, Date>();
-    for (const timer of timers) wanted.set(timer.step, timer.at);
+    const next = earliest(timers);
+    if (next) wanted.set(next.step, next.at);
 
     const plan = await this.plans.findOne({ _id: ticketId });
     const revision = plan?.revision ?? 0;
@@ -177,25 +187,25 @@ export class AgendaSlaTimerScheduler implements SlaTimerScheduler {
       else if (stored[i]) stale.push(job.jobId); // ran, runs or waits for a retry: a fresh one replaces it
     });
 
-    const next: PlannedTimerJob[] = [];
+    const planned: PlannedTimerJob[] = [];
     let inserted = 0;
     for (const [step, at] of wanted) {
       const existing = kept.get(step);
       if (existing) {
-        next.push(existing);
+        planned.push(existing);
         continue;
       }
       const { jobId, displaced } = await this.insertJob(ticketId, revision, step, at);
       if (displaced) stale.push(displaced);
-      next.push({ step, at, jobId });
+      planned.push({ step, at, jobId });
       inserted++;
     }
 
     // Only once the new jobs exist does the plan name them; only then do the old ones go.
-    if (next.length === 0) {
+    if (planned.length === 0) {
       if (plan) await this.plans.deleteOne({ _id: ticketId });
     } else if (inserted > 0 || kept.size !== recorded.length) {
-      await this.recordPlan(ticketId, plan !== null, { revision: revision + 1, jobs: next });
+      await this.recordPlan(ticketId, plan !== null, { revision: revision + 1, jobs: planned });
     }
     for (const jobId of stale) await this.jobs.deleteOne({ _id: jobId });
   }

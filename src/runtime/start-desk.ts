@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { closeSilentTickets, fireSlaStep } from '../app/sla-steps.ts';
+import { fireTimer } from '../app/sla-steps.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpServer } from '../http/server.ts';
 import type { Logger } from '../log.ts';
@@ -24,10 +24,7 @@ export async function startDesk(
   let server: ReturnType<typeof createHttpServer> | undefined;
   try {
     if (roles.has('worker')) {
-      await desk.jobs.startWorker({
-        fireSlaStep: (ticketId, step) => fireSlaStep(desk.deps, ticketId, step),
-        closeSilentTickets: () => closeSilentTickets(desk.deps),
-      });
+      await desk.jobs.startWorker({ fireTimer: (ticketId, step) => fireTimer(desk.deps, ticketId, step) });
     }
     let url: string | undefined;
     if (roles.has('web')) {

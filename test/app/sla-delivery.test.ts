@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../src/app/notification.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
 import type { Notifier } from '../../src/app/ports.ts';
-import { fireSlaStep } from '../../src/app/sla-steps.ts';
+import { fireTimer } from '../../src/app/sla-steps.ts';
 import { DeliveryError, PeopleNotifier } from '../../src/app/tell-people.ts';
 import { useTestDesk } from '../support/test-desk.ts';
 
@@ -56,10 +56,10 @@ describe('an escalation that could not be delivered', () => {
     // Down for the step's first message and for the immediate second try within the same run.
     const platform = new FlakyPlatform(2);
     const deps = withPlatform(platform);
-    await expect(fireSlaStep(deps, ticket.id, 'response:level1')).rejects.toThrow(DeliveryError);
+    await expect(fireTimer(deps, ticket.id, 'response:level1')).rejects.toThrow(DeliveryError);
     expect((await deps.tickets.get(ticket.id))!.sla.notifiedSteps).toContain('response:level1');
-    await fireSlaStep(deps, ticket.id, 'response:level1');
-    await fireSlaStep(deps, ticket.id, 'response:level1');
+    await fireTimer(deps, ticket.id, 'response:level1');
+    await fireTimer(deps, ticket.id, 'response:level1');
     const toManager = platform.delivered.filter(
       (n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id,
     );
@@ -73,13 +73,13 @@ describe('an escalation that could not be delivered', () => {
   it('is told after the worker died between saving the step and sending it', async () => {
     const { acme, ticket } = await lateTicket('Acme crash');
     const dead = { ...desk().deps, tell: { tell: async () => undefined } as unknown as PeopleNotifier };
-    await fireSlaStep(dead, ticket.id, 'response:level1');
+    await fireTimer(dead, ticket.id, 'response:level1');
     expect((await dead.tickets.get(ticket.id))!.sla.notifiedSteps).toContain('response:level1');
     const platform = new FlakyPlatform(0);
     const deps = withPlatform(platform);
     desk().clock.set('2026-11-16T11:07:00+01:00');
-    await fireSlaStep(deps, ticket.id, 'response:level1');
-    await fireSlaStep(deps, ticket.id, 'response:level1');
+    await fireTimer(deps, ticket.id, 'response:level1');
+    await fireTimer(deps, ticket.id, 'response:level1');
     const told = platform.delivered.filter(
       (n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id,
     );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addContact } from '../../src/app/directory.ts';
 import { openTicket, reportAlert, type OpenTicketRequest } from '../../src/app/open-ticket.ts';
-import { closeSilentTickets, fireSlaStep } from '../../src/app/sla-steps.ts';
+import { fireTimer } from '../../src/app/sla-steps.ts';
+import { AUTO_CLOSE_STEP } from '../../src/domain/tickets/timers.ts';
 import * as actions from '../../src/app/ticket-actions.ts';
 import { getTicket, listTickets, ticketHistory } from '../../src/app/ticket-queries.ts';
 import { DomainError } from '../../src/domain/domain-error.ts';
@@ -112,9 +113,9 @@ describe('who sees and does what', () => {
     expect((await getTicket(deps, acme.colleague.id, mine.id)).id).toBe(mine.id);
     expect((await refusal(getTicket(deps, acme.contact.id, theirs.id))).code).toBe('notFound');
     const listed = await listTickets(deps, acme.contact.id, { organisationId: globex.organisation.id });
-    expect(listed).toEqual([]);
+    expect(listed).toEqual({ tickets: [] });
     const own = await listTickets(deps, acme.colleague.id, {});
-    expect(own.map((t) => t.id)).toEqual([mine.id]);
+    expect(own.tickets.map((t) => t.id)).toEqual([mine.id]);
   });
 
   it('refuses desk-only actions to customers, on the server', async () => {
@@ -252,12 +253,12 @@ describe('escalation and closing', () => {
     });
     clock.set('2026-11-16T11:20:00+01:00');
     await Promise.all([
-      fireSlaStep(deps, t.id, 'response:level1'),
-      fireSlaStep(deps, t.id, 'response:level1'),
-      fireSlaStep(deps, t.id, 'response:level1'),
+      fireTimer(deps, t.id, 'response:level1'),
+      fireTimer(deps, t.id, 'response:level1'),
+      fireTimer(deps, t.id, 'response:level1'),
     ]);
     // Not yet due: nothing.
-    await fireSlaStep(deps, t.id, 'response:level2');
+    await fireTimer(deps, t.id, 'response:level2');
     expect(texts(acme.incidentManager.id)).toEqual(['escalated.response']);
     expect(texts(acme.accountOwner.id)).toEqual([]);
     const level1 = desk().notifier.sent.find((n) => n.key === 'escalated.response' && n.ticketId === t.id)!;
@@ -266,9 +267,9 @@ describe('escalation and closing', () => {
     );
     expect(level1.actions).toEqual([{ kind: 'acknowledge', level: 1 }]);
     clock.set('2026-11-16T13:05:00+01:00');
-    await fireSlaStep(deps, t.id, 'response:level2');
-    await fireSlaStep(deps, t.id, 'response:level3');
-    await fireSlaStep(deps, t.id, 'response:level3');
+    await fireTimer(deps, t.id, 'response:level2');
+    await fireTimer(deps, t.id, 'response:level3');
+    await fireTimer(deps, t.id, 'response:level3');
     expect(texts(acme.accountOwner.id)).toEqual(['escalated.response']);
     expect(texts(acme.ceo.id)).toEqual(['escalated.response']);
     const stored = (await deps.tickets.get(t.id))!;
@@ -283,30 +284,32 @@ describe('escalation and closing', () => {
     clock.set('2026-11-16T09:00:00+01:00');
     const t = await openAsContact(acme);
     await actions.resolve(deps, acme.agent.id, t.id);
+    // The auto-close is the resolved ticket's own timer, due the sixth business day at 00:00.
+    const autoCloseAt = (await deps.tickets.get(t.id))!.autoCloseAt!;
+    expect(autoCloseAt.toISOString()).toBe(new Date('2026-11-24T00:00:00+01:00').toISOString());
     clock.set('2026-11-23T16:00:00+01:00');
-    await closeSilentTickets(deps);
+    await fireTimer(deps, t.id, AUTO_CLOSE_STEP);
     expect((await deps.tickets.get(t.id))!.status).toBe('resolved');
     clock.set('2026-11-24T08:00:00+01:00');
-    await closeSilentTickets(deps);
-    expect((await deps.tickets.get(t.id))!.status).toBe('closed');
-    expect(texts(acme.contact.id)).toContain('autoClosed');
+    await fireTimer(deps, t.id, AUTO_CLOSE_STEP);
+    await fireTimer(deps, t.id, AUTO_CLOSE_STEP);
+    const closed = (await deps.tickets.get(t.id))!;
+    expect(closed.status).toBe('closed');
+    expect(texts(acme.contact.id).filter((key) => key === 'autoClosed')).toHaveLength(1);
+    const history = await deps.audit.forTicket(closed);
+    expect(history.filter((event) => event.type === 'closed')).toHaveLength(1);
   });
-});
 
-describe('closing in batches', () => {
-  it('keeps going batch after batch until no silent ticket is left', async () => {
+  it('keeps a reopened ticket open when its old auto-close timer fires', async () => {
     const { deps, clock } = desk();
-    const acme = await desk().seedCustomer('Acme batches');
+    const acme = await desk().seedCustomer('Acme reopened');
     clock.set('2026-11-16T09:00:00+01:00');
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = await openAsContact(acme, { title: `t${i}`, description: 'd' });
-      await actions.resolve(deps, acme.agent.id, t.id);
-      ids.push(t.id);
-    }
+    const t = await openAsContact(acme);
+    await actions.resolve(deps, acme.agent.id, t.id);
+    await actions.reopen(deps, acme.contact.id, t.id);
     clock.set('2026-11-24T08:00:00+01:00');
-    expect(await closeSilentTickets(deps, 1)).toBeGreaterThanOrEqual(3);
-    for (const id of ids) expect((await deps.tickets.get(id))!.status).toBe('closed');
+    await fireTimer(deps, t.id, AUTO_CLOSE_STEP);
+    expect((await deps.tickets.get(t.id))!.status).not.toBe('closed');
   });
 });
 
@@ -324,7 +327,7 @@ describe('monitoring alerts', () => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.ticket.id)).size).toBe(1);
     const incidents = await deps.tickets.list({ organisationId: acme.organisation.id });
-    expect(incidents.map((t) => t.alertCount)).toEqual([5]);
+    expect(incidents.tickets.map((t) => t.alertCount)).toEqual([5]);
   });
 
   it('opens a new incident when the one holding the alert was resolved', async () => {

@@ -14,7 +14,7 @@ describe('the HTTP edge', () => {
   });
 
   const asContact = () => ({ key: acmeKey, person: acme.contact.id });
-  const ticketCount = async () => (await api().desk.store.tickets.list({ limit: 200 })).length;
+  const ticketCount = async () => (await api().desk.store.tickets.list({ limit: 200 })).tickets.length;
 
   describe('authentication', () => {
     it('answers 401 to a missing, wrong or revoked key, and writes nothing', async () => {

@@ -201,13 +201,28 @@ describe('tickets over HTTP', () => {
     const opened = [await open('Page 1'), await open('Page 2'), await open('Page 3')];
     const first = await api().call('GET', '/api/tickets?limit=2', asAcmeContact());
     expect(first.body.tickets.map((t: { id: string }) => t.id)).toEqual([opened[2]!.id, opened[1]!.id]);
-    expect(first.body.nextCreatedBefore).toBeDefined();
+    expect(first.body.nextCursor).toEqual(expect.any(String));
     const next = await api().call(
       'GET',
-      `/api/tickets?limit=2&createdBefore=${first.body.nextCreatedBefore}`,
+      `/api/tickets?limit=2&cursor=${first.body.nextCursor}`,
       asAcmeContact(),
     );
     expect(next.body.tickets[0].id).toBe(opened[0]!.id);
+    // A cursor that is not a page's, or is another list's, is refused by name and in the reader's language.
+    const forged = await api().call('GET', '/api/tickets?cursor=SD-1', { ...asAcmeContact(), lang: 'en' });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.message).toBe(
+      'cursor: expected the nextCursor of a previous page, as it was given',
+    );
+    const other = await api().call('GET', `/api/tickets?status=new&cursor=${first.body.nextCursor}`, {
+      ...asAcmeContact(),
+      lang: 'sv',
+    });
+    expect(other.status).toBe(422);
+    expect(other.body.error).toEqual({
+      code: 'badCursor',
+      message: `markören ”${first.body.nextCursor}” hör inte till den här listan: börja om utan den och skicka varje sidas nextCursor oförändrad med samma filter`,
+    });
   });
 
   it('lets an admin key act for any person, and open a ticket for a contact', async () => {

@@ -56,15 +56,20 @@ describe('the SLA timer scheduler (no worker running)', () => {
   const steps = async (ticketId: string) =>
     (await stored(ticketId)).map((job) => [job.data.step, job.nextRunAt?.toISOString()]);
 
-  it('schedules one sla-step job per timer, at its exact instant, with the ticket and step', async () => {
-    await jobs.scheduler.replace('SD-1', PLAN);
+  it('schedules one sla-step job per ticket, for its earliest timer, at its exact instant', async () => {
+    await jobs.scheduler.replace('SD-1', [PLAN[2]!, PLAN[0]!, PLAN[3]!, PLAN[1]!]);
     const saved = await stored('SD-1');
-    expect(saved).toHaveLength(4);
-    expect(saved.map((job) => job.name)).toEqual(['sla-step', 'sla-step', 'sla-step', 'sla-step']);
-    expect(saved.map((job) => job.data)).toEqual(PLAN.map((t) => ({ ticketId: 'SD-1', step: t.step })));
-    expect(saved.map((job) => job.nextRunAt?.getTime())).toEqual(PLAN.map((t) => t.at.getTime()));
-    expect(saved.every((job) => !job.lockedAt)).toBe(true);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({
+      name: 'sla-step',
+      data: { ticketId: 'SD-1', step: 'response:reminder' },
+      nextRunAt: PLAN[0]!.at,
+    });
+    expect(saved[0]!.lockedAt).toBeFalsy();
     expect(jobs.health()).toEqual({ running: false });
+    // Of timers due together, the first given.
+    await jobs.scheduler.replace('SD-16', [timer('response:level2', 30), timer('auto', 30)]);
+    expect(await steps('SD-16')).toEqual([['response:level2', at(30).toISOString()]]);
   });
 
   it('is idempotent: the same plan again writes nothing, and concurrent calls add no duplicates', async () => {
@@ -76,33 +81,29 @@ describe('the SLA timer scheduler (no worker running)', () => {
 
     // A ticket nobody scheduled yet, planned by five calls at once.
     await Promise.all([1, 2, 3, 4, 5].map(() => jobs.scheduler.replace('SD-3', PLAN)));
-    expect(await steps('SD-3')).toHaveLength(4);
+    expect(await steps('SD-3')).toHaveLength(1);
   });
 
-  it('reschedules moved timers, adds new ones and cancels the ones no longer planned', async () => {
+  it('moves the job when the earliest timer changes, keeps it when only later ones do, cancels it with none', async () => {
     await jobs.scheduler.replace('SD-4', PLAN);
-    const before = await stored('SD-4');
-    const idOf = (jobs: typeof before, step: string) => jobs.find((job) => job.data.step === step)?._id;
+    const [first] = await stored('SD-4');
 
-    // The reminder went out, the customer was waited on: the resolution clock appears, response
-    // level 1 moved, levels 2 and 3 are unchanged.
+    // Later timers move or appear: the earliest still has its job, the very same one.
     await jobs.scheduler.replace('SD-4', [
+      PLAN[0]!,
       timer('response:level1', 150),
-      timer('response:level2', 180),
-      timer('response:level3', 240),
       timer('resolution:reminder', 600),
     ]);
+    const [kept] = await stored('SD-4');
+    expect(kept).toEqual(first);
+
+    // The reminder went out: level 1, moved, is the earliest now; a new job (never updated in place).
+    await jobs.scheduler.replace('SD-4', [timer('response:level1', 150), ...PLAN.slice(2)]);
     const after = await stored('SD-4');
-    expect(await steps('SD-4')).toEqual([
+    expect(after.map((job) => [job.data.step, job.nextRunAt?.toISOString()])).toEqual([
       ['response:level1', at(150).toISOString()],
-      ['response:level2', at(180).toISOString()],
-      ['response:level3', at(240).toISOString()],
-      ['resolution:reminder', at(600).toISOString()],
     ]);
-    // Untouched jobs keep their identity; a moved one is a new job (never updated in place).
-    expect(idOf(after, 'response:level2')).toBe(idOf(before, 'response:level2'));
-    expect(idOf(after, 'response:level3')).toBe(idOf(before, 'response:level3'));
-    expect(idOf(after, 'response:level1')).not.toBe(idOf(before, 'response:level1'));
+    expect(after[0]!._id).not.toBe(first!._id);
 
     // Resolved: no timers at all.
     await jobs.scheduler.replace('SD-4', []);
@@ -114,7 +115,7 @@ describe('the SLA timer scheduler (no worker running)', () => {
     await jobs.scheduler.replace('SD-6', PLAN);
     await jobs.scheduler.replace('SD-5', []);
     expect(await steps('SD-5')).toEqual([]);
-    expect(await steps('SD-6')).toHaveLength(4);
+    expect(await steps('SD-6')).toHaveLength(1);
   });
 
   it('replaces a due job that already ran, runs, awaits a retry or vanished', async () => {
@@ -122,35 +123,41 @@ describe('the SLA timer scheduler (no worker running)', () => {
     const now = Date.now();
     const plan = [
       timerAt('response:reminder', new Date(now - 60_000)),
-      timerAt('response:level1', new Date(now - 30_000)),
-      timerAt('response:level2', new Date(now + 10_000)),
       timerAt('response:level3', new Date(now + 3_600_000)),
     ];
-    await jobs.scheduler.replace('SD-7', plan);
     const collection = database().db!.collection('sla_jobs');
-    const before = await stored('SD-7');
-    const idOf = (jobs: typeof before, step: string) => jobs.find((job) => job.data.step === step)?._id;
-    // As a worker leaves it mid-run: nextRunAt cleared, locked.
-    await collection.updateOne(
-      { 'data.ticketId': 'SD-7', 'data.step': 'response:reminder' },
-      { $set: { nextRunAt: null, lockedAt: new Date() } },
-    );
-    // Waiting for a retry: due again later than its instant.
-    await collection.updateOne(
-      { 'data.ticketId': 'SD-7', 'data.step': 'response:level1' },
-      { $set: { nextRunAt: new Date(now + 5_000), failCount: 1 } },
-    );
-    // Gone (a worker ran it and removed it, or someone deleted it).
-    await collection.deleteOne({ 'data.ticketId': 'SD-7', 'data.step': 'response:level2' });
-
-    await jobs.scheduler.replace('SD-7', plan);
-    const after = await stored('SD-7');
-    expect(await steps('SD-7')).toEqual(plan.map((t) => [t.step, t.at.toISOString()]));
-    expect(after.every((job) => !job.lockedAt)).toBe(true);
-    for (const step of ['response:reminder', 'response:level1', 'response:level2']) {
-      expect(idOf(after, step)).not.toBe(idOf(before, step));
+    const states: Array<[string, (ticketId: string) => Promise<unknown>]> = [
+      // As a worker leaves it mid-run: nextRunAt cleared, locked.
+      [
+        'runs',
+        (id) =>
+          collection.updateOne({ 'data.ticketId': id }, { $set: { nextRunAt: null, lockedAt: new Date() } }),
+      ],
+      // Waiting for a retry: due again later than its instant.
+      [
+        'retry',
+        (id) =>
+          collection.updateOne(
+            { 'data.ticketId': id },
+            { $set: { nextRunAt: new Date(now + 5_000), failCount: 1 } },
+          ),
+      ],
+      // Gone (a worker ran it and removed it, or someone deleted it).
+      ['vanished', (id) => collection.deleteOne({ 'data.ticketId': id })],
+    ];
+    for (const [index, [state, leave]] of states.entries()) {
+      const ticketId = `SD-7${index}`;
+      await jobs.scheduler.replace(ticketId, plan);
+      const [before] = await stored(ticketId);
+      await leave(ticketId);
+      await jobs.scheduler.replace(ticketId, plan);
+      const after = await stored(ticketId);
+      expect(
+        after.map((job) => [job.data.step, job.nextRunAt?.toISOString(), !job.lockedAt]),
+        state,
+      ).toEqual([['response:reminder', plan[0]!.at.toISOString(), true]]);
+      expect(after[0]!._id, state).not.toBe(before!._id);
     }
-    expect(idOf(after, 'response:level3')).toBe(idOf(before, 'response:level3'));
   });
 
   it('a step planned again at the same instant after its timers were cleared gets a job that waits', async () => {
@@ -177,9 +184,9 @@ describe('the SLA timer scheduler (no worker running)', () => {
     await jobs.scheduler.replace('SD-11', PLAN.slice(0, 2));
     const plans = database().db!.collection<TimerPlanDocument>('sla_timer_plans');
     const plan = await plans.findOne({ _id: 'SD-11' });
-    expect(plan?.jobs.map((job) => job.step)).toEqual(['response:reminder', 'response:level1']);
-    // A call moving level 1 that inserted its job and then died: the plan still names the old job.
-    const moved = timer('response:level1', 150);
+    expect(plan?.jobs.map((job) => job.step)).toEqual(['response:reminder']);
+    // A call moving the reminder that inserted its job and then died: the plan still names the old job.
+    const moved = timer('response:reminder', 80);
     const orphan = timerJobId('SD-11', plan!.revision, moved.step, moved.at);
     await database()
       .db!.collection('sla_jobs')
@@ -192,19 +199,16 @@ describe('the SLA timer scheduler (no worker running)', () => {
         nextRunAt: moved.at,
         lockedAt: null,
       });
-    expect(await steps('SD-11')).toHaveLength(3);
+    expect(await steps('SD-11')).toHaveLength(2);
 
-    await jobs.scheduler.replace('SD-11', [PLAN[0]!, moved]);
-    expect(await steps('SD-11')).toEqual([
-      ['response:reminder', at(90).toISOString()],
-      ['response:level1', at(150).toISOString()],
-    ]);
+    await jobs.scheduler.replace('SD-11', [moved, PLAN[1]!]);
+    expect(await steps('SD-11')).toEqual([['response:reminder', at(80).toISOString()]]);
     const recorded = await plans.findOne({ _id: 'SD-11' });
     expect(recorded?.revision).toBe(plan!.revision + 1);
     expect(String(recorded?.jobs.find((job) => job.step === moved.step)?.jobId)).toBe(String(orphan));
   });
 
-  it('two processes planning the same ticket at once still leave one job per step', async () => {
+  it('two processes planning the same ticket at once still leave one job', async () => {
     const other = await secondConnection(database());
     const web2 = createAgendaJobs({ connection: other, logger, name: 'web2' });
     try {
@@ -215,7 +219,7 @@ describe('the SLA timer scheduler (no worker running)', () => {
           jobs.scheduler.replace(ticket, PLAN),
           web2.scheduler.replace(ticket, PLAN),
         ]);
-        expect((await steps(ticket)).map(([step]) => step)).toEqual(PLAN.map((t) => t.step));
+        expect((await steps(ticket)).map(([step]) => step)).toEqual(['response:reminder']);
       }
     } finally {
       await web2.stop();
@@ -263,20 +267,17 @@ describe('the SLA timer scheduler (no worker running)', () => {
         String(job._id),
       ]);
     try {
-      await upgraded.scheduler.replace('SD-12', PLAN);
+      // The reminder already ran; level 1 is the earliest still planned.
+      await upgraded.scheduler.replace('SD-12', PLAN.slice(1));
       expect((await legacy.indexes()).map((index) => index.name)).not.toContain('sla_timer_unique');
       const same = await legacySteps();
-      expect(same.map(([step, when]) => [step, when])).toEqual(PLAN.map((t) => [t.step, t.at.toISOString()]));
-      // The jobs still waiting are kept; the one that ran is replaced.
-      expect(same.slice(1).map(([, , id]) => id)).toEqual(Object.values(insertedIds).slice(1).map(String));
-      expect(same[0]![2]).not.toBe(String(insertedIds[0]));
+      // The earliest timer keeps its waiting job; the job that ran and the later ones go.
+      expect(same).toEqual([['response:level1', at(120).toISOString(), String(insertedIds[1])]]);
 
       // Moving a timer inserts its new job before the old one goes, which that index refused.
       await upgraded.scheduler.replace('SD-12', [timer('response:level1', 125), ...PLAN.slice(2)]);
       expect((await legacySteps()).map(([step, when]) => [step, when])).toEqual([
         ['response:level1', at(125).toISOString()],
-        ['response:level2', at(180).toISOString()],
-        ['response:level3', at(240).toISOString()],
       ]);
     } finally {
       await upgraded.stop();
@@ -315,7 +316,7 @@ describe('the SLA timer scheduler (no worker running)', () => {
       await web3.scheduler.replace('SD-14', PLAN); // Agenda connects (indexes) first.
       await call('first plan', plan);
       await call('same plan', plan);
-      await call('two timers move, one goes', moved);
+      await call('the earliest moves', moved);
       await collection.updateOne(
         { 'data.ticketId': 'SD-13', 'data.step': 'response:level1' },
         { $set: { nextRunAt: null, lockedAt: new Date() } },
@@ -391,18 +392,15 @@ describe('the SLA timer scheduler (no worker running)', () => {
         .commands.map((c) => `${c.commandName} ${String(c.command[c.commandName])}`);
     expect(shape('first plan')).toEqual([
       'find sla_timer_plans',
-      ...plan.map(() => 'insert sla_jobs'),
+      'insert sla_jobs',
       'insert sla_timer_plans',
     ]);
-    // The two jobs due by now are read; the later two are not.
-    expect(shape('same plan')).toEqual(['find sla_timer_plans', 'find sla_jobs', 'find sla_jobs']);
-    expect(shape('two timers move, one goes')).toEqual([
+    // The job is due by now, so it is read.
+    expect(shape('same plan')).toEqual(['find sla_timer_plans', 'find sla_jobs']);
+    expect(shape('the earliest moves')).toEqual([
       'find sla_timer_plans',
       'insert sla_jobs',
-      'insert sla_jobs',
       'update sla_timer_plans',
-      'delete sla_jobs',
-      'delete sla_jobs',
       'delete sla_jobs',
     ]);
     expect(shape('one ran')).toEqual([
@@ -412,13 +410,7 @@ describe('the SLA timer scheduler (no worker running)', () => {
       'update sla_timer_plans',
       'delete sla_jobs',
     ]);
-    expect(shape('cancel')).toEqual([
-      'find sla_timer_plans',
-      'delete sla_timer_plans',
-      'delete sla_jobs',
-      'delete sla_jobs',
-      'delete sla_jobs',
-    ]);
+    expect(shape('cancel')).toEqual(['find sla_timer_plans', 'delete sla_timer_plans', 'delete sla_jobs']);
     expect(shape('cancel again')).toEqual(['find sla_timer_plans']);
   });
 });

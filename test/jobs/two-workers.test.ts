@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
-import { closeSilentTickets, fireSlaStep } from '../../src/app/sla-steps.ts';
+import { fireTimer } from '../../src/app/sla-steps.ts';
 import type { Ticket } from '../../src/domain/tickets/ticket.ts';
 import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -39,11 +39,10 @@ describe('two workers on one database', () => {
       const jobs = createAgendaJobs({ connection, logger, processEvery: PROCESS_EVERY, name });
       const deps = deskOn(connection, jobs.scheduler, notifier);
       await jobs.startWorker({
-        fireSlaStep: async (ticketId, step) => {
+        fireTimer: async (ticketId, step) => {
           fired.push(name);
-          return fireSlaStep(deps, ticketId, step);
+          return fireTimer(deps, ticketId, step);
         },
-        closeSilentTickets: () => closeSilentTickets(deps),
       });
       workers.push(jobs);
       desks.push(deps);
@@ -85,8 +84,8 @@ describe('two workers on one database', () => {
     // A job that runs again, on either worker, finds the step recorded and says nothing.
     await Promise.all(
       tickets.flatMap((ticket) => [
-        fireSlaStep(first, ticket.id, 'response:level1'),
-        fireSlaStep(second, ticket.id, 'response:level1'),
+        fireTimer(first, ticket.id, 'response:level1'),
+        fireTimer(second, ticket.id, 'response:level1'),
       ]),
     );
     expect([...announced()].sort()).toEqual([...expected].sort());

@@ -15,20 +15,15 @@ const timerIn = (ms: number, step = 'response:level1'): SlaTimer => {
 /** Handlers that only record when they were called (the app's own effects are tested elsewhere). */
 function recordingHandlers(fail?: (ticketId: string, attempt: number) => Error | undefined) {
   const calls: Array<{ ticketId: string; step: string; at: number }> = [];
-  const autoCloses: number[] = [];
   const handlers: JobHandlers = {
-    async fireSlaStep(ticketId, step) {
+    async fireTimer(ticketId, step) {
       calls.push({ ticketId, step, at: Date.now() });
       const error = fail?.(ticketId, calls.filter((call) => call.ticketId === ticketId).length);
       if (error) throw error;
     },
-    async closeSilentTickets() {
-      autoCloses.push(Date.now());
-      return 0;
-    },
   };
   const of = (ticketId: string) => calls.filter((call) => call.ticketId === ticketId);
-  return { handlers, calls, autoCloses, of };
+  return { handlers, calls, of };
 }
 
 const jobsCollection = () => database().db!.collection('sla_jobs');
@@ -148,12 +143,11 @@ describe('the job worker: restarts, retries and shutdown', () => {
     let finished = false;
     let entered = false;
     await jobs.startWorker({
-      async fireSlaStep() {
+      async fireTimer() {
         entered = true;
         await sleep(600);
         finished = true;
       },
-      async closeSilentTickets() {},
     });
     await jobs.scheduler.replace('R-5', [timerIn(0)]);
     await waitFor(() => entered, 3_000, 'the step to start');
@@ -161,22 +155,5 @@ describe('the job worker: restarts, retries and shutdown', () => {
     expect(finished).toBe(true);
     expect(await jobsCollection().countDocuments({ 'data.ticketId': 'R-5' })).toBe(0);
     expect(await jobsCollection().countDocuments({ lockedAt: { $ne: null } })).toBe(0);
-  });
-
-  it('auto-close runs at first start and stays a single hourly job', async () => {
-    const logger = new RecordingLogger();
-    await jobsCollection().deleteMany({ name: 'auto-close' });
-    const one = recordingHandlers();
-    const two = recordingHandlers();
-    await Promise.all([
-      worker('close1', logger, 100).startWorker(one.handlers),
-      worker('close2', logger, 100).startWorker(two.handlers),
-    ]);
-    await waitFor(() => one.autoCloses.length + two.autoCloses.length > 0, 3_000, 'the first auto-close run');
-    await sleep(500);
-    const autoClose = await jobsCollection().find({ name: 'auto-close' }).toArray();
-    expect(autoClose).toHaveLength(1);
-    expect(autoClose[0]!.repeatInterval).toBe('1 hour');
-    expect(autoClose[0]!.nextRunAt.getTime() - Date.now()).toBeGreaterThan(59 * 60_000);
   });
 });

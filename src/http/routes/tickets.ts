@@ -44,14 +44,15 @@ export const ticketRoutes = [
     responses: { 200: { description: 'One page of tickets', schema: TICKET_LIST } },
     async handle(context) {
       const { status, limit = DEFAULT_LIST_LIMIT, ...filter } = context.query;
-      const tickets = await listTickets(context.services.deps, actorOf(context).id, {
+      const page = await listTickets(context.services.deps, actorOf(context).id, {
         ...filter,
         ...(status ? { statuses: status } : {}),
         limit,
       });
-      const last = tickets.at(-1);
-      const more = tickets.length === limit && last !== undefined;
-      return { status: 200, body: { tickets, ...(more ? { nextCreatedBefore: last.createdAt } : {}) } };
+      return {
+        status: 200,
+        body: { tickets: page.tickets, ...(page.next ? { nextCursor: page.next } : {}) },
+      };
     },
   }),
   route({

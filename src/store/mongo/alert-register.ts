@@ -50,6 +50,14 @@ export class MongoAlertRegister implements AlertRegister {
     }
   }
 
+  async holder(
+    organisationId: string,
+    alertKey: string,
+  ): Promise<{ ticketId: string; since: Date } | undefined> {
+    const holder = await this.holds.findById(`${organisationId}:${alertKey}`).lean<AlertHoldDocument>();
+    return holder ? { ticketId: holder.ticketId, since: holder.since } : undefined;
+  }
+
   async release(organisationId: string, alertKey: string, ticketId: string): Promise<void> {
     await this.holds.deleteOne({ _id: `${organisationId}:${alertKey}`, ticketId });
   }

@@ -12,7 +12,7 @@ import type {
 } from '../../app/ports.ts';
 import { alertHoldModel, MongoAlertRegister } from './alert-register.ts';
 import { apiKeyModel, MongoApiKeyRepository } from './api-key-repository.ts';
-import { auditEventModel, MongoAuditLog } from './audit-log.ts';
+import { auditEntryModel, MongoAuditLog } from './audit-log.ts';
 import { deliveryModel, MongoDeliveryLog } from './delivery-log.ts';
 import { deskSettingsModel, MongoDeskSettingsRepository } from './desk-settings.ts';
 import { MongoOrganisationRepository, organisationModel } from './organisation-repository.ts';
@@ -20,6 +20,7 @@ import { identityModel, MongoPersonRepository, personModel } from './person-repo
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
 import { ticketModel } from './ticket-model.ts';
 import { MongoTicketRepository } from './ticket-repository.ts';
+import { openTicketModel, shelfEntryModel } from './ticket-shelves.ts';
 import { ticketRevisionModel } from './ticket-revision-model.ts';
 
 export { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from './errors.ts';
@@ -58,15 +59,17 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     organisationModel(connection),
     personModel(connection),
     identityModel(connection),
-    auditEventModel(connection),
+    auditEntryModel(connection),
     deskSettingsModel(connection),
     apiKeyModel(connection),
     deliveryModel(connection),
     alertHoldModel(connection),
+    shelfEntryModel(connection),
+    openTicketModel(connection),
   ] as unknown as Model<never>[];
 
   return {
-    tickets: new MongoTicketRepository(connection),
+    tickets: new MongoTicketRepository(connection, options.ticketPrefix ?? DEFAULT_TICKET_PREFIX),
     organisations: new MongoOrganisationRepository(connection),
     people: new MongoPersonRepository(connection),
     audit: new MongoAuditLog(connection),

@@ -92,21 +92,8 @@ export const ticketSchema = new Schema<TicketDocument>(
   { ...SCHEMA_OPTIONS, collection: 'tickets', minimize: false },
 );
 
-// The real queries (see ticket-repository.ts); each index names the query it serves.
-// Open tickets per organisation, newest first (also `list` by organisation and status).
-ticketSchema.index({ organisationId: 1, status: 1, createdAt: -1 });
-// A person's queue: tickets per assignee and status, newest first.
-ticketSchema.index({ assigneeId: 1, status: 1, createdAt: -1 });
-// What a contact reported.
-ticketSchema.index({ requesterId: 1, createdAt: -1 });
-// Due soon: open tickets whose response is due before an instant.
-ticketSchema.index({ status: 1, 'sla.responseDue': 1 });
-// Daily auto-close: resolved tickets whose silence period ran out.
-ticketSchema.index({ status: 1, autoCloseAt: 1 });
-// Alert dedupe: the open incident a monitoring alert key already opened.
-ticketSchema.index({ organisationId: 1, alertKey: 1, status: 1 });
-// The desk-wide list, newest first, and its paging.
-ticketSchema.index({ createdAt: -1 });
+// No secondary indexes: every read and write of a ticket names its `_id` (lists go through the
+// shelves and the open queue, see ticket-shelves.ts), so an index would only slow the writes.
 
 export function ticketModel(connection: Connection): Model<TicketDocument> {
   return modelOn(connection, 'Ticket', ticketSchema, 'tickets');

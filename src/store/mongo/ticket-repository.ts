@@ -1,17 +1,19 @@
-import type { Connection, Model, QueryFilter } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import {
   ConcurrentChangeError,
-  DEFAULT_LIST_LIMIT,
-  MAX_LIST_LIMIT,
   type TicketFilter,
+  type TicketPage,
   type TicketRepository,
 } from '../../app/ports.ts';
 import { DomainError } from '../../domain/domain-error.ts';
-import { OPEN_STATUSES, type Ticket } from '../../domain/tickets/ticket.ts';
+import type { Ticket } from '../../domain/tickets/ticket.ts';
 import { AlreadyExistsError } from './errors.ts';
 import { fromDocument, isDuplicateKeyError, toDocument } from './plain.ts';
+import { DEFAULT_TICKET_PREFIX, ticketNumber, ticketNumbers } from './ticket-ids.ts';
+import { TicketLists } from './ticket-lists.ts';
 import { ticketModel, type TicketDocument } from './ticket-model.ts';
 import { revisionId, ticketRevisionModel, type TicketRevisionDocument } from './ticket-revision-model.ts';
+import { TicketShelves } from './ticket-shelves.ts';
 
 /** Revisions older than this many versions behind the newest keep only their number. */
 const REVISIONS_WITH_CONTENT = 2;
@@ -22,24 +24,6 @@ function toTicket(document: Lean): Ticket {
   const ticket = fromDocument<Ticket>(document);
   // Mongoose leaves out an empty Mixed object on some write paths; the domain always has one.
   return { ...ticket, conversations: ticket.conversations ?? {} };
-}
-
-function listLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
-  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.floor(limit)));
-}
-
-function listQuery(filter: TicketFilter): QueryFilter<TicketDocument> {
-  const query: QueryFilter<TicketDocument> = {};
-  if (filter.organisationId !== undefined) query.organisationId = filter.organisationId;
-  if (filter.assigneeId !== undefined) query.assigneeId = filter.assigneeId;
-  if (filter.requesterId !== undefined) query.requesterId = filter.requesterId;
-  if (filter.statuses !== undefined) query.status = { $in: [...filter.statuses] };
-  if (filter.category !== undefined) query.category = filter.category;
-  if (filter.priority !== undefined) query.priority = filter.priority;
-  if (filter.responseDueBefore !== undefined) query['sla.responseDue'] = { $lt: filter.responseDueBefore };
-  if (filter.createdBefore !== undefined) query.createdAt = { $lt: filter.createdBefore };
-  return query;
 }
 
 /** Rounds of "write the newest claimed version" one settle call makes at most. */
@@ -73,14 +57,26 @@ const SETTLE_ROUNDS = 10;
 export class MongoTicketRepository implements TicketRepository {
   private readonly tickets: Model<TicketDocument>;
   private readonly revisions: Model<TicketRevisionDocument>;
+  private readonly shelves: TicketShelves;
+  private readonly lists: TicketLists;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, prefix: string = DEFAULT_TICKET_PREFIX) {
     this.tickets = ticketModel(connection);
     this.revisions = ticketRevisionModel(connection);
+    // Tickets of another prefix (one used before) sort below every numbered one.
+    this.shelves = new TicketShelves(connection, (id) => ticketNumber(prefix, id) ?? 0);
+    this.lists = new TicketLists(
+      this.tickets,
+      this.shelves,
+      ticketNumbers(connection, prefix),
+      (number) => `${prefix}-${number}`,
+      toTicket,
+    );
   }
 
   async insert(ticket: Ticket): Promise<Ticket> {
     const inserted: Ticket = { ...ticket, version: 0 };
+    await this.shelves.placeNew(inserted);
     try {
       await this.tickets.create(toDocument(inserted));
     } catch (error) {
@@ -143,6 +139,7 @@ export class MongoTicketRepository implements TicketRepository {
     // 4. It replaced a newer version: this write landed late (the claim was settled meanwhile, and
     //    the next save went through). Bring the ticket forward again.
     if (before.version > saved.version) await this.settle(id);
+    else await this.shelves.follow(saved);
 
     // 5. Older revisions keep only their number; each save tombstones the one now two behind.
     if (saved.version > REVISIONS_WITH_CONTENT) {
@@ -176,7 +173,11 @@ export class MongoTicketRepository implements TicketRepository {
       const before = await this.tickets
         .findOneAndReplace({ _id: id }, newest.ticket, { returnDocument: 'before' })
         .lean<{ version: number }>();
-      if (!before || before.version <= newest.version) return;
+      if (!before) return;
+      if (before.version <= newest.version) {
+        await this.shelves.follow(toTicket({ ...(newest.ticket as Omit<TicketDocument, '_id'>), _id: id }));
+        return;
+      }
     }
   }
 
@@ -185,29 +186,7 @@ export class MongoTicketRepository implements TicketRepository {
     return stored?.version;
   }
 
-  async list(filter: TicketFilter): Promise<Ticket[]> {
-    const documents = await this.tickets
-      .find(listQuery(filter))
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(listLimit(filter.limit))
-      .lean<Lean[]>();
-    return documents.map(toTicket);
-  }
-
-  async findOpenByAlertKey(organisationId: string, alertKey: string): Promise<Ticket | undefined> {
-    const document = await this.tickets
-      .findOne({ organisationId, alertKey, status: { $in: [...OPEN_STATUSES] } })
-      .sort({ createdAt: -1 })
-      .lean<Lean>();
-    return document ? toTicket(document) : undefined;
-  }
-
-  async dueForAutoClose(now: Date, limit: number): Promise<Ticket[]> {
-    const documents = await this.tickets
-      .find({ status: 'resolved', autoCloseAt: { $lte: now } })
-      .sort({ autoCloseAt: 1, _id: 1 })
-      .limit(Math.max(1, Math.floor(limit)))
-      .lean<Lean[]>();
-    return documents.map(toTicket);
+  list(filter: TicketFilter): Promise<TicketPage> {
+    return this.lists.list(filter);
   }
 }

@@ -11,15 +11,24 @@ describe('MongoAuditLog', () => {
     const { audit } = createMongoStore(database());
     const { events } = fullTicket('SD-1');
     expect(new Set(events.map((event) => event.type)).size).toBeGreaterThan(8);
-    // Appended in the chunks a use case would (one change at a time).
-    for (const event of events) await audit.append([event]);
-    const read = await audit.forTicket('SD-1');
+    // Appended in the chunks a use case would: one change, one version, at a time.
+    for (const [version, event] of events.entries()) await audit.append('SD-1', version, [event]);
+    const read = await audit.forTicket({ id: 'SD-1', version: events.length - 1 });
     expect(read).toStrictEqual(events.map(withoutUndefined));
     const reminder = read.find((event) => event.type === 'reminder');
     expect(reminder).toMatchObject({ clock: 'response', dueAt: expect.any(Date) });
     expect(reminder).not.toHaveProperty('actorId'); // the desk's own clock
     expect(read[0]).not.toHaveProperty('_id');
-    expect(await audit.forTicket('SD-404')).toEqual([]);
+    expect(await audit.forTicket({ id: 'SD-404', version: 3 })).toEqual([]);
+  });
+
+  it('reads only the versions up to the one asked for', async () => {
+    const { audit } = createMongoStore(database());
+    const { events } = fullTicket('SD-6');
+    for (const [version, event] of events.entries()) await audit.append('SD-6', version, [event]);
+    expect(await audit.forTicket({ id: 'SD-6', version: 2 })).toStrictEqual(
+      events.slice(0, 3).map(withoutUndefined),
+    );
   });
 
   it('orders by time, then by append order for events at the same instant', async () => {
@@ -34,16 +43,16 @@ describe('MongoAuditLog', () => {
       actorId: 'p-1',
       at: at(minutes),
     });
-    // Appended out of time order; the pair at minute 5 must keep its order (accepted before closed).
-    await audit.append([event('work_started', 10)]);
-    await audit.append([
+    // Versions out of time order; the pair at minute 5 must keep its order (accepted before closed).
+    await audit.append('SD-2', 1, [event('work_started', 10)]);
+    await audit.append('SD-2', 2, [
       { type: 'accepted', ticketId: 'SD-2', actorId: 'p-1', at: at(5) },
       { type: 'closed', automatically: false, ticketId: 'SD-2', actorId: 'p-1', at: at(5) },
     ]);
-    await audit.append([event('opened', 0)]);
-    await audit.append([]);
+    await audit.append('SD-2', 0, [event('opened', 0)]);
+    await audit.append('SD-2', 3, []);
     // Another ticket's events never show.
-    await audit.append([{ ...event('opened', 1), ticketId: 'SD-3' }]);
+    await audit.append('SD-3', 0, [{ ...event('opened', 1), ticketId: 'SD-3' }]);
     // Many at one instant, in one append.
     const same = Array.from({ length: 30 }, (_, n): TicketEvent => ({
       type: 'alert_repeated',
@@ -51,21 +60,40 @@ describe('MongoAuditLog', () => {
       ticketId: 'SD-2',
       at: at(20),
     }));
-    await audit.append(same);
+    await audit.append('SD-2', 4, same);
 
-    const read = await audit.forTicket('SD-2');
+    const read = await audit.forTicket({ id: 'SD-2', version: 4 });
     expect(read.slice(0, 4).map((e) => e.type)).toEqual(['opened', 'accepted', 'closed', 'work_started']);
     expect(read.slice(4).map((e) => (e.type === 'alert_repeated' ? e.count : -1))).toEqual(
       same.map((_, n) => n + 2),
     );
   });
 
-  it('is append-only: appending the same event twice keeps both', async () => {
+  it('records a change once: appending the same version again writes nothing', async () => {
     const { audit } = createMongoStore(database());
     const event: TicketEvent = { type: 'opened', ticketId: 'SD-4', at: MONDAY };
-    await audit.append([event]);
-    await audit.append([event]);
-    expect(await audit.forTicket('SD-4')).toHaveLength(2);
+    await audit.append('SD-4', 0, [event]);
+    await audit.append('SD-4', 0, [event]);
+    await audit.append('SD-4', 0, [{ ...event, at: minutesAfter(MONDAY, 1) }]);
+    expect(await audit.forTicket({ id: 'SD-4', version: 0 })).toStrictEqual([event]);
+  });
+
+  it('reads a long history in batches (an alert storm: hundreds of versions)', async () => {
+    const { audit } = createMongoStore(database());
+    const versions = 450;
+    for (let version = 0; version < versions; version += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          audit.append('SD-5', version + i, [
+            { type: 'alert_repeated', count: version + i, ticketId: 'SD-5', at: MONDAY },
+          ]),
+        ),
+      );
+    }
+    const read = await audit.forTicket({ id: 'SD-5', version: versions - 1 });
+    expect(read.map((e) => (e.type === 'alert_repeated' ? e.count : -1))).toEqual(
+      Array.from({ length: versions }, (_, n) => n),
+    );
   });
 });
 

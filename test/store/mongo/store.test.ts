@@ -21,8 +21,10 @@ describe('createMongoStore', () => {
         'Organisation',
         'Person',
         'PersonIdentity',
-        'AuditEvent',
+        'AuditEntry',
         'DeskSettings',
+        'TicketShelfEntry',
+        'OpenTicket',
       ]),
     );
     await store.tickets.insert(newTicket({ id: 'SD-1' }));
@@ -42,20 +44,20 @@ describe('createMongoStore', () => {
     await store.ensureIndexes();
     await store.ensureIndexes();
 
-    expect(await keysOf('tickets')).toEqual(
+    // Tickets, revisions ("SD-5@3"), audit entries ("SD-5@3") and shelf entries are only ever
+    // addressed by _id: no other index.
+    for (const collection of ['tickets', 'ticket_revisions', 'audit_entries', 'ticket_shelf']) {
+      expect(await keysOf(collection), collection).toEqual([['{"_id":1}', false]]);
+    }
+    // The open queue is what a real MongoDB serves from indexes.
+    expect(await keysOf('open_tickets')).toEqual(
       expect.arrayContaining([
-        ['{"organisationId":1,"status":1,"createdAt":-1}', false],
-        ['{"assigneeId":1,"status":1,"createdAt":-1}', false],
-        ['{"status":1,"sla.responseDue":1}', false],
-        ['{"status":1,"autoCloseAt":1}', false],
-        ['{"organisationId":1,"alertKey":1,"status":1}', false],
-        ['{"createdAt":-1}', false],
+        ['{"status":1,"number":-1}', false],
+        ['{"organisationId":1,"status":1,"number":-1}', false],
+        ['{"assigneeId":1,"status":1,"number":-1}', false],
       ]),
     );
     expect(await keysOf('organisations')).toContainEqual(['{"name":1}', true]);
-    expect(await keysOf('audit_events')).toContainEqual(['{"ticketId":1,"at":1,"_id":1}', false]);
-    // Revisions are only ever addressed by _id ("SD-5@3"): no other index.
-    expect(await keysOf('ticket_revisions')).toEqual([['{"_id":1}', false]]);
     expect(await keysOf('person_identities')).toContainEqual(['{"personId":1}', false]);
     const collections = (await database().db!.listCollections().toArray()).map((c) => c.name);
     expect(collections).toEqual(
@@ -67,8 +69,10 @@ describe('createMongoStore', () => {
         'organisations',
         'people',
         'person_identities',
-        'audit_events',
+        'audit_entries',
         'desk_settings',
+        'ticket_shelf',
+        'open_tickets',
       ]),
     );
   });

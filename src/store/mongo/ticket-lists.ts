@@ -1,0 +1,147 @@
+import type { Model } from 'mongoose';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type TicketFilter, type TicketPage } from '../../app/ports.ts';
+import { matchesTicketFilter } from '../../app/ticket-filter.ts';
+import { DomainError } from '../../domain/domain-error.ts';
+import type { Ticket } from '../../domain/tickets/ticket.ts';
+import type { ClaimedSequence } from './claimed-sequence.ts';
+import type { TicketDocument } from './ticket-model.ts';
+import { shelfEntryId, type OpenTicketSummary, type TicketShelves } from './ticket-shelves.ts';
+
+/** Positions read by `_id` in one round of a walk. */
+const ROUND = 50;
+/** Positions one page looks at, at most: a rare filter gives a short page with a cursor, not a long call. */
+const PAGE_BUDGET = 1_000;
+
+type CursorKind = 'd' | 'o' | 'q';
+
+/**
+ * Lists, each reading what its page shows, by `_id` (see ticket-shelves.ts):
+ * - the open queue (only statuses short of closed asked for): the `open_tickets` summaries;
+ * - one organisation's tickets: its shelf, newest first;
+ * - the whole desk: ticket numbers from the newest down.
+ * Order is newest first by ticket number, which is the order tickets were registered in (within a
+ * millisecond too), and a page's cursor is the position it stopped at: `q<number>`, `o<shelf
+ * position>` or `d<number>`.
+ */
+export class TicketLists {
+  constructor(
+    private readonly tickets: Model<TicketDocument>,
+    private readonly shelves: TicketShelves,
+    private readonly ticketNumbers: ClaimedSequence<unknown>,
+    private readonly ticketId: (number: number) => string,
+    private readonly toTicket: (document: TicketDocument) => Ticket,
+  ) {}
+
+  async list(filter: TicketFilter): Promise<TicketPage> {
+    const limit = listLimit(filter.limit);
+    if (filter.statuses !== undefined && !filter.statuses.includes('closed')) {
+      if (filter.statuses.length === 0) return { tickets: [] };
+      return this.openQueue(filter, limit, readCursor(filter.cursor, 'q'));
+    }
+    const { organisationId } = filter;
+    if (organisationId !== undefined) {
+      const shelf = this.shelves.shelf(organisationId);
+      return this.walk('o', filter, limit, readCursor(filter.cursor, 'o') ?? (await shelf.top()) + 1, (at) =>
+        this.shelvedTickets(organisationId, at),
+      );
+    }
+    const below = readCursor(filter.cursor, 'd') ?? (await this.ticketNumbers.top()) + 1;
+    return this.walk('d', filter, limit, below, async (at) => at.map(this.ticketId));
+  }
+
+  /** Tickets by `_id`, in one query; those that do not exist are left out. */
+  async byIds(ids: readonly string[]): Promise<Map<string, Ticket>> {
+    const found = new Map<string, Ticket>();
+    if (ids.length === 0) return found;
+    const documents = await this.tickets.find({ _id: { $in: [...new Set(ids)] } }).lean<TicketDocument[]>();
+    for (const document of documents) found.set(document._id, this.toTicket(document));
+    return found;
+  }
+
+  private async openQueue(
+    filter: TicketFilter,
+    limit: number,
+    below: number | undefined,
+  ): Promise<TicketPage> {
+    const query: Record<string, unknown> = { status: { $in: [...filter.statuses!] } };
+    for (const key of ['organisationId', 'assigneeId', 'requesterId', 'priority', 'category'] as const) {
+      if (filter[key] !== undefined) query[key] = filter[key];
+    }
+    if (below !== undefined) query.number = { $lt: below };
+    const entries = await this.shelves.open
+      .find(query)
+      .sort({ number: -1 })
+      .limit(limit)
+      .lean<OpenTicketSummary[]>();
+    const found = await this.byIds(entries.map((entry) => entry._id));
+    const tickets: Ticket[] = [];
+    for (const entry of entries) {
+      const ticket = found.get(entry._id);
+      // A summary left behind by a change that did not finish: brought up to date as it is seen.
+      if (!ticket) await this.shelves.forget(entry._id);
+      else if (ticket.version !== entry.version) await this.shelves.follow(ticket);
+      if (ticket && matchesTicketFilter(ticket, filter)) tickets.push(ticket);
+    }
+    const last = entries.at(-1);
+    return entries.length === limit && last ? { tickets, next: `q${last.number}` } : { tickets };
+  }
+
+  /** The ticket ids at these shelf positions of the organisation (undefined where none is). */
+  private async shelvedTickets(
+    organisationId: string,
+    positions: readonly number[],
+  ): Promise<(string | undefined)[]> {
+    const ids = positions.map((position) => shelfEntryId(organisationId, position));
+    const entries = await this.shelves.entries
+      .find({ _id: { $in: ids } })
+      .lean<{ _id: string; ticketId: string }[]>();
+    const byId = new Map(entries.map((entry) => [entry._id, entry.ticketId]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  /**
+   * Walks positions from `below - 1` down, ROUND at a time, resolving each to a ticket id and
+   * keeping the tickets that match, until the page is full, the budget is spent, or position 1 was
+   * read. The cursor names the last position looked at.
+   */
+  private async walk(
+    kind: CursorKind,
+    filter: TicketFilter,
+    limit: number,
+    below: number,
+    resolve: (positions: readonly number[]) => Promise<(string | undefined)[]>,
+  ): Promise<TicketPage> {
+    const tickets: Ticket[] = [];
+    const seen = new Set<string>();
+    let position = below;
+    let looked = 0;
+    while (position > 1 && tickets.length < limit && looked < PAGE_BUDGET) {
+      const positions = Array.from({ length: Math.min(ROUND, position - 1) }, (_, i) => position - 1 - i);
+      const ids = await resolve(positions);
+      const found = await this.byIds(ids.filter((id): id is string => id !== undefined));
+      for (const [index, at] of positions.entries()) {
+        position = at;
+        looked++;
+        const ticket = found.get(ids[index] ?? '');
+        if (!ticket || seen.has(ticket.id) || !matchesTicketFilter(ticket, filter)) continue;
+        seen.add(ticket.id);
+        tickets.push(ticket);
+        if (tickets.length === limit) break;
+      }
+    }
+    return position > 1 ? { tickets, next: `${kind}${position}` } : { tickets };
+  }
+}
+
+function listLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
+  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+/** The position a cursor of `kind` stands for; undefined without one; a refusal for another list's. */
+function readCursor(cursor: string | undefined, kind: CursorKind): number | undefined {
+  if (cursor === undefined) return undefined;
+  const match = /^([doq])([1-9]\d{0,14})$/.exec(cursor);
+  if (!match || match[1] !== kind) throw new DomainError('badCursor', { cursor });
+  return Number(match[2]);
+}
