@@ -31,6 +31,8 @@ export interface Bench {
 const MODULES: readonly { name: string; load: () => Promise<{ default: Bench }> }[] = [
   { name: 'sla', load: () => import('./sla.ts') },
   { name: 'api', load: () => import('./api.ts') },
+  { name: 'scale', load: () => import('./scale.ts') },
+  { name: 'storage', load: () => import('./storage.ts') },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
