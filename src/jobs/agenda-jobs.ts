@@ -8,10 +8,14 @@ import { DomainError } from '../domain/domain-error.ts';
 import {
   DEFAULT_JOBS_COLLECTION,
   DEFAULT_PLANS_COLLECTION,
+  DEFAULT_WHEEL_COLLECTION,
+  isDuplicateKeyError,
   isSlaStepData,
   SLA_STEP_JOB,
+  WHEEL_JOB,
   type JobsLogger,
 } from './job-names.ts';
+import { TimerWheel, WHEEL_TURN_EVERY } from './timer-wheel.ts';
 import { SharedConnectionBackend } from './shared-connection-backend.ts';
 import {
   AgendaSlaTimerScheduler,
@@ -35,6 +39,8 @@ export interface AgendaJobsOptions {
   collection?: string;
   /** The tickets' timer plans (which jobs are each ticket's timers); default `sla_timer_plans`. */
   plansCollection?: string;
+  /** The timers parked until they come within the horizon; default `sla_timer_wheel`. */
+  wheelCollection?: string;
   /** First retry delay of a failed SLA step (doubling up to 5 min, 12 retries); default 1 s. */
   retryDelayMs?: number;
   /** How long `stop()` waits for running jobs; default 30 s. */
@@ -49,6 +55,11 @@ export interface JobHandlers {
 export interface AgendaJobs {
   /** Schedules SLA timers; works in every process, worker or not. */
   scheduler: SlaTimerScheduler;
+  /**
+   * Makes jobs of the parked timers due within the horizon of `now` (the worker does this every
+   * ten minutes); returns how many.
+   */
+  turnWheel(now: number): Promise<number>;
   /** Defines the job and starts taking due ones: each ticket's next timer. */
   startWorker(handlers: JobHandlers): Promise<void>;
   /** Stops taking jobs, lets running ones finish (up to `drainTimeoutMs`), releases held locks. */
@@ -63,6 +74,8 @@ export interface AgendaJobs {
  * set less than this far ahead by another process can start up to this late.
  */
 const DEFAULT_PROCESS_EVERY = 30_000;
+/** The wheel's job, the same in every process and database. */
+const WHEEL_JOB_ID = new ObjectId('5e1ade5c0000000000000001');
 const MINUTE = 60_000;
 /** What agenda's MongoDB repository says when a job it is about to run was deleted meanwhile. */
 const VANISHED_JOB = /cannot be updated in the database, maybe it does not exist anymore/;
@@ -124,7 +137,8 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
     logger.error({ err: error, ...describe(job) }, 'job failed for good, retries exhausted'),
   );
 
-  const scheduler = new AgendaSlaTimerScheduler(agenda, backend.collection, plans);
+  const wheel = new TimerWheel(connection, options.wheelCollection ?? DEFAULT_WHEEL_COLLECTION);
+  const scheduler = new AgendaSlaTimerScheduler(agenda, backend.collection, plans, wheel);
   // Jobs this process is inside of right now (by id): `stop()` must not release their locks.
   const inFlight = new Set<string>();
   let state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -172,7 +186,20 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
       },
     );
 
-    starting = agenda.start();
+    agenda.define(
+      WHEEL_JOB,
+      async (job: Job<unknown>) =>
+        track(job, async () => {
+          const made = await scheduler.turnWheel(Date.now());
+          if (made > 0) logger.info({ agenda: instanceName, jobs: made }, 'timers came within the horizon');
+        }),
+      { concurrency: 1, lockLifetime: 10 * MINUTE },
+    );
+
+    starting = (async () => {
+      await agenda.start();
+      await scheduleWheel();
+    })();
     try {
       await starting;
       if (state === 'starting') state = 'running';
@@ -181,6 +208,30 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
       throw error;
     }
     logger.info({ agenda: instanceName, processEvery, lockLifetime }, 'job worker started');
+  }
+
+  /**
+   * One repeating job turns the wheel for the whole desk: it has a fixed id, so workers starting
+   * together insert it once (agenda's own `every` would upsert by name, which FerretDB v1 does not
+   * make atomic). It is due at once, so a worker that was down catches up when it starts.
+   */
+  async function scheduleWheel(): Promise<void> {
+    const { name, data, priority } = agenda.create(WHEEL_JOB, {}).attrs;
+    try {
+      await backend.collection.insertOne({
+        _id: WHEEL_JOB_ID,
+        name,
+        data,
+        priority,
+        type: 'single',
+        repeatInterval: WHEEL_TURN_EVERY,
+        nextRunAt: new Date(),
+        lockedAt: null,
+        lastModifiedBy: instanceName,
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
   async function stop(): Promise<void> {
@@ -238,6 +289,7 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
 
   return {
     scheduler,
+    turnWheel: (now) => scheduler.turnWheel(now),
     startWorker,
     stop,
     health: () => ({ running: state === 'running' && agenda.isActiveJobProcessor() }),

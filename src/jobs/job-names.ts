@@ -5,6 +5,10 @@ export const SLA_STEP_JOB = 'sla-step';
 export const DEFAULT_JOBS_COLLECTION = 'sla_jobs';
 /** Each ticket's timer plan: which `sla-step` jobs are its timers (see sla-timer-scheduler.ts). */
 export const DEFAULT_PLANS_COLLECTION = 'sla_timer_plans';
+/** The far timers, by the hour they are due in (see timer-wheel.ts). */
+export const DEFAULT_WHEEL_COLLECTION = 'sla_timer_wheel';
+/** Turns the timer wheel: makes jobs of the parked timers coming within the horizon. */
+export const WHEEL_JOB = 'sla-timer-wheel';
 
 /**
  * What an `sla-step` job carries. Usually one job per ticket, for its earliest timer; for a moment

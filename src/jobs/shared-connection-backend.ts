@@ -25,7 +25,7 @@ function isMissing(error: unknown): boolean {
  * nothing instead of reading the whole jobs collection beside it. The round under way goes on
  * filling the queue, so nothing due is missed.
  */
-function oneLookAtATime(repository: JobRepository): JobRepository {
+export function oneLookAtATime(repository: JobRepository): JobRepository {
   const looking = new Set<string>();
   const getNextJobToRun: JobRepository['getNextJobToRun'] = async (name, ...rest) => {
     if (looking.has(name)) return undefined;

@@ -4,6 +4,7 @@ import { ObjectId, type Collection } from 'mongodb';
 import type { SlaTimerScheduler } from '../app/ports.ts';
 import type { TicketTimer } from '../domain/tickets/timers.ts';
 import { isDuplicateKeyError, isSlaStepData, SLA_STEP_JOB, type SlaStepData } from './job-names.ts';
+import type { PlannedNext, TimerWheel } from './timer-wheel.ts';
 
 /** One timer as the ticket's plan records it: the step, its instant and the job that fires it. */
 export interface PlannedTimerJob {
@@ -138,7 +139,21 @@ export class AgendaSlaTimerScheduler implements SlaTimerScheduler {
     private readonly agenda: Agenda,
     private readonly jobs: Collection,
     private readonly plans: Collection<TimerPlanDocument>,
+    private readonly wheel: TimerWheel,
   ) {}
+
+  /** Makes a job of every parked timer now within the horizon (see `TimerWheel`); how many it made. */
+  turnWheel(now: number): Promise<number> {
+    return this.wheel.turn(now, async (ticketIds) => {
+      const plans =
+        ticketIds.length === 0 ? [] : await this.plans.find({ _id: { $in: [...ticketIds] } }).toArray();
+      return plans.flatMap((plan): PlannedNext[] => {
+        const next = plan.jobs[0];
+        if (!next) return [];
+        return [{ ticketId: plan._id, at: next.at, insertJob: () => this.insertParked(plan._id, next) }];
+      });
+    });
+  }
 
   replace(ticketId: string, timers: readonly TicketTimer[]): Promise<void> {
     const previous = this.queues.get(ticketId) ?? Promise.resolve();
@@ -195,7 +210,7 @@ export class AgendaSlaTimerScheduler implements SlaTimerScheduler {
         planned.push(existing);
         continue;
       }
-      const { jobId, displaced } = await this.insertJob(ticketId, revision, step, at);
+      const { jobId, displaced } = await this.placeJob(ticketId, revision, step, at);
       if (displaced) stale.push(displaced);
       planned.push({ step, at, jobId });
       inserted++;
@@ -215,6 +230,39 @@ export class AgendaSlaTimerScheduler implements SlaTimerScheduler {
   }
 
   /**
+   * A far timer is parked on the wheel under the id its job will have; a near one is a job now.
+   */
+  private async placeJob(
+    ticketId: string,
+    revision: number,
+    step: string,
+    at: Date,
+  ): Promise<{ jobId: ObjectId; displaced?: ObjectId }> {
+    if (!(await this.wheel.park(ticketId, at, Date.now())))
+      return this.insertJob(ticketId, revision, step, at);
+    return { jobId: timerJobId(ticketId, revision, step, at) };
+  }
+
+  /** The wheel turned to a parked timer: its job, under the id the plan names (once, however often). */
+  private async insertParked(ticketId: string, planned: PlannedTimerJob): Promise<void> {
+    try {
+      await this.jobs.insertOne({
+        _id: planned.jobId,
+        ...this.jobDocument(ticketId, planned.step, planned.at),
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  private jobDocument(ticketId: string, step: string, at: Date) {
+    const { name, data, type, priority, nextRunAt } = this.agenda
+      .create<SlaStepData>(SLA_STEP_JOB, { ticketId, step })
+      .schedule(at).attrs;
+    return { name, data, type, priority, nextRunAt, lockedAt: null, lastModifiedBy: this.agenda.attrs.name };
+  }
+
+  /**
    * Inserts the step's job, as agenda's MongoBackend would store it (`Job.save()` without `unique`)
    * less the fields it sets to null: agenda reads a missing field as null, and the embedded
    * database's lookups cost in proportion to the size of every job stored.
@@ -225,18 +273,7 @@ export class AgendaSlaTimerScheduler implements SlaTimerScheduler {
     step: string,
     at: Date,
   ): Promise<{ jobId: ObjectId; displaced?: ObjectId }> {
-    const { name, data, type, priority, nextRunAt } = this.agenda
-      .create<SlaStepData>(SLA_STEP_JOB, { ticketId, step })
-      .schedule(at).attrs;
-    const job = {
-      name,
-      data,
-      type,
-      priority,
-      nextRunAt,
-      lockedAt: null,
-      lastModifiedBy: this.agenda.attrs.name,
-    };
+    const job = this.jobDocument(ticketId, step, at);
     const jobId = timerJobId(ticketId, revision, step, at);
     try {
       await this.jobs.insertOne({ _id: jobId, ...job });

@@ -212,7 +212,7 @@ describe('tickets over HTTP', () => {
     const forged = await api().call('GET', '/api/tickets?cursor=SD-1', { ...asAcmeContact(), lang: 'en' });
     expect(forged.status).toBe(400);
     expect(forged.body.error.message).toBe(
-      'cursor: expected the nextCursor of a previous page, as it was given',
+      'the request is not valid: cursor: expected the nextCursor of a previous page, as it was given',
     );
     const other = await api().call('GET', `/api/tickets?status=new&cursor=${first.body.nextCursor}`, {
       ...asAcmeContact(),

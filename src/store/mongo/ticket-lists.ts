@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/domain-error.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import type { ClaimedSequence } from './claimed-sequence.ts';
 import type { TicketDocument } from './ticket-model.ts';
-import { shelfEntryId, type OpenTicketSummary, type TicketShelves } from './ticket-shelves.ts';
+import { queueEntryId, shelfEntryId, type OpenTicketSummary, type TicketShelves } from './ticket-shelves.ts';
 
 /** Positions read by `_id` in one round of a walk. */
 const ROUND = 50;
@@ -16,12 +16,13 @@ type CursorKind = 'd' | 'o' | 'q';
 
 /**
  * Lists, each reading what its page shows, by `_id` (see ticket-shelves.ts):
- * - the open queue (only statuses short of closed asked for): the `open_tickets` summaries;
- * - one organisation's tickets: its shelf, newest first;
+ * - the open queue (only statuses short of closed asked for): its shelf, the latest to enter first,
+ *   each place checked against its ticket's summary before the ticket is read;
+ * - one organisation's tickets: its shelf, the latest registered first;
  * - the whole desk: ticket numbers from the newest down.
- * Order is newest first by ticket number, which is the order tickets were registered in (within a
- * millisecond too), and a page's cursor is the position it stopped at: `q<number>`, `o<shelf
- * position>` or `d<number>`.
+ * A page's cursor is the position it stopped at: `q<queue place>`, `o<shelf place>` or
+ * `d<number>`, so paging never skips or repeats a ticket, even among tickets registered in the
+ * same millisecond.
  */
 export class TicketLists {
   constructor(
@@ -63,27 +64,37 @@ export class TicketLists {
     limit: number,
     below: number | undefined,
   ): Promise<TicketPage> {
-    const query: Record<string, unknown> = { status: { $in: [...filter.statuses!] } };
-    for (const key of ['organisationId', 'assigneeId', 'requesterId', 'priority', 'category'] as const) {
-      if (filter[key] !== undefined) query[key] = filter[key];
-    }
-    if (below !== undefined) query.number = { $lt: below };
-    const entries = await this.shelves.open
-      .find(query)
-      .sort({ number: -1 })
-      .limit(limit)
-      .lean<OpenTicketSummary[]>();
-    const found = await this.byIds(entries.map((entry) => entry._id));
-    const tickets: Ticket[] = [];
-    for (const entry of entries) {
-      const ticket = found.get(entry._id);
-      // A summary left behind by a change that did not finish: brought up to date as it is seen.
-      if (!ticket) await this.shelves.forget(entry._id);
-      else if (ticket.version !== entry.version) await this.shelves.follow(ticket);
-      if (ticket && matchesTicketFilter(ticket, filter)) tickets.push(ticket);
-    }
-    const last = entries.at(-1);
-    return entries.length === limit && last ? { tickets, next: `q${last.number}` } : { tickets };
+    const summaries = new Map<string, OpenTicketSummary>();
+    const page = await this.walk(
+      'q',
+      filter,
+      limit,
+      below ?? (await this.shelves.queue.top()) + 1,
+      async (positions) => {
+        const entries = await this.shelves.entries
+          .find({ _id: { $in: positions.map(queueEntryId) } })
+          .lean<{ _id: string; ticketId: string }[]>();
+        const byPlace = new Map(entries.map((entry) => [entry._id, entry.ticketId]));
+        const found = await this.shelves.open
+          .find({ _id: { $in: [...new Set(byPlace.values())] } })
+          .lean<OpenTicketSummary[]>();
+        for (const summary of found) summaries.set(summary._id, summary);
+        return positions.map((position) => {
+          const summary = summaries.get(byPlace.get(queueEntryId(position)) ?? '');
+          // A place left behind (the ticket was closed, or reopened to a newer place), or no match.
+          if (!summary || summary.queuePosition !== position || !summaryMatches(summary, filter))
+            return undefined;
+          return summary._id;
+        });
+      },
+      async (id, ticket) => {
+        // A summary a change that did not finish left behind, or a place whose ticket never came:
+        // put right as it is seen.
+        if (!ticket) await this.shelves.forget(id);
+        else if (summaries.get(id)?.version !== ticket.version) await this.shelves.follow(ticket);
+      },
+    );
+    return page;
   }
 
   /** The ticket ids at these shelf positions of the organisation (undefined where none is). */
@@ -110,6 +121,7 @@ export class TicketLists {
     limit: number,
     below: number,
     resolve: (positions: readonly number[]) => Promise<(string | undefined)[]>,
+    onRead?: (id: string, ticket: Ticket | undefined) => Promise<void>,
   ): Promise<TicketPage> {
     const tickets: Ticket[] = [];
     const seen = new Set<string>();
@@ -119,6 +131,7 @@ export class TicketLists {
       const positions = Array.from({ length: Math.min(ROUND, position - 1) }, (_, i) => position - 1 - i);
       const ids = await resolve(positions);
       const found = await this.byIds(ids.filter((id): id is string => id !== undefined));
+      if (onRead) for (const id of new Set(ids)) if (id !== undefined) await onRead(id, found.get(id));
       for (const [index, at] of positions.entries()) {
         position = at;
         looked++;
@@ -131,6 +144,15 @@ export class TicketLists {
     }
     return position > 1 ? { tickets, next: `${kind}${position}` } : { tickets };
   }
+}
+
+/** What a summary can tell of the filter; the ticket itself is checked after. */
+function summaryMatches(summary: OpenTicketSummary, filter: TicketFilter): boolean {
+  if (filter.statuses !== undefined && !filter.statuses.includes(summary.status)) return false;
+  for (const key of ['organisationId', 'assigneeId', 'requesterId', 'priority', 'category'] as const) {
+    if (filter[key] !== undefined && summary[key] !== filter[key]) return false;
+  }
+  return true;
 }
 
 function listLimit(limit: number | undefined): number {

@@ -224,7 +224,13 @@ describe('MongoTicketRepository: lists as tickets change', () => {
         { _id: ticket.id as never },
         { $set: { status: 'claimed', assigneeId: 'agent-9', version: 1 } },
       );
-    // And as if one died between placing a new ticket and inserting it.
+    // And as if one died between placing a new ticket and inserting it: its place and summary, no ticket.
+    await database()
+      .db!.collection('ticket_shelf')
+      .insertOne({ _id: 'queue#1000' as never, ticketId: 'SD-999999' });
+    await database()
+      .db!.collection('counters')
+      .updateOne({ _id: 'shelf:queue' as never }, { $set: { seq: 1000 } });
     await summaries.insertOne({
       _id: 'SD-999999' as never,
       number: 999999,
@@ -233,6 +239,7 @@ describe('MongoTicketRepository: lists as tickets change', () => {
       priority: 'P3',
       category: 'incident',
       version: 0,
+      queuePosition: 1000,
     });
     expect(ids(await store.tickets.list({ organisationId: 'org-r', statuses: ['new'] }))).toEqual([]);
     expect(await summaries.findOne({ _id: ticket.id as never })).toMatchObject({
