@@ -48,6 +48,8 @@ export function wheelEntryModel(connection: Connection, collection: string): Mod
 }
 
 const MARK_ID = 'turned';
+/** The wheel turns an hour's slot at a time at most, so a mark read this long ago is still safe to use. */
+const MARK_FRESH_MS = 60_000;
 const READ_BATCH = 200;
 
 /** What the wheel needs of a ticket's timer plan: which job its next timer is, and when. */
@@ -73,6 +75,8 @@ export class TimerWheel {
   private readonly entries: Model<WheelEntryDocument>;
   private readonly marks: Collection<WheelMarkDocument>;
   private readonly slots = new Map<number, ClaimedSequence<{ ticketId: string }>>();
+  /** The mark as last read here; the margin of one slot in `park` covers its being a minute old. */
+  private mark: { through: number; readAt: number } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -89,9 +93,11 @@ export class TimerWheel {
    */
   async park(ticketId: string, at: Date, now: number): Promise<boolean> {
     if (!isFar(at, now)) return false;
-    // The first timer ever parked sets the mark: no slot before the horizon can hold one.
-    const through = await this.markOnce(slotOf(new Date(now + WHEEL_HORIZON_MS)));
-    if (slotOf(at) <= through + 1) return false;
+    if (!this.mark || now - this.mark.readAt > MARK_FRESH_MS) {
+      // The first timer ever parked sets the mark: no slot before the horizon can hold one.
+      this.mark = { through: await this.markOnce(slotOf(new Date(now + WHEEL_HORIZON_MS))), readAt: now };
+    }
+    if (slotOf(at) <= this.mark.through + 1) return false;
     await this.slot(slotOf(at)).next({ ticketId });
     return true;
   }

@@ -104,7 +104,20 @@ export function firstInstantAtWallTime(segments: readonly OffsetSegment[], wall:
   throw new RangeError('wall time outside the segments');
 }
 
+/** Each zone's years, as computed once: a year costs some four hundred Intl look-ups. */
+const yearsOfZones = new Map<string, OffsetSegment[]>();
+
+function segmentsOfYear(timeZone: string, year: number): OffsetSegment[] {
+  const key = `${timeZone} ${year}`;
+  let segments = yearsOfZones.get(key);
+  if (!segments) {
+    segments = offsetSegmentsOfYear(timeZone, year);
+    yearsOfZones.set(key, segments);
+  }
+  return segments;
+}
+
 /** The instant a local wall-clock time names in `timeZone` (its first, or the jump over a gap). */
 export function instantOfWallTime(timeZone: string, wall: number): number {
-  return firstInstantAtWallTime(offsetSegmentsOfYear(timeZone, new Date(wall).getUTCFullYear()), wall);
+  return firstInstantAtWallTime(segmentsOfYear(timeZone, new Date(wall).getUTCFullYear()), wall);
 }

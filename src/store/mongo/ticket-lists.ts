@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/domain-error.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import type { ClaimedSequence } from './claimed-sequence.ts';
 import type { TicketDocument } from './ticket-model.ts';
-import { queueEntryId, shelfEntryId, type OpenTicketSummary, type TicketShelves } from './ticket-shelves.ts';
+import { shelfEntryId, type OpenTicketSummary, type TicketShelves } from './ticket-shelves.ts';
 
 /** Positions read by `_id` in one round of a walk. */
 const ROUND = 50;
@@ -16,12 +16,12 @@ type CursorKind = 'd' | 'o' | 'q';
 
 /**
  * Lists, each reading what its page shows, by `_id` (see ticket-shelves.ts):
- * - the open queue (only statuses short of closed asked for): its shelf, the latest to enter first,
- *   each place checked against its ticket's summary before the ticket is read;
+ * - the open queue (only statuses short of closed asked for): ticket numbers from the newest
+ *   down, each checked against its ticket's summary (closed tickets have none) before the ticket
+ *   is read;
  * - one organisation's tickets: its shelf, the latest registered first;
  * - the whole desk: ticket numbers from the newest down.
- * A page's cursor is the position it stopped at: `q<queue place>`, `o<shelf place>` or
- * `d<number>`, so paging never skips or repeats a ticket, even among tickets registered in the
+ * A page's cursor is the position it stopped at: `q<number>`, `o<shelf place>` or `d<number>`, so paging never skips or repeats a ticket, even among tickets registered in the
  * same millisecond.
  */
 export class TicketLists {
@@ -65,36 +65,29 @@ export class TicketLists {
     below: number | undefined,
   ): Promise<TicketPage> {
     const summaries = new Map<string, OpenTicketSummary>();
-    const page = await this.walk(
+    const top = below ?? (await this.ticketNumbers.top()) + 1;
+    return this.walk(
       'q',
       filter,
       limit,
-      below ?? (await this.shelves.queue.top()) + 1,
+      top,
       async (positions) => {
-        const entries = await this.shelves.entries
-          .find({ _id: { $in: positions.map(queueEntryId) } })
-          .lean<{ _id: string; ticketId: string }[]>();
-        const byPlace = new Map(entries.map((entry) => [entry._id, entry.ticketId]));
-        const found = await this.shelves.open
-          .find({ _id: { $in: [...new Set(byPlace.values())] } })
-          .lean<OpenTicketSummary[]>();
+        const ids = positions.map(this.ticketId);
+        const found = await this.shelves.open.find({ _id: { $in: ids } }).lean<OpenTicketSummary[]>();
         for (const summary of found) summaries.set(summary._id, summary);
-        return positions.map((position) => {
-          const summary = summaries.get(byPlace.get(queueEntryId(position)) ?? '');
-          // A place left behind (the ticket was closed, or reopened to a newer place), or no match.
-          if (!summary || summary.queuePosition !== position || !summaryMatches(summary, filter))
-            return undefined;
-          return summary._id;
+        // No summary: closed (or never stored). A summary that does not match: not asked for.
+        return ids.map((id) => {
+          const summary = summaries.get(id);
+          return summary && summaryMatches(summary, filter) ? id : undefined;
         });
       },
       async (id, ticket) => {
-        // A summary a change that did not finish left behind, or a place whose ticket never came:
-        // put right as it is seen.
+        // A summary a change that did not finish left behind, or one whose ticket never came: put
+        // right as it is seen.
         if (!ticket) await this.shelves.forget(id);
         else if (summaries.get(id)?.version !== ticket.version) await this.shelves.follow(ticket);
       },
     );
-    return page;
   }
 
   /** The ticket ids at these shelf positions of the organisation (undefined where none is). */

@@ -11,13 +11,9 @@ import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutUndefined } from '
  *   ticket, `_id` "org:<organisation id>#<k>" with k = 1, 2, 3 … from the sequence
  *   `shelf:org:<organisation id>`. A page of an organisation's tickets is the shelf numbers below
  *   the cursor, read by `_id`, then those tickets by `_id`. Append-only.
- * - the queue shelf, in the same collection: `_id` "queue#<k>" from the sequence `shelf:queue`,
- *   a ticket's place in the open queue, taken when it is opened (or reopened after closing). Old
- *   places stay behind as the ticket leaves the queue; a place counts while the ticket's summary
- *   names it.
- * - `open_tickets`: one summary per ticket that is not closed (`_id` = ticket id): its place in
- *   the queue and what the queue filters on. A page of the queue reads the places below the
- *   cursor, their summaries, then the tickets that match, all by `_id`.
+ * - `open_tickets`: one summary per ticket that is not closed (`_id` = ticket id): what the open
+ *   queue filters on. A page of the queue reads the summaries of the ticket numbers below the
+ *   cursor, then the tickets that match, all by `_id`; a closed ticket has no summary.
  *
  * Both are hints, never the truth: every list checks each ticket it returns against the filter on
  * the ticket itself. An entry is written before the change it describes can be seen (shelf and
@@ -40,8 +36,6 @@ export interface OpenTicketSummary {
   assigneeId?: string;
   requesterId?: string;
   version: number;
-  /** Its place on the queue shelf. */
-  queuePosition: number;
 }
 
 const shelfEntrySchema = new Schema<ShelfEntryDocument>(
@@ -60,7 +54,6 @@ const openTicketSchema = new Schema<OpenTicketSummary>(
     assigneeId: String,
     requesterId: String,
     version: { type: Number, required: true },
-    queuePosition: { type: Number, required: true },
   },
   { ...SCHEMA_OPTIONS, collection: 'open_tickets' },
 );
@@ -79,15 +72,11 @@ export const inOpenQueue = (ticket: Pick<Ticket, 'status'>): boolean => ticket.s
 export const shelfEntryId = (organisationId: string, position: number): string =>
   `org:${organisationId}#${position}`;
 
-export const queueEntryId = (position: number): string => `queue#${position}`;
-
 export class TicketShelves {
   readonly entries: Model<ShelfEntryDocument>;
   readonly open: Model<OpenTicketSummary>;
   private readonly counters: Model<CounterDocument>;
   private readonly sequences = new Map<string, ClaimedSequence<{ ticketId: string }>>();
-  /** The open queue's places, in the order tickets entered it. */
-  readonly queue: ClaimedSequence<{ ticketId: string }>;
 
   constructor(
     connection: Connection,
@@ -96,7 +85,6 @@ export class TicketShelves {
     this.entries = shelfEntryModel(connection);
     this.open = openTicketModel(connection);
     this.counters = counterModel(connection);
-    this.queue = new ClaimedSequence(this.counters, 'shelf:queue', claimsIn(this.entries, queueEntryId));
   }
 
   /** The organisation's shelf: position k holds the k-th ticket opened for it. */
@@ -117,30 +105,21 @@ export class TicketShelves {
   async placeNew(ticket: Ticket): Promise<void> {
     await this.shelf(ticket.organisationId).next({ ticketId: ticket.id });
     if (!inOpenQueue(ticket)) return;
-    const queuePosition = await this.queue.next({ ticketId: ticket.id });
     try {
-      await this.open.create(this.summary(ticket, queuePosition));
+      await this.open.create(this.summary(ticket));
     } catch (error) {
       // A summary for this id already (a retried insert): the next save corrects it.
       if (!isDuplicateKeyError(error)) throw error;
     }
   }
 
-  /**
-   * After a save: the summary follows the ticket; a closed ticket leaves the queue, a reopened one
-   * takes a new place at its top.
-   */
+  /** After a save: the summary follows the ticket, and goes when it is closed. */
   async follow(ticket: Ticket): Promise<void> {
-    if (!inOpenQueue(ticket)) {
+    if (inOpenQueue(ticket)) {
+      await this.open.replaceOne({ _id: ticket.id }, this.summary(ticket), { upsert: true });
+    } else {
       await this.open.deleteOne({ _id: ticket.id });
-      return;
     }
-    const current = await this.open
-      .findById(ticket.id)
-      .select({ queuePosition: 1 })
-      .lean<Pick<OpenTicketSummary, 'queuePosition'>>();
-    const queuePosition = current?.queuePosition ?? (await this.queue.next({ ticketId: ticket.id }));
-    await this.open.replaceOne({ _id: ticket.id }, this.summary(ticket, queuePosition), { upsert: true });
   }
 
   /** A summary whose ticket does not exist (its insert never happened). */
@@ -148,9 +127,8 @@ export class TicketShelves {
     await this.open.deleteOne({ _id: ticketId });
   }
 
-  private summary(ticket: Ticket, queuePosition: number): OpenTicketSummary {
+  private summary(ticket: Ticket): OpenTicketSummary {
     return withoutUndefined({
-      queuePosition,
       _id: ticket.id,
       number: this.numberOf(ticket.id),
       organisationId: ticket.organisationId,

@@ -224,29 +224,29 @@ describe('MongoTicketRepository: lists as tickets change', () => {
         { _id: ticket.id as never },
         { $set: { status: 'claimed', assigneeId: 'agent-9', version: 1 } },
       );
-    // And as if one died between placing a new ticket and inserting it: its place and summary, no ticket.
+    // And as if one died between drawing the next number, placing the summary and inserting it.
+    const counter = await database()
+      .db!.collection<{ _id: string; seq: number }>('counters')
+      .findOne({ _id: 'ticket:SD' });
+    const lost = `SD-${counter!.seq + 1}`;
     await database()
-      .db!.collection('ticket_shelf')
-      .insertOne({ _id: 'queue#1000' as never, ticketId: 'SD-999999' });
-    await database()
-      .db!.collection('counters')
-      .updateOne({ _id: 'shelf:queue' as never }, { $set: { seq: 1000 } });
+      .db!.collection('ticket_ids')
+      .insertOne({ _id: lost as never, issuedAt: MONDAY });
     await summaries.insertOne({
-      _id: 'SD-999999' as never,
-      number: 999999,
+      _id: lost as never,
+      number: counter!.seq + 1,
       organisationId: 'org-r',
       status: 'new',
       priority: 'P3',
       category: 'incident',
       version: 0,
-      queuePosition: 1000,
     });
     expect(ids(await store.tickets.list({ organisationId: 'org-r', statuses: ['new'] }))).toEqual([]);
     expect(await summaries.findOne({ _id: ticket.id as never })).toMatchObject({
       status: 'claimed',
       version: 1,
     });
-    expect(await summaries.findOne({ _id: 'SD-999999' as never })).toBeNull();
+    expect(await summaries.findOne({ _id: lost as never })).toBeNull();
     expect(ids(await store.tickets.list({ organisationId: 'org-r', statuses: ['claimed'] }))).toEqual([
       ticket.id,
     ]);
