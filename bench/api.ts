@@ -28,7 +28,8 @@ import { addAgent, addContact, createOrganisation } from '../src/app/directory.t
 import { loadConfig } from '../src/config/config.ts';
 import { plannedTimers, type SlaTimer } from '../src/domain/tickets/sla-clock.ts';
 import { createAgendaJobs } from '../src/jobs/agenda-jobs.ts';
-import { DEFAULT_JOBS_COLLECTION, SLA_STEP_JOB } from '../src/jobs/job-names.ts';
+import { DEFAULT_JOBS_COLLECTION, DEFAULT_PLANS_COLLECTION, SLA_STEP_JOB } from '../src/jobs/job-names.ts';
+import type { TimerPlanDocument } from '../src/jobs/sla-timer-scheduler.ts';
 import { createLogger, redactUriCredentials } from '../src/log.ts';
 import { openDesk } from '../src/runtime/open-desk.ts';
 import { startDesk } from '../src/runtime/start-desk.ts';
@@ -190,10 +191,16 @@ interface StoredJob {
   data?: { step?: string } | null;
 }
 
-/** The stored jobs are the plan: one per step, each at its instant. */
+/** The earliest timer of a plan: the one a ticket keeps as its job (or parked on the wheel). */
+const earliest = (plan: readonly SlaTimer[]): SlaTimer[] =>
+  plan.length === 0 ? [] : [plan.reduce((first, t) => (t.at.getTime() < first.at.getTime() ? t : first))];
+
+/** The ticket's recorded timer is the plan's earliest, at its instant. */
 const matchesPlan = (stored: readonly StoredJob[], plan: readonly SlaTimer[]): boolean =>
-  stored.length === plan.length &&
-  plan.every((t) => stored.some((j) => j.data?.step === t.step && j.nextRunAt?.getTime() === t.at.getTime()));
+  stored.length === earliest(plan).length &&
+  earliest(plan).every((t) =>
+    stored.some((j) => j.data?.step === t.step && j.nextRunAt?.getTime() === t.at.getTime()),
+  );
 
 const sameJobs = (a: readonly StoredJob[], b: readonly StoredJob[]): boolean =>
   a.length === b.length && a.every((j) => b.some((k) => k._id.equals(j._id)));
@@ -262,13 +269,14 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     const contract = desk.deps.contracts.contract(CONTRACT);
     const jobs = db.collection(DEFAULT_JOBS_COLLECTION);
     const jobCount = () => jobs.countDocuments({ name: SLA_STEP_JOB });
-    const jobsOf = (ticketId: string) =>
-      jobs
-        .find<StoredJob>(
-          { name: SLA_STEP_JOB, 'data.ticketId': ticketId },
-          { projection: { nextRunAt: 1, data: 1 } },
-        )
-        .toArray();
+    // What the scheduler recorded as the ticket's timer (its job, or its place on the wheel).
+    const timerPlans = db.collection<TimerPlanDocument>(DEFAULT_PLANS_COLLECTION);
+    const jobsOf = async (ticketId: string): Promise<StoredJob[]> =>
+      ((await timerPlans.findOne({ _id: ticketId }))?.jobs ?? []).map((job) => ({
+        _id: job.jobId,
+        nextRunAt: job.at,
+        data: { step: job.step },
+      }));
 
     // --- Opening tickets, against raw inserts ------------------------------------------------
     const opened: string[] = [];
@@ -386,10 +394,10 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     // What the opens left: one ticket, one "opened" audit event and its timer jobs each.
     const openedHere = [...opened];
     const ticketsStored = await tickets.countDocuments({ organisationId: organisation.id });
-    const openedEvents = await db.collection('audit_events').countDocuments({ type: 'opened' });
-    const timerJobs = await jobCount();
+    const openedEvents = await db.collection('audit_entries').countDocuments({ 'events.type': 'opened' });
+    const timerJobs = await timerPlans.countDocuments({});
     const firstTicket = await desk.deps.tickets.get(openedHere[0]!);
-    const timersPerTicket = firstTicket ? plannedTimers(firstTicket, contract).length : 0;
+    const timersPerTicket = firstTicket ? earliest(plannedTimers(firstTicket, contract)).length : 0;
     const distinctIds = new Set(openedHere).size;
     const openAttempts = openSeq;
     const openErrors = openFailures.length;
@@ -424,7 +432,7 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     }
     const timersJobsEnd = await jobCount();
     const noopPhase = serial('timers.replace: same plan (no-op)', times.noop, [timersJobsAt, timersJobsEnd]);
-    const movePhase = serial(`timers.replace: ${timersPerTicket} timers move`, times.move, [
+    const movePhase = serial('timers.replace: the next timer moves', times.move, [
       timersJobsAt,
       timersJobsEnd,
     ]);
@@ -672,8 +680,8 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     const priorityRatio = priorityPhase.lat.p50 / getPhase.lat.p50;
     lines.push(
       `  ${label}: ${where}`,
-      `  desk opened in ${fmtMs(deskOpenMs)}; a ticket is ${documentBytes} B of BSON; each open schedules ` +
-        `${timersPerTicket} timer jobs (${CONTRACT} ${firstTicket?.priority ?? '?'}), appends its audit event and ` +
+      `  desk opened in ${fmtMs(deskOpenMs)}; a ticket is ${documentBytes} B of BSON; each open plans ` +
+        `${timersPerTicket} timer, its next (${CONTRACT} ${firstTicket?.priority ?? '?'}), appends its audit entry and ` +
         `tells the requester and triage (log notifier, level warn)`,
       '',
       header,
@@ -773,7 +781,7 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
         openedHere.length === openAttempts &&
         timersPerTicket > 0,
       `${openAttempts} opens: ${openedHere.length} answered, ${distinctIds} distinct ids, ${ticketsStored} tickets, ` +
-        `${openedEvents} "opened" events, ${timerJobs} timer jobs (${timersPerTicket} per ticket expected)`,
+        `${openedEvents} "opened" events, ${timerJobs} timer plans (${timersPerTicket} timer each expected)`,
     );
     check(
       'raw inserts succeeded',

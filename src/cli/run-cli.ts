@@ -17,6 +17,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // The desk's commands load the database stack; `sla` stays quick by not importing it.
       case 'start':
         return await (await import('./start-command.ts')).runStartCommand(args, io);
+      case 'db':
+        return await (await import('./db-command.ts')).runDbCommand(args, io, locale);
       case 'org':
       case 'contact':
       case 'agent':
