@@ -16,13 +16,14 @@ type CursorKind = 'd' | 'o' | 'q';
 
 /**
  * Lists, each reading what its page shows, by `_id` (see ticket-shelves.ts):
- * - the open queue (only statuses short of closed asked for): ticket numbers from the newest
- *   down, each checked against its ticket's summary (closed tickets have none) before the ticket
- *   is read;
  * - one organisation's tickets: its shelf, the latest registered first;
- * - the whole desk: ticket numbers from the newest down.
- * A page's cursor is the position it stopped at: `q<number>`, `o<shelf place>` or `d<number>`, so paging never skips or repeats a ticket, even among tickets registered in the
- * same millisecond.
+ * - the whole desk: ticket numbers from the newest down;
+ * - when only statuses short of closed are asked for (the open queue), either walk reads the
+ *   summaries of the tickets it passes first (closed tickets have none) and only the tickets that
+ *   match.
+ * A page's cursor is the position it stopped at (`o<shelf place>`, `q<number>` for the desk's open
+ * queue, `d<number>`), so paging never skips or repeats a ticket, even among tickets registered in
+ * the same millisecond.
  */
 export class TicketLists {
   constructor(
@@ -35,19 +36,37 @@ export class TicketLists {
 
   async list(filter: TicketFilter): Promise<TicketPage> {
     const limit = listLimit(filter.limit);
-    if (filter.statuses !== undefined && !filter.statuses.includes('closed')) {
-      if (filter.statuses.length === 0) return { tickets: [] };
-      return this.openQueue(filter, limit, readCursor(filter.cursor, 'q'));
-    }
+    const openOnly = filter.statuses !== undefined && !filter.statuses.includes('closed');
+    if (openOnly && filter.statuses!.length === 0) return { tickets: [] };
+    const open = openOnly ? new OpenSummaries(this.shelves, filter) : undefined;
     const { organisationId } = filter;
     if (organisationId !== undefined) {
-      const shelf = this.shelves.shelf(organisationId);
-      return this.walk('o', filter, limit, readCursor(filter.cursor, 'o') ?? (await shelf.top()) + 1, (at) =>
-        this.shelvedTickets(organisationId, at),
+      const below = readCursor(filter.cursor, 'o') ?? (await this.shelves.shelf(organisationId).top()) + 1;
+      return this.walk(
+        'o',
+        filter,
+        limit,
+        below,
+        async (positions) => {
+          const ids = await this.shelvedTickets(organisationId, positions);
+          return open ? open.matching(ids) : ids;
+        },
+        open?.repair,
       );
     }
-    const below = readCursor(filter.cursor, 'd') ?? (await this.ticketNumbers.top()) + 1;
-    return this.walk('d', filter, limit, below, async (at) => at.map(this.ticketId));
+    const kind = open ? 'q' : 'd';
+    const below = readCursor(filter.cursor, kind) ?? (await this.ticketNumbers.top()) + 1;
+    return this.walk(
+      kind,
+      filter,
+      limit,
+      below,
+      async (positions) => {
+        const ids = positions.map(this.ticketId);
+        return open ? open.matching(ids) : ids;
+      },
+      open?.repair,
+    );
   }
 
   /** Tickets by `_id`, in one query; those that do not exist are left out. */
@@ -57,37 +76,6 @@ export class TicketLists {
     const documents = await this.tickets.find({ _id: { $in: [...new Set(ids)] } }).lean<TicketDocument[]>();
     for (const document of documents) found.set(document._id, this.toTicket(document));
     return found;
-  }
-
-  private async openQueue(
-    filter: TicketFilter,
-    limit: number,
-    below: number | undefined,
-  ): Promise<TicketPage> {
-    const summaries = new Map<string, OpenTicketSummary>();
-    const top = below ?? (await this.ticketNumbers.top()) + 1;
-    return this.walk(
-      'q',
-      filter,
-      limit,
-      top,
-      async (positions) => {
-        const ids = positions.map(this.ticketId);
-        const found = await this.shelves.open.find({ _id: { $in: ids } }).lean<OpenTicketSummary[]>();
-        for (const summary of found) summaries.set(summary._id, summary);
-        // No summary: closed (or never stored). A summary that does not match: not asked for.
-        return ids.map((id) => {
-          const summary = summaries.get(id);
-          return summary && summaryMatches(summary, filter) ? id : undefined;
-        });
-      },
-      async (id, ticket) => {
-        // A summary a change that did not finish left behind, or one whose ticket never came: put
-        // right as it is seen.
-        if (!ticket) await this.shelves.forget(id);
-        else if (summaries.get(id)?.version !== ticket.version) await this.shelves.follow(ticket);
-      },
-    );
   }
 
   /** The ticket ids at these shelf positions of the organisation (undefined where none is). */
@@ -137,6 +125,36 @@ export class TicketLists {
     }
     return position > 1 ? { tickets, next: `${kind}${position}` } : { tickets };
   }
+}
+
+/** The open queue's summaries of the tickets a walk passes, read by `_id` a round at a time. */
+class OpenSummaries {
+  private readonly seen = new Map<string, OpenTicketSummary>();
+
+  constructor(
+    private readonly shelves: TicketShelves,
+    private readonly filter: TicketFilter,
+  ) {}
+
+  /** The ids whose summary matches the filter; undefined for the others (closed: no summary). */
+  async matching(ids: readonly (string | undefined)[]): Promise<(string | undefined)[]> {
+    const wanted = ids.filter((id): id is string => id !== undefined);
+    const found =
+      wanted.length === 0
+        ? []
+        : await this.shelves.open.find({ _id: { $in: wanted } }).lean<OpenTicketSummary[]>();
+    for (const summary of found) this.seen.set(summary._id, summary);
+    return ids.map((id) => {
+      const summary = id === undefined ? undefined : this.seen.get(id);
+      return summary && summaryMatches(summary, this.filter) ? id : undefined;
+    });
+  }
+
+  /** A summary a change that did not finish left behind, or one whose ticket never came: put right as seen. */
+  readonly repair = async (id: string, ticket: Ticket | undefined): Promise<void> => {
+    if (!ticket) await this.shelves.forget(id);
+    else if (this.seen.get(id)?.version !== ticket.version) await this.shelves.follow(ticket);
+  };
 }
 
 /** What a summary can tell of the filter; the ticket itself is checked after. */
