@@ -41,7 +41,10 @@ export class TicketLists {
     const open = openOnly ? new OpenSummaries(this.shelves, filter) : undefined;
     const { organisationId } = filter;
     if (organisationId !== undefined) {
-      const below = readCursor(filter.cursor, 'o') ?? (await this.shelves.shelf(organisationId).top()) + 1;
+      const below = startBelow(
+        readCursor(filter.cursor, 'o'),
+        await this.shelves.shelf(organisationId).top(),
+      );
       return this.walk(
         'o',
         filter,
@@ -55,7 +58,7 @@ export class TicketLists {
       );
     }
     const kind = open ? 'q' : 'd';
-    const below = readCursor(filter.cursor, kind) ?? (await this.ticketNumbers.top()) + 1;
+    const below = startBelow(readCursor(filter.cursor, kind), await this.ticketNumbers.top());
     return this.walk(
       kind,
       filter,
@@ -165,6 +168,9 @@ function summaryMatches(summary: OpenTicketSummary, filter: TicketFilter): boole
   }
   return true;
 }
+
+/** Where a walk starts: below the cursor, never above the newest position (a made-up cursor). */
+const startBelow = (cursor: number | undefined, top: number): number => Math.min(cursor ?? Infinity, top + 1);
 
 function listLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;

@@ -153,6 +153,11 @@ describe('MongoTicketRepository: queries', () => {
     }
   });
 
+  it('reads from the newest ticket down whatever a made-up cursor claims', async () => {
+    const far = await tickets.list({ cursor: 'd999999999', limit: 3 });
+    expect(ids(far)).toEqual(expected(() => true).slice(0, 3));
+  });
+
   it('returns lists of plain domain tickets', async () => {
     const [first] = (await tickets.list({ limit: 1 })).tickets;
     expect(first).toStrictEqual(JSON.parse(JSON.stringify(all.get(first!.id)!), revive));
