@@ -46,6 +46,7 @@ import {
   type Reply,
 } from './http-load.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
+import { intFromEnv } from './knobs.ts';
 
 /**
  * Targets. A service desk opens tens to a few hundred tickets a day, so throughput only has to stay
@@ -73,14 +74,6 @@ const DESCRIPTION =
   'About 40 % of yesterday’s invoices are missing on the ERP side, and finance needs them for ' +
   'the month-end close on Friday. We have restarted the export job twice; the second run failed at ' +
   'the same invoice. Log excerpt and the job id are attached in the shared folder.';
-
-function intFromEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
-  return n;
-}
 
 interface Knobs {
   opens: number;

@@ -44,6 +44,7 @@ import { createLogger } from '../src/log.ts';
 import { openDesk, type OpenDesk } from '../src/runtime/open-desk.ts';
 import { drive, fmtMs, httpClient, latency, row, type HttpClient, type Latency } from './http-load.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
+import { intFromEnv } from './knobs.ts';
 
 const TARGET_CALL_P99_MS = 100;
 const TARGET_LIST_P99_MS = 150;
@@ -56,14 +57,6 @@ const ORGANISATIONS = 20;
 const WARM_UP = 5;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
-
-function intFromEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
-  return n;
-}
 
 interface Directory {
   organisations: Organisation[];

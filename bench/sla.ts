@@ -26,6 +26,7 @@ import {
   referenceNextOpening,
 } from '../test/support/minute-reference.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
+import { intFromEnv } from './knobs.ts';
 
 const TARGET_DEADLINES_PER_S = 5_000_000;
 const TARGET_LIBRARY_RATIO = 300;
@@ -36,14 +37,6 @@ const TARGET_LIBRARY_RATIO = 300;
 const MAX_GROWTH_SLOWDOWN = 1.5;
 const ENGINE_ROUNDS = 9;
 const MINUTE = 60_000;
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got "${raw}")`);
-  return n;
-}
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
 function prng(seed: number): () => number {

@@ -44,6 +44,7 @@ import { ensureFerretDb } from '../src/store/ferretdb-binary.ts';
 import { ticketSchema } from '../src/store/mongo/ticket-model.ts';
 import { latency, row, type Latency } from './http-load.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
+import { intFromEnv } from './knobs.ts';
 
 const SMALL = 1_000;
 const MIN_LARGE = 2_000;
@@ -74,14 +75,6 @@ const COMMENT =
   'Thanks, we can reproduce it on our side: the export stops at invoice 2024-11873. Looking into the ' +
   'connector logs now and will update you within the hour.';
 const BASE_TIME = Date.UTC(2025, 0, 6, 8, 0, 0);
-
-function intFromEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
-  return n;
-}
 
 /** A small seeded generator, so both backends get the same ids in the same order. */
 function mulberry32(seed: number): () => number {
