@@ -22,7 +22,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +41,7 @@ import { ticketTimers } from '../src/domain/tickets/timers.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/log.ts';
 import { openDesk, type OpenDesk } from '../src/runtime/open-desk.ts';
+import { freeLoopbackPort } from '../src/store/embedded-ferretdb.ts';
 import { drive, fmtMs, httpClient, latency, row, type HttpClient, type Latency } from './http-load.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
 import { intFromEnv } from './knobs.ts';
@@ -183,18 +183,6 @@ async function childrenNamed(pid: number, name: string): Promise<number[]> {
   return found;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 interface RunningChild {
   child: ChildProcess;
   url: string;
@@ -204,7 +192,7 @@ interface RunningChild {
 }
 
 async function startChildDesk(dataDir: string): Promise<RunningChild> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   const began = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin/sladesk.js'), 'start'], {
@@ -330,9 +318,14 @@ async function measureSize(
         const reply = await client.call('GET', path, headers);
         if (reply.status === 200) {
           const body = parse(reply.text) as { tickets: Array<{ id: string }>; nextCursor?: string };
-          if (body.tickets.length !== 50 || new Set(body.tickets.map((t) => t.id)).size !== 50)
+          const distinct = new Set(body.tickets.map((t) => t.id)).size;
+          // A short page is right only at the end of the list.
+          if (
+            distinct !== body.tickets.length ||
+            (body.tickets.length !== 50 && body.nextCursor !== undefined)
+          )
             problems.push(
-              `${label}: a page of ${body.tickets.length} (${new Set(body.tickets.map((t) => t.id)).size} distinct)`,
+              `${label}: a page of ${body.tickets.length} (${distinct} distinct) with more to come`,
             );
           next = body.nextCursor;
         }

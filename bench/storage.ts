@@ -24,7 +24,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +39,7 @@ import {
   type OptionalUnlessRequiredId,
 } from 'mongodb';
 import { DEFAULT_JOBS_COLLECTION, SLA_STEP_JOB } from '../src/jobs/job-names.ts';
+import { answersPing, freeLoopbackPort } from '../src/store/embedded-ferretdb.ts';
 import { ensureFerretDb } from '../src/store/ferretdb-binary.ts';
 import { ticketSchema } from '../src/store/mongo/ticket-model.ts';
 import { latency, row, type Latency } from './http-load.ts';
@@ -204,35 +204,6 @@ function track(child: ChildProcess): void {
   process.on('exit', () => {
     for (const c of children) c.kill('SIGKILL');
   });
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function answersPing(uri: string): Promise<boolean> {
-  const client = new MongoClient(uri, {
-    serverSelectionTimeoutMS: 500,
-    connectTimeoutMS: 500,
-    directConnection: true,
-  });
-  try {
-    await client.db('admin').command({ ping: 1 });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close().catch(() => {});
-  }
 }
 
 interface Ferret {

@@ -138,7 +138,8 @@ async function launch(
   };
 }
 
-async function answersPing(uri: string): Promise<boolean> {
+/** True when a MongoDB-protocol server answers a ping at `uri` within half a second. */
+export async function answersPing(uri: string): Promise<boolean> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: 500,
     connectTimeoutMS: 500,
@@ -154,7 +155,8 @@ async function answersPing(uri: string): Promise<boolean> {
   }
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A loopback port nobody listens on right now (another process may still take it first). */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
