@@ -51,8 +51,11 @@ export async function afterSave(
   change: Change,
   { organisation, contract }: Omit<ChangeContext, 'ticket' | 'at'>,
 ): Promise<void> {
-  await deps.audit.append(saved.id, saved.version, change.events);
-  await deps.timers.replace(saved.id, ticketTimers(saved, contract));
+  // Neither waits for the other: both follow from the saved ticket alone.
+  await Promise.all([
+    deps.audit.append(saved.id, saved.version, change.events),
+    deps.timers.replace(saved.id, ticketTimers(saved, contract)),
+  ]);
   try {
     await deps.tell.tell(change.events, saved, organisation);
   } catch (error) {

@@ -103,7 +103,13 @@ export class TicketShelves {
 
   /** Before a new ticket is inserted: its place on its organisation's shelf and in the open queue. */
   async placeNew(ticket: Ticket): Promise<void> {
-    await this.shelf(ticket.organisationId).next({ ticketId: ticket.id });
+    await Promise.all([
+      this.shelf(ticket.organisationId).next({ ticketId: ticket.id }),
+      this.summarise(ticket),
+    ]);
+  }
+
+  private async summarise(ticket: Ticket): Promise<void> {
     if (!inOpenQueue(ticket)) return;
     try {
       await this.open.create(this.summary(ticket));
