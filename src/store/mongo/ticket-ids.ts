@@ -29,12 +29,8 @@ export function checkTicketPrefix(prefix: string): void {
   }
 }
 
-/** The number of a ticket id of this prefix ("SD-1042" → 1042), or undefined for any other id. */
-export function ticketNumber(prefix: string, id: string): number | undefined {
-  if (!id.startsWith(`${prefix}-`)) return undefined;
-  const digits = id.slice(prefix.length + 1);
-  return /^[1-9]\d{0,14}$/.test(digits) ? Number(digits) : undefined;
-}
+/** The id of ticket number `number` of this prefix: "SD-1042". */
+export const ticketIdOf = (prefix: string, number: number): string => `${prefix}-${number}`;
 
 /**
  * The sequence of ticket numbers of one prefix: counter `ticket:<prefix>` in `counters`, every
@@ -45,7 +41,7 @@ export function ticketNumbers(connection: Connection, prefix: string): ClaimedSe
   return new ClaimedSequence(
     counterModel(connection),
     `ticket:${prefix}`,
-    claimsIn(ticketIdModel(connection), (number) => `${prefix}-${number}`),
+    claimsIn(ticketIdModel(connection), (number) => ticketIdOf(prefix, number)),
   );
 }
 
@@ -61,7 +57,7 @@ export class MongoTicketIds implements IdGenerator {
   }
 
   async nextTicketId(): Promise<string> {
-    return `${this.prefix}-${await this.numbers.next({ issuedAt: new Date() })}`;
+    return ticketIdOf(this.prefix, await this.numbers.next({ issuedAt: new Date() }));
   }
 
   newId(): string {

@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/domain-error.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import { AlreadyExistsError } from './errors.ts';
 import { fromDocument, isDuplicateKeyError, toDocument } from './plain.ts';
-import { DEFAULT_TICKET_PREFIX, ticketNumber, ticketNumbers } from './ticket-ids.ts';
+import { DEFAULT_TICKET_PREFIX, ticketIdOf, ticketNumbers } from './ticket-ids.ts';
 import { TicketLists } from './ticket-lists.ts';
 import { ticketModel, type TicketDocument } from './ticket-model.ts';
 import { revisionId, ticketRevisionModel, type TicketRevisionDocument } from './ticket-revision-model.ts';
@@ -63,13 +63,12 @@ export class MongoTicketRepository implements TicketRepository {
   constructor(connection: Connection, prefix: string = DEFAULT_TICKET_PREFIX) {
     this.tickets = ticketModel(connection);
     this.revisions = ticketRevisionModel(connection);
-    // Tickets of another prefix (one used before) sort below every numbered one.
-    this.shelves = new TicketShelves(connection, (id) => ticketNumber(prefix, id) ?? 0);
+    this.shelves = new TicketShelves(connection);
     this.lists = new TicketLists(
       this.tickets,
       this.shelves,
       ticketNumbers(connection, prefix),
-      (number) => `${prefix}-${number}`,
+      (number) => ticketIdOf(prefix, number),
       toTicket,
     );
   }

@@ -28,7 +28,6 @@ interface ShelfEntryDocument {
 
 export interface OpenTicketSummary {
   _id: string;
-  number: number;
   organisationId: string;
   status: Ticket['status'];
   priority: string;
@@ -46,7 +45,6 @@ const shelfEntrySchema = new Schema<ShelfEntryDocument>(
 const openTicketSchema = new Schema<OpenTicketSummary>(
   {
     _id: { type: String, required: true },
-    number: { type: Number, required: true },
     organisationId: { type: String, required: true },
     status: { type: String, required: true },
     priority: { type: String, required: true },
@@ -78,10 +76,7 @@ export class TicketShelves {
   private readonly counters: Model<CounterDocument>;
   private readonly sequences = new Map<string, ClaimedSequence<{ ticketId: string }>>();
 
-  constructor(
-    connection: Connection,
-    private readonly numberOf: (ticketId: string) => number,
-  ) {
+  constructor(connection: Connection) {
     this.entries = shelfEntryModel(connection);
     this.open = openTicketModel(connection);
     this.counters = counterModel(connection);
@@ -136,7 +131,6 @@ export class TicketShelves {
   private summary(ticket: Ticket): OpenTicketSummary {
     return withoutUndefined({
       _id: ticket.id,
-      number: this.numberOf(ticket.id),
       organisationId: ticket.organisationId,
       status: ticket.status,
       priority: ticket.priority,
