@@ -33,7 +33,7 @@ import type { TimerPlanDocument } from '../src/jobs/sla-timer-scheduler.ts';
 import { createLogger, redactUriCredentials } from '../src/log.ts';
 import { openDesk } from '../src/runtime/open-desk.ts';
 import { startDesk } from '../src/runtime/start-desk.ts';
-import { revisionId } from '../src/store/mongo/ticket-revision-model.ts';
+import { revisionId } from '../src/store/mongo/versioned-documents.ts';
 import {
   drive,
   fmtMs,
@@ -387,7 +387,9 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     // What the opens left: one ticket, one "opened" audit event and its timer jobs each.
     const openedHere = [...opened];
     const ticketsStored = await tickets.countDocuments({ organisationId: organisation.id });
-    const openedEvents = await db.collection('audit_entries').countDocuments({ 'events.type': 'opened' });
+    const openedEvents = await db
+      .collection('ticket_revisions')
+      .countDocuments({ 'effects.events.type': 'opened' });
     const timerJobs = await timerPlans.countDocuments({});
     const firstTicket = await desk.deps.tickets.get(openedHere[0]!);
     const timersPerTicket = firstTicket ? earliest(plannedTimers(firstTicket, contract)).length : 0;
@@ -638,7 +640,7 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
         knobs.fillerTickets * 2,
         (n) => ({
           _id: revisionId(`${history}-${n >> 1}`, (n & 1) + 1),
-          ticketId: `${history}-${n >> 1}`,
+          of: `${history}-${n >> 1}`,
           version: (n & 1) + 1,
           claimedAt: new Date(),
         }),

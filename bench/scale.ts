@@ -121,8 +121,8 @@ async function loadTickets(
       ticket = step(resolve(ticket, contract, { actorId: directory.agent.id, at }));
       ticket = step(accept(ticket, { actorId: contact.id, at }));
     }
-    const saved = await deps.tickets.insert(ticket);
-    await deps.audit.append(saved.id, saved.version, events);
+    const saved = await deps.tickets.insert(ticket, { events, notices: [] });
+    await deps.pendingChanges.done(saved.id, saved.version);
     const timers = ticketTimers(saved, contract);
     if (timers.length > 0) await deps.timers.replace(saved.id, timers);
   });

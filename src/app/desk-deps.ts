@@ -1,15 +1,24 @@
+import type { ChangeBatches } from './change-batches.ts';
+import type { NoticeDelivery } from './deliver-notices.ts';
 import type {
-  AlertRegister,
   AuditLog,
   Clock,
   ContractCatalogue,
+  DeskSettingsRepository,
   IdGenerator,
+  OpenClaims,
   OrganisationRepository,
+  Outbox,
+  PendingChanges,
   PersonRepository,
   SlaTimerScheduler,
   TicketRepository,
 } from './ports.ts';
-import type { PeopleNotifier } from './tell-people.ts';
+
+/** The logging the application does itself: work that failed and will be done again later. */
+export interface AppLogger {
+  warn(details: object, message: string): void;
+}
 
 /** Everything the use cases need from the outside world, as ports. */
 export interface DeskDeps {
@@ -18,9 +27,15 @@ export interface DeskDeps {
   tickets: TicketRepository;
   organisations: OrganisationRepository;
   people: PersonRepository;
+  settings: DeskSettingsRepository;
   audit: AuditLog;
   timers: SlaTimerScheduler;
   contracts: ContractCatalogue;
-  tell: PeopleNotifier;
-  alerts: AlertRegister;
+  openClaims: OpenClaims;
+  pendingChanges: PendingChanges;
+  outbox: Outbox;
+  delivery: NoticeDelivery;
+  /** This process's meeting point for changes to the same record (see change-batches.ts). */
+  batches: ChangeBatches;
+  logger: AppLogger;
 }

@@ -1,9 +1,14 @@
 import { DomainError } from '../domain/domain-error.ts';
-import { addContact as withContact, type Organisation } from '../domain/desk/organisation.ts';
+import {
+  addContact as withContact,
+  removeContact as withoutContact,
+  type Organisation,
+} from '../domain/desk/organisation.ts';
 import type { Identity, Person } from '../domain/desk/people.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { DeskDeps } from './desk-deps.ts';
-import type { DeskSettingsRepository } from './ports.ts';
+import type { Outcome } from './change-batches.ts';
+import { ConcurrentOrganisationChangeError, type DeskSettingsRepository } from './ports.ts';
 import { loadOrganisation, loadPerson } from './ticket-changes.ts';
 
 /**
@@ -43,8 +48,46 @@ export async function createOrganisation(deps: DeskDeps, input: NewOrganisation)
     ...(input.incidentManagerId ? { incidentManagerId: input.incidentManagerId } : {}),
     ...(input.accountOwnerId ? { accountOwnerId: input.accountOwnerId } : {}),
   };
-  await deps.organisations.insert(organisation);
-  return organisation;
+  return deps.organisations.insert(organisation);
+}
+
+/** Rounds against other processes' saves of the same organisation. */
+const ATTEMPTS = 10;
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
+
+/**
+ * Loads an organisation, lets `decide` change it, and saves it if nobody saved it meanwhile;
+ * otherwise decides again on the fresh organisation. Changes meeting in this process are decided
+ * in turn and saved together (see change-batches.ts), so thirty contacts added at once are all
+ * judged against the ten-contact limit one after the other.
+ */
+function changeOrganisation(
+  deps: DeskDeps,
+  organisationId: string,
+  decide: (organisation: Organisation) => Organisation,
+): Promise<Organisation> {
+  return deps.batches.submit(`organisation:${organisationId}`, decide, async (decides) => {
+    for (let attempt = 1; ; attempt++) {
+      let current = await loadOrganisation(deps, organisationId);
+      const stored = current;
+      const refusals: (Outcome<Organisation> | undefined)[] = decides.map((change) => {
+        try {
+          current = change(current);
+          return undefined;
+        } catch (error) {
+          return { error };
+        }
+      });
+      try {
+        const saved = current === stored ? stored : await deps.organisations.save(current);
+        return refusals.map((refusal) => refusal ?? { value: saved });
+      } catch (error) {
+        if (!(error instanceof ConcurrentOrganisationChangeError) || attempt >= ATTEMPTS) throw error;
+        await backOff(attempt);
+      }
+    }
+  });
 }
 
 async function requireAgent(deps: DeskDeps, personId: string): Promise<Person> {
@@ -74,12 +117,22 @@ function person(deps: DeskDeps, input: NewPerson, role: Person['role'], organisa
 
 /** SPEC (004 §2.4): a registered contact; the eleventh is refused. */
 export async function addContact(deps: DeskDeps, organisationId: string, input: NewPerson): Promise<Person> {
-  const organisation = await loadOrganisation(deps, organisationId);
-  const contact = person(deps, input, 'contact', organisation.id);
-  const updated = withContact(organisation, contact.id);
+  const contact = person(deps, input, 'contact', organisationId);
+  // The organisation's list is the registration: written first, so that a crash before the
+  // person is stored leaves a place on the list (seen, and removable), never a person who acts
+  // for an organisation that does not list them.
+  await changeOrganisation(deps, organisationId, (organisation) => withContact(organisation, contact.id));
   await deps.people.insert(contact);
-  await deps.organisations.save(updated);
   return contact;
+}
+
+/** Takes a contact off their organisation's list: from then on they neither open nor read its tickets. */
+export async function removeContact(
+  deps: DeskDeps,
+  organisationId: string,
+  personId: string,
+): Promise<Organisation> {
+  return changeOrganisation(deps, organisationId, (organisation) => withoutContact(organisation, personId));
 }
 
 export async function addAgent(deps: DeskDeps, input: NewPerson & { admin?: boolean }): Promise<Person> {
@@ -93,11 +146,9 @@ export async function setEscalationPeople(
   organisationId: string,
   roles: { incidentManagerId?: string; accountOwnerId?: string },
 ): Promise<Organisation> {
-  const organisation = await loadOrganisation(deps, organisationId);
+  await loadOrganisation(deps, organisationId);
   for (const personId of Object.values(roles)) if (personId) await requireAgent(deps, personId);
-  const updated = { ...organisation, ...roles };
-  await deps.organisations.save(updated);
-  return updated;
+  return changeOrganisation(deps, organisationId, (organisation) => ({ ...organisation, ...roles }));
 }
 
 export async function setCeo(

@@ -5,7 +5,10 @@ import { alertRepeated, openTicket as open, requirePriority } from '../domain/ti
 import { isOpen, type Category, type ConversationRefs, type Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireRegisteredContact } from './policy.ts';
-import { afterSave, changeTicket, loadOrganisation, loadPerson } from './ticket-changes.ts';
+import { createHash } from 'node:crypto';
+import type { Organisation } from '../domain/desk/organisation.ts';
+import type { Change } from '../domain/tickets/lifecycle.ts';
+import { changeTicket, commit, loadOrganisation, loadPerson } from './ticket-changes.ts';
 
 export interface OpenTicketRequest {
   organisationId: string;
@@ -17,6 +20,11 @@ export interface OpenTicketRequest {
   /** What the customer asks for; the desk decides unless the contract lets the customer set it. */
   priority?: string;
   conversations?: ConversationRefs;
+  /**
+   * The caller's key for this open: the same key (from the same actor) gives back the ticket it
+   * opened, also when the first answer was lost or was an error after the ticket was stored.
+   */
+  idempotencyKey?: string;
 }
 
 function checkPriority(contract: Contract, priority: string | undefined): void {
@@ -40,19 +48,82 @@ export async function openTicket(
   const decides = isDeskSide(actor) || contract.terms.prioritySetBy === 'customer';
   const priority = decides && request.priority ? request.priority : contract.terms.defaultPriority;
   const requestedPriority = !decides && request.priority !== priority ? request.priority : undefined;
-  const change = open(
-    {
-      ...request,
-      id: await deps.ids.nextTicketId(),
-      priority,
-      ...(requestedPriority ? { requestedPriority } : {}),
-    },
+  const { idempotencyKey, ...fields } = request;
+  const decide = (id: string) =>
+    open({ ...fields, id, priority, ...(requestedPriority ? { requestedPriority } : {}) }, contract, {
+      actorId: actor.id,
+      at: deps.clock.now(),
+    });
+  if (idempotencyKey === undefined) {
+    return commit(deps, decide(await deps.ids.nextTicketId()), { organisation, contract, isNew: true });
+  }
+  return openOnce(deps, `request:${actor.id}:${idempotencyKey}`, fingerprint(fields), decide, {
+    organisation,
     contract,
-    { actorId: actor.id, at: deps.clock.now() },
-  );
-  const saved = await deps.tickets.insert(change.ticket);
-  await afterSave(deps, saved, change, { organisation, contract });
-  return saved;
+    idempotencyKey,
+  });
+}
+
+const fingerprint = (fields: object): string =>
+  createHash('sha256').update(JSON.stringify(fields)).digest('base64url');
+
+/** How long a claim may wait for its holder to name the ticket before it counts as abandoned. */
+const ABANDONED_CLAIM_MS = 30_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Opens the ticket a key stands for, once: the first caller claims the key, draws the number and
+ * opens; a repeat (a retry after a lost answer or a 5xx) gets that ticket back, and finishes opening
+ * it if the first caller died after drawing the number. Only the claim's holder draws a number.
+ */
+async function openOnce(
+  deps: DeskDeps,
+  key: string,
+  print: string,
+  decide: (id: string) => Change,
+  context: { organisation: Organisation; contract: Contract; idempotencyKey: string },
+): Promise<Ticket> {
+  let claim = await deps.openClaims.latest(key);
+  for (;;) {
+    if (claim?.fingerprint !== undefined && claim.fingerprint !== print) {
+      throw new DomainError('idempotencyKeyReused', { key: context.idempotencyKey });
+    }
+    if (claim?.ticketId) return openOrFind(deps, claim.ticketId, decide, context);
+    const abandoned = claim && deps.clock.now().getTime() - claim.since.getTime() >= ABANDONED_CLAIM_MS;
+    if (claim && !abandoned) {
+      // Someone else holds the key and has not drawn a number yet: wait for it.
+      await pause(50);
+      claim = await deps.openClaims.latest(key);
+      continue;
+    }
+    const generation = claim ? claim.generation + 1 : 0;
+    const token = deps.ids.newId();
+    claim = await deps.openClaims.claim(key, generation, token, deps.clock.now(), print);
+    if (claim.token === token) {
+      const ticketId = await deps.ids.nextTicketId();
+      await deps.openClaims.bind(key, generation, token, ticketId);
+      claim = { ...claim, ticketId };
+    }
+  }
+}
+
+/** Opens `ticketId` unless it was committed already (by an earlier try), then gives it back. */
+async function openOrFind(
+  deps: DeskDeps,
+  ticketId: string,
+  decide: (id: string) => Change,
+  context: { organisation: Organisation; contract: Contract },
+): Promise<Ticket> {
+  const existing = await deps.tickets.get(ticketId);
+  if (existing) return existing;
+  try {
+    return await commit(deps, decide(ticketId), { ...context, isNew: true });
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== 'alreadyExists') throw error;
+    const settled = await deps.tickets.settle(ticketId);
+    if (!settled) throw error;
+    return settled;
+  }
 }
 
 export interface AlertReport {
@@ -63,14 +134,11 @@ export interface AlertReport {
   priority?: string;
 }
 
-/** A hold whose ticket has not appeared after this long was left by a process that died. */
-const ABANDONED_HOLD_MS = 30_000;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * A monitoring system crossed a threshold (SPEC 004 §4.2, 002): an incident is opened, or the open
  * incident for the same alert counts one more firing instead of being duplicated. The alert key is
- * held by its incident, so firings that arrive together open one incident between them.
+ * claimed by the firing that opens its incident, so firings that arrive together open one incident
+ * between them and draw one ticket number.
  */
 export async function reportAlert(
   deps: DeskDeps,
@@ -79,44 +147,42 @@ export async function reportAlert(
   const organisation = await loadOrganisation(deps, report.organisationId);
   const contract = deps.contracts.contract(organisation.contractId);
   checkPriority(contract, report.priority);
-  const repeated = async (ticketId: string) => ({
-    ticket: await changeTicket(deps, ticketId, ({ ticket, at }) => alertRepeated(ticket, { at })),
-    created: false,
-  });
-  // Most firings repeat an open incident: answered without drawing a ticket id.
-  const current = await deps.alerts.holder(organisation.id, report.alertKey);
-  const incident = current && (await deps.tickets.get(current.ticketId));
-  if (incident && isOpen(incident)) return repeated(incident.id);
-
-  const id = await deps.ids.nextTicketId();
+  const key = `alert:${organisation.id}:${report.alertKey}`;
+  let claim = await deps.openClaims.latest(key);
   for (;;) {
-    const holder = await deps.alerts.hold(organisation.id, report.alertKey, id, deps.clock.now());
-    if (holder.ticketId === id) break;
-    const held = await deps.tickets.get(holder.ticketId);
-    if (held && isOpen(held)) return repeated(held.id);
-    if (!held && deps.clock.now().getTime() - holder.since.getTime() < ABANDONED_HOLD_MS) {
+    const incident = claim?.ticketId ? await deps.tickets.get(claim.ticketId) : undefined;
+    if (incident && isOpen(incident)) {
+      const ticket = await changeTicket(deps, incident.id, ({ ticket, at }) => alertRepeated(ticket, { at }));
+      return { ticket, created: false };
+    }
+    const young = claim && deps.clock.now().getTime() - claim.since.getTime() < ABANDONED_CLAIM_MS;
+    if (claim && !incident && young) {
       // Another firing is opening the incident right now: wait for it to appear.
       await pause(50);
+      claim = await deps.openClaims.latest(key);
       continue;
     }
-    // The incident that held the key is resolved (or was never written): the key is free again.
-    await deps.alerts.release(organisation.id, report.alertKey, holder.ticketId);
+    // Never claimed, or the incident of the latest claim is resolved (or was never written): the
+    // next generation of the claim opens a new one.
+    const generation = claim ? claim.generation + 1 : 0;
+    const token = deps.ids.newId();
+    claim = await deps.openClaims.claim(key, generation, token, deps.clock.now());
+    if (claim.token !== token) continue;
+    const id = await deps.ids.nextTicketId();
+    await deps.openClaims.bind(key, generation, token, id);
+    const change = open(
+      {
+        id,
+        organisationId: organisation.id,
+        category: 'incident',
+        title: report.title,
+        description: report.description,
+        priority: report.priority ?? contract.terms.defaultPriority,
+        alertKey: report.alertKey,
+      },
+      contract,
+      { at: deps.clock.now() },
+    );
+    return { ticket: await commit(deps, change, { organisation, contract, isNew: true }), created: true };
   }
-
-  const change = open(
-    {
-      id,
-      organisationId: organisation.id,
-      category: 'incident',
-      title: report.title,
-      description: report.description,
-      priority: report.priority ?? contract.terms.defaultPriority,
-      alertKey: report.alertKey,
-    },
-    contract,
-    { at: deps.clock.now() },
-  );
-  const saved = await deps.tickets.insert(change.ticket);
-  await afterSave(deps, saved, change, { organisation, contract });
-  return { ticket: saved, created: true };
 }

@@ -4,7 +4,7 @@ import type { Contract } from '../domain/sla/contract.ts';
 import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { TicketTimer } from '../domain/tickets/timers.ts';
 import type { Category, Ticket, TicketStatus } from '../domain/tickets/ticket.ts';
-import type { Notification } from './notification.ts';
+import type { Notice, Notification } from './notification.ts';
 
 /** The application's only source of "now"; tests pass a clock they move by hand. */
 export interface Clock {
@@ -56,19 +56,91 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
+/**
+ * What one change of a ticket must cause, committed in the same single-document write as the
+ * ticket itself (see ticket-changes.ts): its audit events and the notices it decided. The timers
+ * follow from the ticket alone and are planned again by whoever carries the change out.
+ */
+export interface ChangeEffects {
+  events: TicketEvent[];
+  notices: Notice[];
+}
+
 export interface TicketRepository {
-  insert(ticket: Ticket): Promise<Ticket>;
+  /** Commits a new ticket (version 0) with its effects; `AlreadyExistsError` for a used id. */
+  insert(ticket: Ticket, effects: ChangeEffects): Promise<Ticket>;
   get(id: string): Promise<Ticket | undefined>;
-  /** Saves the ticket if the stored version is still `ticket.version`; returns it at version + 1. */
-  save(ticket: Ticket): Promise<Ticket>;
+  /**
+   * Commits the ticket at version + 1 with its effects, if the stored version is still
+   * `ticket.version`; `ConcurrentChangeError` otherwise. Returns it as saved.
+   */
+  save(ticket: Ticket, effects: ChangeEffects): Promise<Ticket>;
+  /**
+   * Finishes what a writer that died after committing left: the stored ticket is brought up to its
+   * newest committed version. The ticket as stored afterwards; undefined when none was committed.
+   */
+  settle(id: string): Promise<Ticket | undefined>;
+  /** The effects committed with `version` of the ticket; undefined when that version was never committed. */
+  committed(id: string, version: number): Promise<ChangeEffects | undefined>;
   /** Throws `DomainError('badCursor')` for a cursor this filter's list did not give out. */
   list(filter: TicketFilter): Promise<TicketPage>;
 }
 
+/** A committed change whose effects may not all have been carried out yet. */
+export interface PendingChange {
+  ticketId: string;
+  version: number;
+  since: Date;
+}
+
+/**
+ * The relay's to-do list: one entry per change, written just before the change is committed and
+ * removed once its effects are carried out, so it only ever holds unfinished work (a crash leaves
+ * the entry; a change that never committed leaves one the relay drops).
+ */
+export interface PendingChanges {
+  /** The oldest entries, oldest first. */
+  oldest(limit: number): Promise<PendingChange[]>;
+  done(ticketId: string, version: number): Promise<void>;
+  backlog(): Promise<{ count: number; oldest?: Date }>;
+}
+
+/**
+ * Notices waiting to be delivered: added once by id when their change is carried out, removed once
+ * delivered, kept with their attempts when a delivery fails.
+ */
+export interface Outbox {
+  add(notices: readonly Notice[]): Promise<void>;
+  /** Entries due for a (first or next) attempt at `now`, oldest first. */
+  due(now: Date, limit: number): Promise<OutboxEntry[]>;
+  delivered(id: string): Promise<void>;
+  /** A failed attempt: tried again from `retryAt`, or given up on (`retryAt` undefined). */
+  failed(notice: Notice, attempts: number, retryAt: Date | undefined, reason: string): Promise<void>;
+  backlog(): Promise<{ pending: number; failed: number; oldest?: Date }>;
+}
+
+export interface OutboxEntry {
+  notice: Notice;
+  attempts: number;
+  addedAt: Date;
+}
+
+/** Raised by an organisation's `save` when someone else saved it first. */
+export class ConcurrentOrganisationChangeError extends Error {
+  override name = 'ConcurrentOrganisationChangeError';
+  constructor(readonly organisationId: string) {
+    super(`organisation ${organisationId} was changed by someone else`);
+  }
+}
+
 export interface OrganisationRepository {
-  insert(organisation: Organisation): Promise<void>;
+  insert(organisation: Organisation): Promise<Organisation>;
   get(id: string): Promise<Organisation | undefined>;
-  save(organisation: Organisation): Promise<void>;
+  /**
+   * Saves the organisation at version + 1 if the stored version is still `organisation.version`;
+   * `ConcurrentOrganisationChangeError` otherwise.
+   */
+  save(organisation: Organisation): Promise<Organisation>;
   list(): Promise<Organisation[]>;
 }
 
@@ -80,14 +152,12 @@ export interface PersonRepository {
   list(filter: { role?: Person['role']; organisationId?: string }): Promise<Person[]>;
 }
 
-/** Append-only record of every change: who, what, when (SPEC 000 "logg", 004 §3 "Loggning"). */
+/**
+ * Every change of a ticket: who, what, when (SPEC 000 "logg", 004 §3 "Loggning"). Written with the
+ * change itself (its events are part of the commit), so there is nothing to append afterwards.
+ */
 export interface AuditLog {
-  /**
-   * Records the events of the change that saved the ticket at `version`. Once per version: a
-   * repeated call for the same version (a retry, a repair) writes nothing.
-   */
-  append(ticketId: string, version: number, events: readonly TicketEvent[]): Promise<void>;
-  /** The ticket's events up to its `version`, in time order (within an instant, as appended). */
+  /** The ticket's events up to its `version`, in time order (within an instant, as committed). */
   forTicket(ticket: { id: string; version: number }): Promise<TicketEvent[]>;
 }
 
@@ -97,21 +167,31 @@ export interface Notifier {
 }
 
 /**
- * One open incident per monitoring alert: an alert key is held by the ticket that answers it, so
- * that two firings at the same moment cannot both open one.
+ * Claims on the opening of a ticket, by a key the caller chooses: one open incident per monitoring
+ * alert (`alert:<organisation>:<alert key>`), one ticket per idempotency key
+ * (`request:<actor>:<key>`). A key's claims come in generations 0, 1, 2 …, each a unique insert,
+ * so of two openers at the same moment one holds it; the holder then binds the ticket it opens, so
+ * a ticket number is drawn only by the one that really opens a ticket. When the ticket of the
+ * latest generation no longer answers for the key (an incident that was resolved, a holder that
+ * died before drawing its number), the next opener claims the next generation.
  */
-export interface AlertRegister {
-  /** Makes `ticketId` hold the key from `at` if nobody does; returns whichever ticket holds it, and since when. */
-  hold(
-    organisationId: string,
-    alertKey: string,
-    ticketId: string,
-    at: Date,
-  ): Promise<{ ticketId: string; since: Date }>;
-  /** Whichever ticket holds the key now, and since when; undefined when none does. */
-  holder(organisationId: string, alertKey: string): Promise<{ ticketId: string; since: Date } | undefined>;
-  /** Lets go of the key, if `ticketId` still holds it (its incident is no longer open). */
-  release(organisationId: string, alertKey: string, ticketId: string): Promise<void>;
+export interface OpenClaims {
+  /** The key's latest claim; undefined when it was never claimed. */
+  latest(key: string): Promise<OpenClaim | undefined>;
+  /** Claims `generation` of `key` with `token` if nobody has; returns that generation's claim as it stands. */
+  claim(key: string, generation: number, token: string, at: Date, fingerprint?: string): Promise<OpenClaim>;
+  /** The holder of `token` names the ticket it opens. */
+  bind(key: string, generation: number, token: string, ticketId: string): Promise<void>;
+}
+
+export interface OpenClaim {
+  generation: number;
+  token: string;
+  /** The ticket opened under the claim, once its holder drew its number. */
+  ticketId?: string;
+  since: Date;
+  /** What the claim was made for (a digest of the request), to refuse a key reused for something else. */
+  fingerprint?: string;
 }
 
 /**
@@ -172,3 +252,6 @@ export interface ApiKeyRepository {
   revoke(id: string): Promise<boolean>;
   list(filter?: { organisationId?: string }): Promise<ApiKey[]>;
 }
+
+/** A change that causes nothing beyond itself: for stores filled by hand (tests, benchmarks). */
+export const NO_EFFECTS: ChangeEffects = { events: [], notices: [] };

@@ -1,9 +1,10 @@
-import { autoClose } from '../domain/tickets/lifecycle.ts';
 import { recordStep } from '../domain/tickets/escalation.ts';
-import { plannedTimers, stepName } from '../domain/tickets/sla-clock.ts';
+import { autoClose } from '../domain/tickets/lifecycle.ts';
+import { plannedTimers } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
-import { AUTO_CLOSE_STEP, ticketTimers } from '../domain/tickets/timers.ts';
+import { AUTO_CLOSE_STEP } from '../domain/tickets/timers.ts';
 import type { DeskDeps } from './desk-deps.ts';
+import { planTimers } from './relay.ts';
 import { changeTicket, loadOrganisation } from './ticket-changes.ts';
 
 /** Job runners and the saving process may disagree on the time by a little; not by more. */
@@ -15,16 +16,15 @@ const isDue = (at: Date | undefined, now: Date): boolean =>
 /**
  * A ticket's timer went off: an SLA step (reminder, escalation level) or its auto-close. The job
  * runner keeps one job per ticket, for its earliest timer, so whatever this firing did, the
- * ticket's timers are planned again at the end and the next one gets its job.
+ * ticket's timers are planned again at the end and the next one gets its job. What the step
+ * announces is committed with it and delivered through the outbox, which tries again until it
+ * gets through.
  */
 export async function fireTimer(deps: DeskDeps, ticketId: string, step: string): Promise<Ticket> {
   const ticket =
     step === AUTO_CLOSE_STEP ? await closeIfSilent(deps, ticketId) : await fireSlaStep(deps, ticketId, step);
   const organisation = await loadOrganisation(deps, ticket.organisationId);
-  await deps.timers.replace(
-    ticket.id,
-    ticketTimers(ticket, deps.contracts.contract(organisation.contractId)),
-  );
+  await planTimers(deps, ticket, deps.contracts.contract(organisation.contractId));
   return ticket;
 }
 
@@ -33,34 +33,12 @@ export async function fireTimer(deps: DeskDeps, ticketId: string, step: string):
  * save makes the announcement happen once, however many workers or re-runs race for it: a loser
  * re-reads the ticket, finds the step recorded, and does nothing.
  */
-async function fireSlaStep(deps: DeskDeps, ticketId: string, step: string): Promise<Ticket> {
-  const ticket = await changeTicket(deps, ticketId, ({ ticket, contract, at }) => {
+function fireSlaStep(deps: DeskDeps, ticketId: string, step: string): Promise<Ticket> {
+  return changeTicket(deps, ticketId, ({ ticket, contract, at }) => {
     const timer = plannedTimers(ticket, contract).find((t) => t.step === step);
     if (!timer || !isDue(timer.at, at)) return { ticket, events: [] };
     return recordStep(ticket, timer, contract, { at });
   });
-  if (ticket.sla.notifiedSteps.includes(step)) await tellStepAgain(deps, ticket, step);
-  return ticket;
-}
-
-/**
- * Makes sure the people of an announced step were told: after a worker died between saving the
- * step and sending, or a chat platform refused, the job's next run lands here. The delivery log
- * skips whoever was told already; a failure throws so that the job runs again later.
- */
-async function tellStepAgain(deps: DeskDeps, ticket: Ticket, step: string): Promise<void> {
-  const organisation = await loadOrganisation(deps, ticket.organisationId);
-  const contract = deps.contracts.contract(organisation.contractId);
-  // A stopped clock (work started, ticket resolved) no longer needs the step told.
-  const timer = plannedTimers(ticket, contract, { includeAnnounced: true }).find((t) => t.step === step);
-  if (!timer) return;
-  const told = (await deps.audit.forTicket(ticket)).find(
-    (event) =>
-      (event.type === 'reminder' || event.type === 'escalated') &&
-      stepName(event.clock, event.type === 'reminder' ? 0 : event.level) === step,
-  );
-  const event = told ?? recordStep(ticket, timer, contract, { at: deps.clock.now() }).events[0]!;
-  await deps.tell.tell([event], ticket, organisation);
 }
 
 /** Closes a resolved ticket whose customer stayed silent past the contract's period (SPEC 001). */

@@ -7,7 +7,7 @@ import type { Change } from '../domain/tickets/lifecycle.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireCanSee, requireContactOf, requireDeskSide } from './policy.ts';
-import { changeTicket, loadPerson, type ChangeContext } from './ticket-changes.ts';
+import { changeTicket, loadActor, loadPerson, type ChangeContext } from './ticket-changes.ts';
 import { visibleTo } from './ticket-queries.ts';
 
 type Decide = (context: ChangeContext, actor: Person & { id: string }) => Change;
@@ -17,7 +17,7 @@ type Decide = (context: ChangeContext, actor: Person & { id: string }) => Change
  * ticket as that person may see it (a customer's reply never carries the desk's internal notes).
  */
 async function act(deps: DeskDeps, actorId: string, ticketId: string, decide: Decide): Promise<Ticket> {
-  const actor = await loadPerson(deps, actorId);
+  const actor = await loadActor(deps, actorId);
   const saved = await changeTicket(deps, ticketId, (context) => {
     requireCanSee(actor, context.ticket);
     return decide(context, actor);
@@ -151,21 +151,17 @@ export const acknowledge = (deps: DeskDeps, actorId: string, ticketId: string) =
     return acknowledgeEscalation(ticket, by(actor, at));
   });
 
-/** Links an incident to the problem that explains it, on both tickets (SPEC 002, 003). */
+/**
+ * Links an incident to the problem that explains it (SPEC 002, 003). One write, on the incident;
+ * the problem's list of incidents follows when the change is carried out (see relay.ts).
+ */
 export async function linkToProblem(deps: DeskDeps, actorId: string, incidentId: string, problemId: string) {
   const actor = await loadPerson(deps, actorId);
   requireDeskSide(actor, 'link');
   const problem = await deps.tickets.get(problemId);
   if (!problem) throw new DomainError('notFound', { ticket: problemId });
-  const incident = await changeTicket(
-    deps,
-    incidentId,
-    ({ ticket, at }) => lifecycle.linkToProblem(ticket, problem, by(actor, at)).incident,
+  const incident = await changeTicket(deps, incidentId, ({ ticket, at }) =>
+    lifecycle.linkToProblem(ticket, problem, by(actor, at)),
   );
-  const problemSide = await changeTicket(deps, problemId, ({ ticket, at }) =>
-    ticket.incidentIds.includes(incident.id)
-      ? { ticket, events: [] }
-      : lifecycle.linkToProblem(incident, ticket, by(actor, at)).problem,
-  );
-  return { incident, problem: problemSide };
+  return { incident, problem: (await deps.tickets.get(problemId)) ?? problem };
 }

@@ -4,10 +4,11 @@ import type { Person } from '../domain/desk/people.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import type { Change } from '../domain/tickets/lifecycle.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
-import { ticketTimers } from '../domain/tickets/timers.ts';
+import type { Outcome } from './change-batches.ts';
+import { decideNotices } from './decide-notices.ts';
 import type { DeskDeps } from './desk-deps.ts';
-import { ConcurrentChangeError } from './ports.ts';
-import { DeliveryError } from './tell-people.ts';
+import { ConcurrentChangeError, type ChangeEffects } from './ports.ts';
+import { carryOut } from './relay.ts';
 
 /** What a use case sees while deciding a change. */
 export interface ChangeContext {
@@ -17,14 +18,35 @@ export interface ChangeContext {
   at: Date;
 }
 
-/** Enough for an alert storm on one incident; each retry waits a little longer, with jitter. */
-const ATTEMPTS = 8;
+export type Decide = (context: ChangeContext) => Change;
+
+/** Rounds against other processes' writes; each retry waits a little longer, with jitter. */
+const ATTEMPTS = 10;
 const backOff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
 
 export async function loadPerson(deps: DeskDeps, personId: string): Promise<Person> {
   const person = await deps.people.get(personId);
   if (!person) throw new DomainError('notFound', { person: personId });
+  return person;
+}
+
+/**
+ * The person acting on tickets. A contact acts only while their organisation lists them: the
+ * organisation's list is the one record of who is registered (SPEC 004 §2.4), so a contact taken
+ * off it (or never put on it) neither opens nor reads that organisation's tickets.
+ */
+export async function loadActor(deps: DeskDeps, personId: string): Promise<Person> {
+  const person = await loadPerson(deps, personId);
+  if (person.role !== 'contact') return person;
+  const organisation = person.organisationId
+    ? await deps.organisations.get(person.organisationId)
+    : undefined;
+  if (!organisation?.contactIds.includes(person.id)) {
+    throw new DomainError('notAContact', {
+      organisation: organisation?.name ?? person.organisationId ?? '-',
+    });
+  }
   return person;
 }
 
@@ -35,54 +57,78 @@ export async function loadOrganisation(deps: DeskDeps, organisationId: string): 
 }
 
 /**
- * Writes a decided change: the ticket (if nobody changed it meanwhile), its audit entries, its SLA
- * timers, then the messages. Saving first means a message never announces a change that was lost.
+ * Commits a decided change in one single-document write: the ticket with everything the change
+ * must cause (its events, the notices it decided). Then carries the change out (timers, outbox,
+ * delivery). From the commit on the change stands: if carrying it out fails half-way (a crash, the
+ * database gone), the relay finishes it later, so the caller is not told it failed.
  */
-export async function record(deps: DeskDeps, change: Change, context: Omit<ChangeContext, 'ticket' | 'at'>) {
-  if (change.events.length === 0) return change.ticket;
-  const saved = await deps.tickets.save(change.ticket);
-  await afterSave(deps, saved, change, context);
+export async function commit(
+  deps: DeskDeps,
+  change: Change,
+  {
+    organisation,
+    contract,
+    isNew = false,
+  }: { organisation: Organisation; contract: Contract; isNew?: boolean },
+): Promise<Ticket> {
+  const settings = await deps.settings.get();
+  const version = isNew ? 0 : change.ticket.version + 1;
+  const effects: ChangeEffects = {
+    events: change.events,
+    notices: decideNotices(change.events, { ...change.ticket, version }, organisation, settings),
+  };
+  const saved = isNew
+    ? await deps.tickets.insert(change.ticket, effects)
+    : await deps.tickets.save(change.ticket, effects);
+  try {
+    await carryOut(deps, saved, saved.version, effects, contract);
+  } catch (error) {
+    deps.logger.warn({ err: error, ticketId: saved.id, version: saved.version }, 'change left to the relay');
+  }
   return saved;
 }
 
-export async function afterSave(
-  deps: DeskDeps,
-  saved: Ticket,
-  change: Change,
-  { organisation, contract }: Omit<ChangeContext, 'ticket' | 'at'>,
-): Promise<void> {
-  // Neither waits for the other: both follow from the saved ticket alone.
-  await Promise.all([
-    deps.audit.append(saved.id, saved.version, change.events),
-    deps.timers.replace(saved.id, ticketTimers(saved, contract)),
-  ]);
-  try {
-    await deps.tell.tell(change.events, saved, organisation);
-  } catch (error) {
-    // A chat platform being down must not undo a change that is saved and logged: the failures are
-    // logged where they happened, and an SLA step tells again until it gets through (sla-steps.ts).
-    if (!(error instanceof DeliveryError)) throw error;
-  }
+/**
+ * Loads a ticket, lets `decide` make the change, and commits it. Changes to the same ticket that
+ * meet in this process are decided in turn and committed together; when another process saved the
+ * ticket in between, they are decided again on the fresh ticket, so the loser of a race gets the
+ * domain's own answer ("already claimed by …") instead of a silent overwrite.
+ */
+export function changeTicket(deps: DeskDeps, ticketId: string, decide: Decide): Promise<Ticket> {
+  return deps.batches.submit(`ticket:${ticketId}`, decide, (decides) =>
+    commitTogether(deps, ticketId, decides),
+  );
 }
 
-/**
- * Loads a ticket, lets `decide` make the change, and records it. When another agent saved the
- * ticket in between, the decision is made again on the fresh ticket, so the loser of a race gets
- * the domain's own answer ("already claimed by …") instead of a silent overwrite.
- */
-export async function changeTicket(
+async function commitTogether(
   deps: DeskDeps,
   ticketId: string,
-  decide: (context: ChangeContext) => Change,
-): Promise<Ticket> {
+  decides: Decide[],
+): Promise<Outcome<Ticket>[]> {
   for (let attempt = 1; ; attempt++) {
     const ticket = await deps.tickets.get(ticketId);
     if (!ticket) throw new DomainError('notFound', { ticket: ticketId });
     const organisation = await loadOrganisation(deps, ticket.organisationId);
     const contract = deps.contracts.contract(organisation.contractId);
-    const change = decide({ ticket, organisation, contract, at: deps.clock.now() });
+    const at = deps.clock.now();
+    let current = ticket;
+    const events: Change['events'] = [];
+    const refusals = decides.map((decide) => {
+      try {
+        const change = decide({ ticket: current, organisation, contract, at });
+        current = change.ticket;
+        events.push(...change.events);
+        return undefined;
+      } catch (error) {
+        return { error };
+      }
+    });
     try {
-      return await record(deps, change, { organisation, contract });
+      const saved =
+        events.length === 0
+          ? current
+          : await commit(deps, { ticket: current, events }, { organisation, contract });
+      return refusals.map((refusal) => refusal ?? { value: saved });
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError) || attempt >= ATTEMPTS) throw error;
       await backOff(attempt);

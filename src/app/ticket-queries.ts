@@ -5,7 +5,7 @@ import type { Ticket } from '../domain/tickets/ticket.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireCanSee } from './policy.ts';
 import type { TicketFilter, TicketPage } from './ports.ts';
-import { loadPerson } from './ticket-changes.ts';
+import { loadActor } from './ticket-changes.ts';
 
 /** The ticket as this person may see it: customers never see the desk's internal notes. */
 export function visibleTo(actor: Person, ticket: Ticket): Ticket {
@@ -21,7 +21,7 @@ async function seenBy(deps: DeskDeps, actor: Person, ticketId: string): Promise<
 }
 
 export async function getTicket(deps: DeskDeps, actorId: string, ticketId: string): Promise<Ticket> {
-  return seenBy(deps, await loadPerson(deps, actorId), ticketId);
+  return seenBy(deps, await loadActor(deps, actorId), ticketId);
 }
 
 /** A contact's list is always their own organisation's, whatever filter they ask for. */
@@ -30,7 +30,7 @@ export async function listTickets(
   actorId: string,
   filter: TicketFilter,
 ): Promise<TicketPage> {
-  const actor = await loadPerson(deps, actorId);
+  const actor = await loadActor(deps, actorId);
   const scoped = isDeskSide(actor) ? filter : { ...filter, organisationId: actor.organisationId ?? '-' };
   if (!isDeskSide(actor) && filter.organisationId && filter.organisationId !== actor.organisationId)
     return { tickets: [] };
@@ -44,7 +44,7 @@ export async function ticketHistory(
   actorId: string,
   ticketId: string,
 ): Promise<TicketEvent[]> {
-  const actor = await loadPerson(deps, actorId);
+  const actor = await loadActor(deps, actorId);
   const ticket = await seenBy(deps, actor, ticketId);
   const events = await deps.audit.forTicket(ticket);
   return isDeskSide(actor)

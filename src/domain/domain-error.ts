@@ -34,5 +34,7 @@ export const DOMAIN_ERROR_CODES = [
   'organisationNameTaken',
   'alreadyExists',
   'badCursor',
+  'alreadyLinked',
+  'idempotencyKeyReused',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

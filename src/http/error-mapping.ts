@@ -26,6 +26,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   organisationNameTaken: 409,
   alreadyExists: 409,
   badCursor: 422,
+  alreadyLinked: 409,
+  idempotencyKeyReused: 422,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */

@@ -12,6 +12,7 @@ import {
   isDuplicateKeyError,
   isSlaStepData,
   SLA_STEP_JOB,
+  RELAY_JOB,
   WHEEL_JOB,
   type JobsLogger,
 } from './job-names.ts';
@@ -50,6 +51,8 @@ export interface AgendaJobsOptions {
 export interface JobHandlers {
   /** A ticket's timer is due: handle it, and plan the ticket's timers again (`scheduler.replace`). */
   fireTimer(ticketId: string, step: string): Promise<unknown>;
+  /** The relay's periodic pass: unfinished changes, notices due for another try. */
+  relay(): Promise<unknown>;
 }
 
 export interface AgendaJobs {
@@ -76,6 +79,10 @@ export interface AgendaJobs {
 const DEFAULT_PROCESS_EVERY = 30_000;
 /** The wheel's job, the same in every process and database. */
 const WHEEL_JOB_ID = new ObjectId('5e1ade5c0000000000000001');
+/** The relay's job, likewise. */
+const RELAY_JOB_ID = new ObjectId('5e1ade5c0000000000000002');
+/** How often the relay looks for changes a writer left unfinished, and for notices to try again. */
+export const RELAY_EVERY = '1 minute';
 const MINUTE = 60_000;
 /** What agenda's MongoDB repository says when a job it is about to run was deleted meanwhile. */
 const VANISHED_JOB = /cannot be updated in the database, maybe it does not exist anymore/;
@@ -196,9 +203,15 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
       { concurrency: 1, lockLifetime: 10 * MINUTE },
     );
 
+    agenda.define(RELAY_JOB, async (job: Job<unknown>) => track(job, () => handlers.relay()), {
+      concurrency: 1,
+      lockLifetime: 5 * MINUTE,
+    });
+
     starting = (async () => {
       await agenda.start();
-      await scheduleWheel();
+      await scheduleRepeating(WHEEL_JOB, WHEEL_JOB_ID, WHEEL_TURN_EVERY);
+      await scheduleRepeating(RELAY_JOB, RELAY_JOB_ID, RELAY_EVERY);
     })();
     try {
       await starting;
@@ -211,20 +224,21 @@ export function createAgendaJobs(options: AgendaJobsOptions): AgendaJobs {
   }
 
   /**
-   * One repeating job turns the wheel for the whole desk: it has a fixed id, so workers starting
-   * together insert it once (agenda's own `every` would upsert by name, which FerretDB v1 does not
-   * make atomic). It is due at once, so a worker that was down catches up when it starts.
+   * One repeating job each turns the wheel and runs the relay for the whole desk: it has a fixed
+   * id, so workers starting together insert it once (agenda's own `every` would upsert by name,
+   * which FerretDB v1 does not make atomic). It is due at once, so a worker that was down catches
+   * up when it starts.
    */
-  async function scheduleWheel(): Promise<void> {
-    const { name, data, priority } = agenda.create(WHEEL_JOB, {}).attrs;
+  async function scheduleRepeating(jobName: string, id: ObjectId, every: string): Promise<void> {
+    const { name, data, priority } = agenda.create(jobName, {}).attrs;
     try {
       await backend.collection.insertOne({
-        _id: WHEEL_JOB_ID,
+        _id: id,
         name,
         data,
         priority,
         type: 'single',
-        repeatInterval: WHEEL_TURN_EVERY,
+        repeatInterval: every,
         nextRunAt: new Date(),
         lockedAt: null,
         lastModifiedBy: instanceName,

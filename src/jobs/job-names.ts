@@ -9,6 +9,8 @@ export const DEFAULT_PLANS_COLLECTION = 'sla_timer_plans';
 export const DEFAULT_WHEEL_COLLECTION = 'sla_timer_wheel';
 /** Turns the timer wheel: makes jobs of the parked timers coming within the horizon. */
 export const WHEEL_JOB = 'sla-timer-wheel';
+/** Finishes changes a writer left unfinished and tries undelivered notices again (see app/relay.ts). */
+export const RELAY_JOB = 'relay-pending';
 
 /**
  * What an `sla-step` job carries. Usually one job per ticket, for its earliest timer; for a moment

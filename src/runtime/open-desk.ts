@@ -1,6 +1,5 @@
 import type { DeskDeps } from '../app/desk-deps.ts';
 import type { Notifier } from '../app/ports.ts';
-import { PeopleNotifier } from '../app/tell-people.ts';
 import type { Config } from '../config/config.ts';
 import { LoadedContracts } from '../contracts/contract-catalogue.ts';
 import { createAgendaJobs } from '../jobs/agenda-jobs.ts';
@@ -10,6 +9,7 @@ import { LogNotifier } from '../notify/log-notifier.ts';
 import { WebhookNotifier } from '../notify/webhook-notifier.ts';
 import { openDatabase, type Database } from '../store/database.ts';
 import { createMongoStore, type MongoStore } from '../store/mongo/index.ts';
+import { assembleDeps } from './assemble-deps.ts';
 import { systemClock } from './system-clock.ts';
 
 /** A desk wired to its database and job queue, not yet serving or working. */
@@ -35,25 +35,14 @@ export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk
     const store = createMongoStore(database.connection, { ticketPrefix: config.ticketPrefix });
     await store.ensureIndexes();
     const jobs = createAgendaJobs({ connection: database.connection, logger });
-    const deps: DeskDeps = {
+    const deps: DeskDeps = assembleDeps(store, {
       clock: systemClock,
-      ids: store.ids,
-      tickets: store.tickets,
-      organisations: store.organisations,
-      people: store.people,
-      audit: store.audit,
       timers: jobs.scheduler,
-      alerts: store.alerts,
       contracts,
-      tell: new PeopleNotifier({
-        people: store.people,
-        notifier: notifierFor(config, logger),
-        deliveries: store.deliveries,
-        settings: store.deskSettings,
-        triageLocale: config.locale,
-        logger,
-      }),
-    };
+      notifier: notifierFor(config, logger),
+      triageLocale: config.locale,
+      logger,
+    });
     return {
       deps,
       store,

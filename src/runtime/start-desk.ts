@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { relayPending } from '../app/relay.ts';
 import { fireTimer } from '../app/sla-steps.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpServer } from '../http/server.ts';
@@ -24,7 +25,10 @@ export async function startDesk(
   let server: ReturnType<typeof createHttpServer> | undefined;
   try {
     if (roles.has('worker')) {
-      await desk.jobs.startWorker({ fireTimer: (ticketId, step) => fireTimer(desk.deps, ticketId, step) });
+      await desk.jobs.startWorker({
+        fireTimer: (ticketId, step) => fireTimer(desk.deps, ticketId, step),
+        relay: () => relayPending(desk.deps),
+      });
     }
     let url: string | undefined;
     if (roles.has('web')) {

@@ -3,7 +3,9 @@ import type { Notification } from '../../src/app/notification.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
 import type { Notifier } from '../../src/app/ports.ts';
 import { fireTimer } from '../../src/app/sla-steps.ts';
-import { DeliveryError, PeopleNotifier } from '../../src/app/tell-people.ts';
+import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from '../../src/app/deliver-notices.ts';
+import { relayPending } from '../../src/app/relay.ts';
+import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { useTestDesk } from '../support/test-desk.ts';
 
 /** A chat platform that is down for the first `outages` messages, then takes everything. */
@@ -38,53 +40,62 @@ async function lateTicket(name: string) {
 }
 
 function withPlatform(platform: Notifier) {
-  const { deps, store } = desk();
-  const tell = new PeopleNotifier({
-    people: store.people,
+  const { deps, store, clock, timers } = desk();
+  return assembleDeps(store, {
+    clock,
+    timers,
+    contracts: deps.contracts,
     notifier: platform,
-    deliveries: store.deliveries,
-    settings: store.deskSettings,
     triageLocale: 'en',
     logger: { warn: () => undefined },
   });
-  return { ...deps, tell };
 }
 
+const toPerson = (platform: FlakyPlatform, personId: string) =>
+  platform.delivered.filter((n) => n.recipient.kind === 'person' && n.recipient.personId === personId);
+
 describe('an escalation that could not be delivered', () => {
-  it('fails the job so it runs again, and the re-run tells the Incident Manager exactly once', async () => {
+  it('stays in the outbox and is delivered exactly once when the platform is back', async () => {
     const { acme, ticket } = await lateTicket('Acme outage');
-    // Down for the step's first message and for the immediate second try within the same run.
-    const platform = new FlakyPlatform(2);
+    const platform = new FlakyPlatform(1);
     const deps = withPlatform(platform);
-    await expect(fireTimer(deps, ticket.id, 'response:level1')).rejects.toThrow(DeliveryError);
+    await fireTimer(deps, ticket.id, 'response:level1');
     expect((await deps.tickets.get(ticket.id))!.sla.notifiedSteps).toContain('response:level1');
+    expect(toPerson(platform, acme.incidentManager.id)).toEqual([]);
+    expect((await deps.outbox.backlog()).pending).toBe(1);
+
+    // Not before its retry is due, then once, however often the relay passes.
+    await relayPending(deps);
+    expect(toPerson(platform, acme.incidentManager.id)).toEqual([]);
+    desk().clock.advance(retryDelayMs(1));
+    await relayPending(deps);
+    await relayPending(deps);
     await fireTimer(deps, ticket.id, 'response:level1');
-    await fireTimer(deps, ticket.id, 'response:level1');
-    const toManager = platform.delivered.filter(
-      (n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id,
-    );
+    const toManager = toPerson(platform, acme.incidentManager.id);
     expect(toManager.map((n) => [n.key, n.id])).toEqual([
       ['escalated.response', `${ticket.id}:response:level1:${acme.incidentManager.id}`],
     ]);
-    // The re-run tells the same event as the first attempt: late by 5 minutes then, not now.
+    // Told as it happened: late by 5 minutes then, not now.
     expect(toManager[0]!.text).toContain('it is 5 min late in business time');
+    expect(await deps.outbox.backlog()).toEqual({ pending: 0, failed: 0 });
   });
 
-  it('is told after the worker died between saving the step and sending it', async () => {
-    const { acme, ticket } = await lateTicket('Acme crash');
-    const dead = { ...desk().deps, tell: { tell: async () => undefined } as unknown as PeopleNotifier };
-    await fireTimer(dead, ticket.id, 'response:level1');
-    expect((await dead.tickets.get(ticket.id))!.sla.notifiedSteps).toContain('response:level1');
-    const platform = new FlakyPlatform(0);
+  it('is given up on after the bounded number of tries, and counted as failed', async () => {
+    const { acme, ticket } = await lateTicket('Acme gone');
+    const platform = new FlakyPlatform(1_000);
     const deps = withPlatform(platform);
-    desk().clock.set('2026-11-16T11:07:00+01:00');
     await fireTimer(deps, ticket.id, 'response:level1');
-    await fireTimer(deps, ticket.id, 'response:level1');
-    const told = platform.delivered.filter(
-      (n) => n.recipient.kind === 'person' && n.recipient.personId === acme.incidentManager.id,
-    );
-    expect(told.map((n) => n.key)).toEqual(['escalated.response']);
-    // Told as it happened (from the audit log): 5 minutes late at 11:05, though it is 11:07 now.
-    expect(told[0]!.text).toContain('it is 5 min late in business time');
+    for (let attempt = 1; attempt < MAX_DELIVERY_ATTEMPTS; attempt++) {
+      desk().clock.advance(retryDelayMs(attempt));
+      await relayPending(deps);
+    }
+    expect(toPerson(platform, acme.incidentManager.id)).toEqual([]);
+    const backlog = await deps.outbox.backlog();
+    // The triage channel's copy of other notices may be pending too; this one is given up on.
+    expect(backlog.failed).toBeGreaterThanOrEqual(1);
+    desk().clock.advance(24 * 3_600_000);
+    const before = platform.delivered.length;
+    await relayPending(deps);
+    expect(platform.delivered.length).toBe(before);
   });
 });

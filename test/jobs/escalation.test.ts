@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
+import { relayPending } from '../../src/app/relay.ts';
 import { fireTimer } from '../../src/app/sla-steps.ts';
 import { claim, startWork } from '../../src/app/ticket-actions.ts';
 import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts';
@@ -31,6 +32,7 @@ describe('SLA timers through the real services, store and one worker', () => {
     deps = deskOn(database(), jobs.scheduler, notifier);
     await jobs.startWorker({
       fireTimer: (ticketId, step) => fireTimer(deps, ticketId, step),
+      relay: () => relayPending(deps),
     });
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { addAgent, addContact, createOrganisation } from '../../src/app/directory.ts';
 import type { Notification } from '../../src/app/notification.ts';
 import type { ContractCatalogue, Notifier, SlaTimerScheduler } from '../../src/app/ports.ts';
-import { PeopleNotifier } from '../../src/app/tell-people.ts';
+import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { contractFromTerms } from '../../src/contracts/load-contract.ts';
 import { PRESETS } from '../../src/contracts/presets.ts';
 import type { Organisation } from '../../src/domain/desk/organisation.ts';
@@ -98,26 +98,14 @@ export function deskOn(
   notifier: Notifier,
   contracts: ContractCatalogue = contractCatalogue(),
 ): DeskDeps {
-  const store = createMongoStore(connection);
-  return {
+  return assembleDeps(createMongoStore(connection), {
     clock: { now: () => new Date() },
-    ids: store.ids,
-    tickets: store.tickets,
-    organisations: store.organisations,
-    people: store.people,
-    audit: store.audit,
     timers,
-    alerts: store.alerts,
     contracts,
-    tell: new PeopleNotifier({
-      people: store.people,
-      notifier,
-      deliveries: store.deliveries,
-      settings: store.deskSettings,
-      triageLocale: 'en',
-      logger: { warn: () => {} },
-    }),
-  };
+    notifier,
+    triageLocale: 'en',
+    logger: { warn: () => {} },
+  });
 }
 
 export async function ensureStoreIndexes(connection: Connection): Promise<void> {

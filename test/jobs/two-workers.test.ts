@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
+import { relayPending } from '../../src/app/relay.ts';
 import { fireTimer } from '../../src/app/sla-steps.ts';
 import type { Ticket } from '../../src/domain/tickets/ticket.ts';
 import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts';
@@ -39,6 +40,7 @@ describe('two workers on one database', () => {
       const jobs = createAgendaJobs({ connection, logger, processEvery: PROCESS_EVERY, name });
       const deps = deskOn(connection, jobs.scheduler, notifier);
       await jobs.startWorker({
+        relay: () => relayPending(deps),
         fireTimer: async (ticketId, step) => {
           fired.push(name);
           return fireTimer(deps, ticketId, step);

@@ -16,6 +16,7 @@ const timerIn = (ms: number, step = 'response:level1'): SlaTimer => {
 function recordingHandlers(fail?: (ticketId: string, attempt: number) => Error | undefined) {
   const calls: Array<{ ticketId: string; step: string; at: number }> = [];
   const handlers: JobHandlers = {
+    relay: async () => 0,
     async fireTimer(ticketId, step) {
       calls.push({ ticketId, step, at: Date.now() });
       const error = fail?.(ticketId, calls.filter((call) => call.ticketId === ticketId).length);
@@ -143,6 +144,7 @@ describe('the job worker: restarts, retries and shutdown', () => {
     let finished = false;
     let entered = false;
     await jobs.startWorker({
+      relay: async () => 0,
       async fireTimer() {
         entered = true;
         await sleep(600);

@@ -2,13 +2,13 @@ import { beforeAll } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { addAgent, addContact, createOrganisation, setCeo } from '../../src/app/directory.ts';
 import type { Clock, SlaTimerScheduler } from '../../src/app/ports.ts';
-import { PeopleNotifier } from '../../src/app/tell-people.ts';
 import { LoadedContracts } from '../../src/contracts/contract-catalogue.ts';
 import type { Organisation } from '../../src/domain/desk/organisation.ts';
 import type { Person } from '../../src/domain/desk/people.ts';
 import type { Contract } from '../../src/domain/sla/contract.ts';
 import type { SlaTimer } from '../../src/domain/tickets/sla-clock.ts';
 import { MemoryNotifier } from '../../src/notify/memory-notifier.ts';
+import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { createMongoStore, type MongoStore } from '../../src/store/mongo/index.ts';
 import { useTestDatabase } from './database.ts';
 
@@ -73,25 +73,14 @@ export function useTestDesk(
     const notifier = new MemoryNotifier();
     const timers = new RecordingScheduler();
     const silent = { warn: () => undefined };
-    const deps: DeskDeps = {
+    const deps: DeskDeps = assembleDeps(store, {
       clock,
-      ids: store.ids,
-      tickets: store.tickets,
-      organisations: store.organisations,
-      people: store.people,
-      audit: store.audit,
       timers,
-      alerts: store.alerts,
       contracts: new LoadedContracts(extraContracts),
-      tell: new PeopleNotifier({
-        people: store.people,
-        notifier,
-        deliveries: store.deliveries,
-        settings: store.deskSettings,
-        triageLocale: 'en',
-        logger: silent,
-      }),
-    };
+      notifier,
+      triageLocale: 'en',
+      logger: silent,
+    });
     let seeded = 0;
     desk = {
       deps,

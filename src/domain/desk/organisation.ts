@@ -17,6 +17,8 @@ export interface Organisation {
   incidentManagerId?: string;
   /** Escalation level 2: account owner (Kundansvarig). */
   accountOwnerId?: string;
+  /** Counts the saves; set by the store, which refuses a save of a version someone else moved on from. */
+  version?: number;
 }
 
 export function addContact(organisation: Organisation, personId: string): Organisation {
@@ -25,4 +27,11 @@ export function addContact(organisation: Organisation, personId: string): Organi
     throw new DomainError('tooManyContacts', { organisation: organisation.name, max: MAX_CONTACTS });
   }
   return { ...organisation, contactIds: [...organisation.contactIds, personId] };
+}
+
+export function removeContact(organisation: Organisation, personId: string): Organisation {
+  if (!organisation.contactIds.includes(personId)) {
+    throw new DomainError('notFound', { person: personId });
+  }
+  return { ...organisation, contactIds: organisation.contactIds.filter((id) => id !== personId) };
 }

@@ -230,27 +230,35 @@ export function comment(
   });
 }
 
-export function linkToProblem(
-  incident: Ticket,
-  problem: Ticket,
-  act: Act,
-): { incident: Change; problem: Change } {
+/**
+ * Links an incident to the problem that explains it (SPEC 002, 003). The link is the incident's:
+ * the problem's list of incidents follows from it (`recordIncidentLink`), so there is one place
+ * that says it.
+ */
+export function linkToProblem(incident: Ticket, problem: Ticket, act: Act): Change {
   if (problem.category !== 'problem' || incident.category === 'problem') {
     throw new DomainError('notAProblem', { ticket: problem.id });
   }
   if (incident.organisationId !== problem.organisationId) {
     throw new DomainError('notYourOrganisation', { ticket: problem.id });
   }
-  return {
-    incident: changed(incident, { problemId: problem.id }, act, {
-      type: 'linked_to_problem',
-      problemId: problem.id,
-    }),
-    problem: changed(problem, { incidentIds: [...new Set([...problem.incidentIds, incident.id])] }, act, {
-      type: 'incident_linked',
-      incidentId: incident.id,
-    }),
-  };
+  if (incident.problemId === problem.id) return { ticket: incident, events: [] };
+  if (incident.problemId) {
+    throw new DomainError('alreadyLinked', { ticket: incident.id, problem: incident.problemId });
+  }
+  return changed(incident, { problemId: problem.id }, act, {
+    type: 'linked_to_problem',
+    problemId: problem.id,
+  });
+}
+
+/** The problem's side of a link its incident made: listed once, however often it is told. */
+export function recordIncidentLink(problem: Ticket, incidentId: string, act: Act): Change {
+  if (problem.incidentIds.includes(incidentId)) return { ticket: problem, events: [] };
+  return changed(problem, { incidentIds: [...problem.incidentIds, incidentId] }, act, {
+    type: 'incident_linked',
+    incidentId,
+  });
 }
 
 /** Monitoring reported the same alert again while its incident is open: counted, not duplicated. */

@@ -1,27 +1,31 @@
 import type { Connection, Model } from 'mongoose';
 import type {
-  AlertRegister,
   ApiKeyRepository,
   AuditLog,
   DeliveryLog,
   DeskSettingsRepository,
   IdGenerator,
+  OpenClaims,
   OrganisationRepository,
+  Outbox,
+  PendingChanges,
   PersonRepository,
   TicketRepository,
 } from '../../app/ports.ts';
-import { alertHoldModel, MongoAlertRegister } from './alert-register.ts';
 import { apiKeyModel, MongoApiKeyRepository } from './api-key-repository.ts';
-import { auditEntryModel, MongoAuditLog } from './audit-log.ts';
+import { MongoAuditLog } from './audit-log.ts';
 import { deliveryModel, MongoDeliveryLog } from './delivery-log.ts';
 import { deskSettingsModel, MongoDeskSettingsRepository } from './desk-settings.ts';
 import { MongoOrganisationRepository, organisationModel } from './organisation-repository.ts';
 import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
+import { MongoOpenClaims, openClaimModel } from './open-claims.ts';
+import { MongoOutbox, outboxModel } from './outbox.ts';
+import { MongoPendingChanges, pendingChangeModel } from './pending-changes.ts';
 import { ticketModel } from './ticket-model.ts';
 import { MongoTicketRepository } from './ticket-repository.ts';
 import { openTicketModel, shelfEntryModel } from './ticket-shelves.ts';
-import { ticketRevisionModel } from './ticket-revision-model.ts';
+import { revisionModel } from './versioned-documents.ts';
 
 export { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from './errors.ts';
 export { DEFAULT_TICKET_PREFIX } from './ticket-ids.ts';
@@ -40,7 +44,9 @@ export interface MongoStore {
   deskSettings: DeskSettingsRepository;
   apiKeys: ApiKeyRepository;
   deliveries: DeliveryLog;
-  alerts: AlertRegister;
+  openClaims: OpenClaims;
+  pendingChanges: PendingChanges;
+  outbox: Outbox;
   /**
    * Creates the collections and builds (or brings up to date) every index the queries rely on.
    * Models never build indexes by themselves (autoIndex is off): call this once at start-up, or
@@ -53,17 +59,19 @@ export interface MongoStore {
 export function createMongoStore(connection: Connection, options: MongoStoreOptions = {}): MongoStore {
   const models: Model<never>[] = [
     ticketModel(connection),
-    ticketRevisionModel(connection),
+    revisionModel(connection, 'ticket'),
+    revisionModel(connection, 'organisation'),
+    pendingChangeModel(connection),
+    outboxModel(connection),
+    openClaimModel(connection),
     counterModel(connection),
     ticketIdModel(connection),
     organisationModel(connection),
     personModel(connection),
     identityModel(connection),
-    auditEntryModel(connection),
     deskSettingsModel(connection),
     apiKeyModel(connection),
     deliveryModel(connection),
-    alertHoldModel(connection),
     shelfEntryModel(connection),
     openTicketModel(connection),
   ] as unknown as Model<never>[];
@@ -77,7 +85,9 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     deskSettings: new MongoDeskSettingsRepository(connection),
     apiKeys: new MongoApiKeyRepository(connection),
     deliveries: new MongoDeliveryLog(connection),
-    alerts: new MongoAlertRegister(connection),
+    openClaims: new MongoOpenClaims(connection),
+    pendingChanges: new MongoPendingChanges(connection),
+    outbox: new MongoOutbox(connection),
     async ensureIndexes() {
       for (const model of models) {
         await model.createCollection().catch((error: unknown) => {

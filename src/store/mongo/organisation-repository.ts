@@ -1,12 +1,19 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { OrganisationRepository } from '../../app/ports.ts';
+import { ConcurrentOrganisationChangeError, type OrganisationRepository } from '../../app/ports.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import type { Organisation } from '../../domain/desk/organisation.ts';
 import { LOCALES } from '../../domain/locale.ts';
 import { AlreadyExistsError, OrganisationNameTakenError } from './errors.ts';
 import { fromDocument, isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, toDocument } from './plain.ts';
+import {
+  CreatedAlreadyError,
+  MissingDocumentError,
+  revisionModel,
+  StaleVersionError,
+  VersionedDocuments,
+} from './versioned-documents.ts';
 
-type OrganisationDocument = Omit<Organisation, 'id'> & { _id: string };
+type OrganisationDocument = Omit<Organisation, 'id' | 'version'> & { _id: string; version: number };
 
 const organisationSchema = new Schema<OrganisationDocument>(
   {
@@ -18,6 +25,7 @@ const organisationSchema = new Schema<OrganisationDocument>(
     contactIds: { type: [String], default: undefined },
     incidentManagerId: String,
     accountOwnerId: String,
+    version: { type: Number, required: true },
   },
   { ...SCHEMA_OPTIONS, collection: 'organisations' },
 );
@@ -30,26 +38,33 @@ export function organisationModel(connection: Connection): Model<OrganisationDoc
 }
 
 /**
- * Customers in `organisations`, unique by name. A save replaces the whole organisation (last
- * writer wins); a save of an unknown organisation throws `DomainError('notFound')`.
+ * Customers in `organisations`, unique by name, with optimistic concurrency on `version` the way
+ * tickets have it (each version claimed once in `organisation_revisions`, see
+ * versioned-documents.ts): two admins adding contacts at once cannot overwrite each other, and
+ * the ten-contact limit holds whatever the concurrency. A save of an unknown organisation throws
+ * `DomainError('notFound')`.
  */
 export class MongoOrganisationRepository implements OrganisationRepository {
   private readonly organisations: Model<OrganisationDocument>;
+  private readonly versions: VersionedDocuments<OrganisationDocument>;
 
   constructor(connection: Connection) {
     this.organisations = organisationModel(connection);
+    this.versions = new VersionedDocuments(this.organisations, revisionModel(connection, 'organisation'));
   }
 
-  async insert(organisation: Organisation): Promise<void> {
+  async insert(organisation: Organisation): Promise<Organisation> {
+    const inserted = { ...organisation, version: 0 };
+    // Names are checked first: a claim cannot be taken back once made.
+    await this.requireFreeName(inserted);
     try {
-      await this.organisations.create(toDocument(organisation));
+      await this.versions.create(toDocument(inserted) as OrganisationDocument);
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      if (await this.organisations.exists({ _id: organisation.id })) {
-        throw new AlreadyExistsError('organisation', organisation.id);
-      }
-      throw new OrganisationNameTakenError(organisation.name);
+      if (error instanceof CreatedAlreadyError) throw new AlreadyExistsError('organisation', organisation.id);
+      if (isDuplicateKeyError(error)) throw new OrganisationNameTakenError(organisation.name);
+      throw error;
     }
+    return inserted;
   }
 
   async get(id: string): Promise<Organisation | undefined> {
@@ -57,16 +72,28 @@ export class MongoOrganisationRepository implements OrganisationRepository {
     return document ? fromDocument<Organisation>(document) : undefined;
   }
 
-  async save(organisation: Organisation): Promise<void> {
-    const { _id, ...content } = toDocument(organisation);
-    let matched: number;
+  async save(organisation: Organisation): Promise<Organisation> {
+    const saved = { ...organisation, version: (organisation.version ?? 0) + 1 };
+    await this.requireFreeName(saved);
     try {
-      ({ matchedCount: matched } = await this.organisations.replaceOne({ _id }, content));
+      await this.versions.save(toDocument(saved) as OrganisationDocument);
     } catch (error) {
+      if (error instanceof StaleVersionError) throw new ConcurrentOrganisationChangeError(organisation.id);
+      if (error instanceof MissingDocumentError) {
+        throw new DomainError('notFound', { organisation: organisation.id });
+      }
       if (isDuplicateKeyError(error)) throw new OrganisationNameTakenError(organisation.name);
       throw error;
     }
-    if (matched === 0) throw new DomainError('notFound', { organisation: organisation.id });
+    return saved;
+  }
+
+  private async requireFreeName(organisation: Organisation): Promise<void> {
+    const holder = await this.organisations
+      .findOne({ name: organisation.name })
+      .select({ _id: 1 })
+      .lean<{ _id: string }>();
+    if (holder && holder._id !== organisation.id) throw new OrganisationNameTakenError(organisation.name);
   }
 
   async list(): Promise<Organisation[]> {

@@ -235,12 +235,18 @@ describe('effort and billable work', () => {
 });
 
 describe('problems', () => {
-  it('links an incident to the problem that explains it, on both sides', () => {
+  it('links an incident to the problem that explains it; the problem lists it once', () => {
     const incident = opened();
     const problem = { ...opened(), id: 'SD-2', category: 'problem' as const };
     const linked = lifecycle.linkToProblem(incident, problem, agent(MONDAY_0900));
-    expect(linked.incident.ticket.problemId).toBe('SD-2');
-    expect(linked.problem.ticket.incidentIds).toEqual(['SD-1']);
+    expect(linked.ticket.problemId).toBe('SD-2');
+    expect(lifecycle.linkToProblem(linked.ticket, problem, agent(MONDAY_0900)).events).toEqual([]);
+    expect(
+      code(() => lifecycle.linkToProblem(linked.ticket, { ...problem, id: 'SD-3' }, agent(MONDAY_0900))),
+    ).toBe('alreadyLinked');
+    const listed = lifecycle.recordIncidentLink(problem, 'SD-1', agent(MONDAY_0900));
+    expect(listed.ticket.incidentIds).toEqual(['SD-1']);
+    expect(lifecycle.recordIncidentLink(listed.ticket, 'SD-1', agent(MONDAY_0900)).events).toEqual([]);
     expect(code(() => lifecycle.linkToProblem(incident, opened(), agent(MONDAY_0900)))).toBe('notAProblem');
     expect(
       code(() =>

@@ -1,3 +1,4 @@
+import { NO_EFFECTS } from '../../../src/app/ports.ts';
 import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { createMongoStore } from '../../../src/store/mongo/index.ts';
@@ -15,25 +16,28 @@ describe('createMongoStore', () => {
     expect(database().modelNames()).toEqual(
       expect.arrayContaining([
         'Ticket',
-        'TicketRevision',
+        'ticketRevision',
+        'organisationRevision',
+        'PendingChange',
+        'OutboxEntry',
+        'OpenClaim',
         'Counter',
         'TicketId',
         'Organisation',
         'Person',
         'PersonIdentity',
-        'AuditEntry',
         'DeskSettings',
         'TicketShelfEntry',
         'OpenTicket',
       ]),
     );
-    await store.tickets.insert(newTicket({ id: 'SD-1' }));
+    await store.tickets.insert(newTicket({ id: 'SD-1' }), NO_EFFECTS);
     expect((await again.tickets.get('SD-1'))?.id).toBe('SD-1');
   });
 
   it('builds no index by itself; ensureIndexes builds those the queries need, and can run again', async () => {
     const store = createMongoStore(database());
-    await store.tickets.insert(newTicket({ id: 'SD-2' }));
+    await store.tickets.insert(newTicket({ id: 'SD-2' }), NO_EFFECTS);
     const keysOf = async (collection: string) =>
       (await database().db!.collection(collection).indexes()).map((index) => [
         JSON.stringify(index.key),
@@ -44,18 +48,22 @@ describe('createMongoStore', () => {
     await store.ensureIndexes();
     await store.ensureIndexes();
 
-    // Tickets, revisions ("SD-5@3"), audit entries ("SD-5@3"), shelf places and open-queue summaries
-    // are only ever addressed by _id: no other index.
+    // Tickets, their revisions ("SD-5@3", also the audit log), shelf places, open-queue summaries
+    // and open claims are only ever addressed by _id: no other index.
     for (const collection of [
       'tickets',
       'ticket_revisions',
-      'audit_entries',
+      'organisation_revisions',
+      'open_claims',
       'ticket_shelf',
       'open_tickets',
     ]) {
       expect(await keysOf(collection), collection).toEqual([['{"_id":1}', false]]);
     }
     expect(await keysOf('organisations')).toContainEqual(['{"name":1}', true]);
+    // The relay's and the delivery's to-do lists are read oldest first.
+    expect(await keysOf('pending_changes')).toContainEqual(['{"since":1}', false]);
+    expect(await keysOf('outbox')).toContainEqual(['{"dueAt":1}', false]);
     expect(await keysOf('person_identities')).toContainEqual(['{"personId":1}', false]);
     const collections = (await database().db!.listCollections().toArray()).map((c) => c.name);
     expect(collections).toEqual(
@@ -67,7 +75,8 @@ describe('createMongoStore', () => {
         'organisations',
         'people',
         'person_identities',
-        'audit_entries',
+        'pending_changes',
+        'outbox',
         'desk_settings',
         'ticket_shelf',
         'open_tickets',

@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TicketFilter, TicketPage, TicketRepository } from '../../../src/app/ports.ts';
+import {
+  NO_EFFECTS,
+  type TicketFilter,
+  type TicketPage,
+  type TicketRepository,
+} from '../../../src/app/ports.ts';
 import { DomainError } from '../../../src/domain/domain-error.ts';
 import { accept as close, claim, resolve, startWork } from '../../../src/domain/tickets/lifecycle.ts';
 import type { Ticket } from '../../../src/domain/tickets/ticket.ts';
@@ -54,7 +59,7 @@ describe('MongoTicketRepository: queries', () => {
       made.push(ticket);
     }
     // One after another, as the desk registers them.
-    for (const ticket of made) await tickets.insert(ticket);
+    for (const ticket of made) await tickets.insert(ticket, NO_EFFECTS);
     for (const ticket of made) all.set(ticket.id, { ...ticket, version: 0 });
   });
 
@@ -172,7 +177,10 @@ describe('MongoTicketRepository: lists as tickets change', () => {
     const at = minutesAfter(MONDAY, 1);
     const made = await Promise.all(
       Array.from({ length: 25 }, async () =>
-        store.tickets.insert(newTicket({ id: await store.ids.nextTicketId(), organisationId: 'org-ms' }, at)),
+        store.tickets.insert(
+          newTicket({ id: await store.ids.nextTicketId(), organisationId: 'org-ms' }, at),
+          NO_EFFECTS,
+        ),
       ),
     );
     for (const filter of [{}, { organisationId: 'org-ms' }, { statuses: ['new' as const] }]) {
@@ -192,19 +200,24 @@ describe('MongoTicketRepository: lists as tickets change', () => {
     const store = createMongoStore(database());
     const open = await store.tickets.insert(
       newTicket({ id: await store.ids.nextTicketId(), organisationId: 'org-q' }),
+      NO_EFFECTS,
     );
     const queue = () =>
       store.tickets.list({ organisationId: 'org-q', statuses: ['new', 'claimed', 'resolved'] });
     expect(ids(await queue())).toEqual([open.id]);
-    const claimed = await store.tickets.save(claim(open, { actorId: 'agent-1', at: MONDAY }).ticket);
+    const claimed = await store.tickets.save(
+      claim(open, { actorId: 'agent-1', at: MONDAY }).ticket,
+      NO_EFFECTS,
+    );
     expect(ids(await store.tickets.list({ assigneeId: 'agent-1', statuses: ['claimed'] }))).toEqual([
       open.id,
     ]);
     const resolved = await store.tickets.save(
       resolve(claimed, contract, { actorId: 'agent-1', at: MONDAY }).ticket,
+      NO_EFFECTS,
     );
     expect(ids(await queue())).toEqual([open.id]);
-    await store.tickets.save(close(resolved, { actorId: 'contact-1', at: MONDAY }).ticket);
+    await store.tickets.save(close(resolved, { actorId: 'contact-1', at: MONDAY }).ticket, NO_EFFECTS);
     expect(ids(await queue())).toEqual([]);
     expect(
       await database()
@@ -220,6 +233,7 @@ describe('MongoTicketRepository: lists as tickets change', () => {
     const store = createMongoStore(database());
     const ticket = await store.tickets.insert(
       newTicket({ id: await store.ids.nextTicketId(), organisationId: 'org-r' }),
+      NO_EFFECTS,
     );
     const summaries = database().db!.collection('open_tickets');
     // As if the process died after the ticket's save and before its summary followed.
@@ -263,6 +277,7 @@ describe('MongoTicketRepository: lists as tickets change', () => {
     const store = createMongoStore(database(), { ticketPrefix: 'RARE' });
     const rare = await store.tickets.insert(
       newTicket({ id: await store.ids.nextTicketId(), organisationId: 'org-rare', category: 'problem' }),
+      NO_EFFECTS,
     );
     // 1 100 later tickets of another category, stored in bulk as the desk would have stored them.
     const db = database().db!;

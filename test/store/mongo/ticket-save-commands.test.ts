@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConcurrentChangeError } from '../../../src/app/ports.ts';
+import { NO_EFFECTS } from '../../../src/app/ports.ts';
 import type { DomainError } from '../../../src/domain/domain-error.ts';
 import { claim, comment } from '../../../src/domain/tickets/lifecycle.ts';
 import type { Ticket } from '../../../src/domain/tickets/ticket.ts';
@@ -20,6 +21,7 @@ import { MONDAY, minutesAfter, newTicket } from './fixtures.ts';
 const WATCHED = new Set([
   'tickets',
   'ticket_revisions',
+  'pending_changes',
   'counters',
   'ticket_ids',
   'people',
@@ -94,24 +96,26 @@ describe('ticket saves and their lookups address documents by _id only', () => {
     // A new ticket: its id, the insert, reading it back.
     const id = await ids.nextTicketId();
     expect(id).toMatch(/^SD-\d+$/);
-    let ticket = await tickets.insert(newTicket({ id }));
+    let ticket = await tickets.insert(newTicket({ id }), NO_EFFECTS);
     expect((await tickets.get(id))?.version).toBe(0);
 
     // Saves past version 2, so that older revisions are tombstoned.
-    for (let n = 0; n < 4; n++) ticket = await tickets.save(note(ticket, `c-${n}`, n));
+    for (let n = 0; n < 4; n++) ticket = await tickets.save(note(ticket, `c-${n}`, n), NO_EFFECTS);
     expect(ticket.version).toBe(4);
 
     // A stale save, and one claiming a version ahead of the stored one.
-    await expect(tickets.save(note({ ...ticket, version: 2 }, 'stale', 10))).rejects.toBeInstanceOf(
-      ConcurrentChangeError,
-    );
-    await expect(tickets.save(note({ ...ticket, version: 7 }, 'ahead', 10))).rejects.toBeInstanceOf(
-      ConcurrentChangeError,
-    );
+    await expect(
+      tickets.save(note({ ...ticket, version: 2 }, 'stale', 10), NO_EFFECTS),
+    ).rejects.toBeInstanceOf(ConcurrentChangeError);
+    await expect(
+      tickets.save(note({ ...ticket, version: 7 }, 'ahead', 10), NO_EFFECTS),
+    ).rejects.toBeInstanceOf(ConcurrentChangeError);
 
     // Three at once: one wins, the losers settle the winner's claim.
     const race = await Promise.allSettled(
-      ['agent-1', 'agent-2', 'agent-3'].map((agent) => tickets.save(note(ticket, agent, 20, agent))),
+      ['agent-1', 'agent-2', 'agent-3'].map((agent) =>
+        tickets.save(note(ticket, agent, 20, agent), NO_EFFECTS),
+      ),
     );
     expect(race.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     ticket = (await tickets.get(id))!;
@@ -123,16 +127,20 @@ describe('ticket saves and their lookups address documents by _id only', () => {
       .db!.collection('ticket_revisions')
       .insertOne({
         _id: `${id}@6` as never,
-        ticketId: id,
+        of: id,
         version: 6,
-        ticket: dead,
+        content: dead,
         claimedAt: new Date(),
       });
-    await expect(tickets.save(note(ticket, 'late', 31))).rejects.toBeInstanceOf(ConcurrentChangeError);
+    await expect(tickets.save(note(ticket, 'late', 31), NO_EFFECTS)).rejects.toBeInstanceOf(
+      ConcurrentChangeError,
+    );
     expect(await tickets.get(id)).toMatchObject({ version: 6 });
 
     // A ticket that was never inserted.
-    const missing = await tickets.save(newTicket({ id: 'SD-404' })).catch((error: unknown) => error);
+    const missing = await tickets
+      .save(newTicket({ id: 'SD-404' }), NO_EFFECTS)
+      .catch((error: unknown) => error);
     expect((missing as DomainError).code).toBe('notFound');
 
     // Claiming it for an agent, as the HTTP API does after looking the agent up.
@@ -146,7 +154,10 @@ describe('ticket saves and their lookups address documents by _id only', () => {
     expect((await people.get('p-agent'))?.name).toBe('Agent');
     expect((await people.findByIdentity('slack', 'U0AGENT'))?.id).toBe('p-agent');
     ticket = (await tickets.get(id))!;
-    await tickets.save(claim(ticket, { actorId: 'p-agent', at: minutesAfter(MONDAY, 40) }).ticket);
+    await tickets.save(
+      claim(ticket, { actorId: 'p-agent', at: minutesAfter(MONDAY, 40) }).ticket,
+      NO_EFFECTS,
+    );
 
     // Not vacuous: the save path's reads and writes were all seen.
     const kinds = new Set(seen.map((command) => `${command.command} ${command.collection}`));
