@@ -12,6 +12,12 @@ export interface Logger {
 /** Tries per notice before it is given up on and counted as failed. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
 /** The wait before try n + 1: 30 s, 1 min, 2 min, … at most an hour. */
+/**
+ * A sender that claimed a notice and has not confirmed it this long after is taken to be dead, and
+ * the notice is sent again: longer than any channel may take to answer (the web-hook gives up after
+ * 5 s).
+ */
+export const DELIVERY_LEASE_MS = 120_000;
 export const retryDelayMs = (attempts: number): number => Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
 
 export function formatDuration(ms: number, locale: Locale): string {
@@ -61,29 +67,35 @@ export class NoticeDelivery {
     attempts: number,
     lookup: (id: string | undefined) => Promise<Person | undefined>,
   ): Promise<void> {
-    const { deliveries, outbox, notifier } = this.deps;
-    // Sent already (or being sent by another process, which keeps the entry if it fails).
-    if (!(await deliveries.claim(notice.id))) {
+    const { deliveries, outbox, notifier, clock } = this.deps;
+    if (await deliveries.sent(notice.id)) {
       await outbox.delivered(notice.id);
       return;
+    }
+    // Attempt numbers go on from the outbox's count; a claim whose sender went quiet for longer
+    // than the lease is taken over by the next number.
+    let attempt = attempts;
+    for (;;) {
+      const claim = await deliveries.claim(notice.id, attempt, clock.now());
+      if (claim.ok) break;
+      if (clock.now().getTime() - claim.since.getTime() < DELIVERY_LEASE_MS) return;
+      attempt++;
     }
     try {
       await notifier.notify(await this.render(notice, lookup));
     } catch (error) {
-      await deliveries.release(notice.id);
-      const tried = attempts + 1;
+      const tried = attempt + 1;
       const retryAt =
-        tried < MAX_DELIVERY_ATTEMPTS
-          ? new Date(this.deps.clock.now().getTime() + retryDelayMs(tried))
-          : undefined;
+        tried < MAX_DELIVERY_ATTEMPTS ? new Date(clock.now().getTime() + retryDelayMs(tried)) : undefined;
       const reason = error instanceof Error ? error.message : String(error);
       this.deps.logger.warn(
         { err: error, ticketId: notice.ticketId, key: notice.key, attempts: tried },
         retryAt ? 'notification failed; will try again' : 'notification failed; giving up',
       );
-      await outbox.failed(notice, tried, retryAt, reason);
+      await outbox.failed(notice, tried, clock.now(), retryAt, reason);
       return;
     }
+    await deliveries.confirm(notice.id, clock.now());
     await outbox.delivered(notice.id);
   }
 

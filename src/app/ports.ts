@@ -110,12 +110,18 @@ export interface PendingChanges {
  * delivered, kept with their attempts when a delivery fails.
  */
 export interface Outbox {
-  add(notices: readonly Notice[]): Promise<void>;
+  add(notices: readonly Notice[], at: Date): Promise<void>;
   /** Entries due for a (first or next) attempt at `now`, oldest first. */
   due(now: Date, limit: number): Promise<OutboxEntry[]>;
   delivered(id: string): Promise<void>;
   /** A failed attempt: tried again from `retryAt`, or given up on (`retryAt` undefined). */
-  failed(notice: Notice, attempts: number, retryAt: Date | undefined, reason: string): Promise<void>;
+  failed(
+    notice: Notice,
+    attempts: number,
+    at: Date,
+    retryAt: Date | undefined,
+    reason: string,
+  ): Promise<void>;
   backlog(): Promise<{ pending: number; failed: number; oldest?: Date }>;
 }
 
@@ -195,15 +201,21 @@ export interface OpenClaim {
 }
 
 /**
- * Remembers which notifications went out, by their stable ids, so that a job that runs again (a
- * retry, a second worker, a restart) re-sends only what did not reach anyone.
+ * Remembers which notifications went out and who is sending which, by their stable ids, so that a
+ * pass that runs again (a retry, a second worker, a restart) sends only what reached no one. Each
+ * attempt is claimed once; a claim not confirmed within its lease is taken over by the next attempt,
+ * so a sender that died after claiming does not lose the notification.
  */
 export interface DeliveryLog {
-  /** True when the caller may send `id` now; false when it was sent (or is being sent) already. */
-  claim(id: string): Promise<boolean>;
-  /** The send failed: `id` may be claimed again. */
-  release(id: string): Promise<void>;
+  /** True once the notification was confirmed sent. */
+  sent(id: string): Promise<boolean>;
+  /** Claims attempt `attempt` of sending `id`; when someone has it, since when. */
+  claim(id: string, attempt: number, at: Date): Promise<DeliveryClaim>;
+  /** The notification went out. */
+  confirm(id: string, at: Date): Promise<void>;
 }
+
+export type DeliveryClaim = { ok: true } | { ok: false; since: Date };
 
 /** Keeps each ticket's timers (SLA steps, auto-close) as scheduled jobs at exact instants. */
 export interface SlaTimerScheduler {

@@ -28,7 +28,7 @@ export async function carryOut(
   contract: Contract,
 ): Promise<void> {
   await planTimers(deps, ticket, contract);
-  await deps.outbox.add(effects.notices);
+  await deps.outbox.add(effects.notices, deps.clock.now());
   for (const event of effects.events) {
     if (event.type === 'linked_to_problem') {
       await changeTicket(deps, event.problemId, ({ ticket: problem, at }) =>

@@ -46,7 +46,15 @@ export async function dispatch({
       ...(route.params ? { path: { schema: route.params, input: params } } : {}),
       ...(route.query ? { query: { schema: route.query, input: query } } : {}),
       ...(route.body ? { body: { schema: route.body.zod, input: body } } : {}),
-      ...(route.access === 'person' ? { header: { schema: personHeader, input: request.headers } } : {}),
+      ...(route.access === 'person' || route.headers
+        ? {
+            header: {
+              schema:
+                route.access === 'person' ? personHeader.extend(route.headers?.shape ?? {}) : route.headers!,
+              input: request.headers,
+            },
+          }
+        : {}),
     },
     locale,
   );
@@ -58,6 +66,7 @@ export async function dispatch({
     body: input.body,
     key,
     actor,
+    headers: (input.header as Record<string, unknown> | undefined) ?? {},
     locale,
     services,
   });

@@ -38,7 +38,11 @@ function parameters(where: 'path' | 'query' | 'header', schema: z.ZodType | unde
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
     const { description, ...propertySchema } = property;
     return {
-      name: where === 'header' ? 'X-Sladesk-Person' : name,
+      // Headers as people write them: X-Sladesk-Person, Idempotency-Key.
+      name:
+        where === 'header'
+          ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
+          : name,
       in: where,
       required: where === 'path' || (object.required ?? []).includes(name),
       schema: propertySchema,
@@ -97,6 +101,7 @@ export function buildApiDescription(routes: readonly Route[]): Json {
         ...parameters('path', route.params),
         ...parameters('query', route.query),
         ...(route.access === 'person' ? parameters('header', personHeader) : []),
+        ...parameters('header', route.headers),
         { $ref: '#/components/parameters/AcceptLanguage' },
       ],
       ...(route.body

@@ -33,6 +33,18 @@ export const personHeader = z.object({
   ),
 });
 
+/**
+ * What `Idempotency-Key` may be: the same key from the same person gives back the ticket it opened
+ * (a retry after a lost answer or a 5xx opens nothing new).
+ */
+export const idempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, 'api.validation.idempotencyKey')
+    .optional()
+    .describe('Any 1–128 visible ASCII characters; retries of one open send the same key'),
+});
+
 export const openTicketBody = z.strictObject({
   organisationId: id.optional().describe("Defaults to the API key's organisation, else the requester's"),
   requesterId: id.optional().describe('The contact the ticket is for; defaults to the acting person'),

@@ -28,6 +28,8 @@ export interface RouteContext<P, Q, B> {
   key: ApiKey | undefined;
   /** The person acting, on `person` routes. */
   actor: Person | undefined;
+  /** The request's headers as the route's `headers` schema read them. */
+  headers: Record<string, unknown>;
   locale: Locale;
   services: HttpServices;
 }
@@ -52,6 +54,8 @@ interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
   params?: P;
   query?: Q;
   body?: { name: string; zod: B };
+  /** Headers the route reads beyond the acting person's. */
+  headers?: z.ZodObject;
   responses: Record<number, Documented>;
   /** Statuses of the refusals this route may give beyond the ones its access and input imply. */
   refusals?: readonly number[];

@@ -3,7 +3,7 @@ import { getTicket, listTickets, ticketHistory, visibleTo } from '../../app/tick
 import { DEFAULT_LIST_LIMIT } from '../../app/ports.ts';
 import { organisationFor } from '../auth.ts';
 import { HttpError } from '../http-error.ts';
-import { listTicketsQuery, openTicketBody, ticketPath } from '../request-schemas.ts';
+import { idempotencyHeader, listTicketsQuery, openTicketBody, ticketPath } from '../request-schemas.ts';
 import { route } from '../router.ts';
 import { actorOf, EVENT_LIST, keyOf, TICKET, TICKET_LIST } from './common.ts';
 
@@ -18,6 +18,7 @@ export const ticketRoutes = [
     tag: TAG,
     access: 'person',
     body: { name: 'OpenTicketRequest', zod: openTicketBody },
+    headers: idempotencyHeader,
     responses: { 201: { description: 'The new ticket', schema: TICKET } },
     refusals: [404, 422],
     async handle(context) {
@@ -28,7 +29,13 @@ export const ticketRoutes = [
         organisationFor(keyOf(context), named) ?? (await deps.people.get(requesterId))?.organisationId;
       if (!organisationId)
         throw new HttpError(422, 'organisationRequired', 'api.errors.organisationRequired');
-      const ticket = await openTicket(deps, actor.id, { ...request, organisationId, requesterId });
+      const idempotencyKey = context.headers['idempotency-key'] as string | undefined;
+      const ticket = await openTicket(deps, actor.id, {
+        ...request,
+        organisationId,
+        requesterId,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      });
       metrics.ticketOpened('api');
       return { status: 201, body: visibleTo(actor, ticket) };
     },

@@ -1,8 +1,14 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DeliveryLog } from '../../app/ports.ts';
+import type { DeliveryClaim, DeliveryLog } from '../../app/ports.ts';
 import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS } from './plain.ts';
 
-/** `notification_deliveries`: one document per notification sent, `_id` its stable id. */
+/**
+ * `notification_deliveries`: per notification, one document per attempt at sending it
+ * (`_id` "<notification id>#<attempt>", the claim of that attempt), and one once it was sent
+ * (`_id` the notification id). Every document is a unique insert, the one guard MongoDB and FerretDB
+ * both enforce atomically, so of any number of senders exactly one has each attempt; nothing is
+ * updated.
+ */
 interface DeliveryDocument {
   _id: string;
   at: Date;
@@ -17,10 +23,8 @@ export function deliveryModel(connection: Connection): Model<DeliveryDocument> {
   return modelOn(connection, 'NotificationDelivery', deliverySchema, 'notification_deliveries');
 }
 
-/**
- * The claim is an insert of a unique `_id`: the one guard that both MongoDB and FerretDB enforce
- * atomically, so of any number of senders exactly one gets each notification.
- */
+const attemptId = (id: string, attempt: number): string => `${id}#${attempt}`;
+
 export class MongoDeliveryLog implements DeliveryLog {
   private readonly deliveries: Model<DeliveryDocument>;
 
@@ -28,17 +32,26 @@ export class MongoDeliveryLog implements DeliveryLog {
     this.deliveries = deliveryModel(connection);
   }
 
-  async claim(id: string): Promise<boolean> {
-    try {
-      await this.deliveries.create({ _id: id, at: new Date() });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  async sent(id: string): Promise<boolean> {
+    return (await this.deliveries.exists({ _id: id })) !== null;
   }
 
-  async release(id: string): Promise<void> {
-    await this.deliveries.deleteOne({ _id: id });
+  async claim(id: string, attempt: number, at: Date): Promise<DeliveryClaim> {
+    try {
+      await this.deliveries.create({ _id: attemptId(id, attempt), at });
+      return { ok: true };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const holder = await this.deliveries.findById(attemptId(id, attempt)).lean<DeliveryDocument>();
+    return { ok: false, since: holder?.at ?? at };
+  }
+
+  async confirm(id: string, at: Date): Promise<void> {
+    try {
+      await this.deliveries.create({ _id: id, at });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 }

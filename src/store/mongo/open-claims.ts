@@ -36,7 +36,7 @@ export function openClaimModel(connection: Connection): Model<OpenClaimDocument>
 }
 
 const claimId = (key: string, generation: number): string => `${key}#${generation}`;
-const asClaim = ({ _id, key, ...claim }: OpenClaimDocument): OpenClaim => withoutNulls(claim);
+const asClaim = ({ _id, key: _key, ...claim }: OpenClaimDocument): OpenClaim => withoutNulls(claim);
 /** Generations looked up per read when finding the latest (an `$in` the embedded database serves by `_id`). */
 const WINDOW = 50;
 

@@ -47,16 +47,12 @@ const MAX_REASON = 300;
 export class MongoOutbox implements Outbox {
   private readonly entries: Model<OutboxDocument>;
 
-  constructor(
-    connection: Connection,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  constructor(connection: Connection) {
     this.entries = outboxModel(connection);
   }
 
-  async add(notices: readonly Notice[]): Promise<void> {
+  async add(notices: readonly Notice[], addedAt: Date): Promise<void> {
     if (notices.length === 0) return;
-    const addedAt = this.now();
     const documents = notices.map((notice) => ({
       _id: notice.id,
       notice: withoutUndefined(notice),
@@ -90,8 +86,13 @@ export class MongoOutbox implements Outbox {
     await this.entries.deleteOne({ _id: id });
   }
 
-  async failed(notice: Notice, attempts: number, retryAt: Date | undefined, reason: string): Promise<void> {
-    const now = this.now();
+  async failed(
+    notice: Notice,
+    attempts: number,
+    now: Date,
+    retryAt: Date | undefined,
+    reason: string,
+  ): Promise<void> {
     // Written whole: the entry may have been removed meanwhile by a process that found it claimed.
     await this.entries.replaceOne(
       { _id: notice.id },
