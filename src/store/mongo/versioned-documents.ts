@@ -89,6 +89,7 @@ export class VersionedDocuments<D extends Stored, E = unknown> {
 
   /** Commits version 0 and writes it; `CreatedAlreadyError` when that version was claimed before. */
   async create(document: D, effects?: E, beforeClaim?: () => Promise<void>): Promise<void> {
+    await this.validate(document);
     await beforeClaim?.();
     await this.claim(document, effects);
     await this.writeNew(document);
@@ -101,6 +102,7 @@ export class VersionedDocuments<D extends Stored, E = unknown> {
    */
   async save(document: D, effects?: E, beforeClaim?: () => Promise<void>): Promise<void> {
     const id = document._id;
+    await this.validate(document);
     // Checked before claiming, so that only a version that really follows the stored one is ever
     // claimed (a claim is never taken back once someone may have applied it).
     const stored = await this.storedVersion(id);
@@ -188,6 +190,11 @@ export class VersionedDocuments<D extends Stored, E = unknown> {
       }
     }
     return this.storedVersion(id);
+  }
+
+  /** By the document's schema, before anything is written: a committed version must be writable. */
+  private async validate(document: D): Promise<void> {
+    await new this.documents(document).validate();
   }
 
   private async claim(document: D, effects: E | undefined): Promise<void> {
