@@ -1,3 +1,4 @@
+import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { ChangeBatches } from './change-batches.ts';
 import type { NoticeDelivery } from './deliver-notices.ts';
 import type {
@@ -20,6 +21,11 @@ export interface AppLogger {
   warn(details: object, message: string): void;
 }
 
+/** Told of every change once it is carried out: for figures such as escalations per level. */
+export interface ChangeSignals {
+  carriedOut(events: readonly TicketEvent[]): void;
+}
+
 /** Everything the use cases need from the outside world, as ports. */
 export interface DeskDeps {
   clock: Clock;
@@ -38,4 +44,5 @@ export interface DeskDeps {
   /** This process's meeting point for changes to the same record (see change-batches.ts). */
   batches: ChangeBatches;
   logger: AppLogger;
+  signals?: ChangeSignals;
 }

@@ -40,6 +40,7 @@ export async function carryOut(
     }
   }
   await deps.pendingChanges.done(ticket.id, version);
+  deps.signals?.carriedOut(effects.events);
   await deps.delivery.deliver(effects.notices);
 }
 

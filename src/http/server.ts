@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DeskDeps } from '../app/desk-deps.ts';
@@ -33,6 +34,8 @@ export interface HttpServerOptions {
   bodyLimitBytes?: number;
   /** A check slower than this reads as down, so probes answer in time. */
   healthTimeoutMs?: number;
+  /** More figures to serve at /metrics (the desk's SLA and outbox figures). */
+  registries?: readonly Registry[];
 }
 
 // A caller's own request id is kept only when it cannot smuggle anything into logs or headers.
@@ -52,7 +55,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     settings: options.settings,
     apiKeys: options.apiKeys,
     health: guardedHealth(options.health, options.healthTimeoutMs ?? 3000),
-    metrics: createHttpMetrics(),
+    metrics: createHttpMetrics(options.registries),
     apiDescription: () => (description ??= buildApiDescription(ROUTES)),
   };
 

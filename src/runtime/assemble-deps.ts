@@ -1,6 +1,6 @@
 import { ChangeBatches } from '../app/change-batches.ts';
 import { NoticeDelivery } from '../app/deliver-notices.ts';
-import type { AppLogger, DeskDeps } from '../app/desk-deps.ts';
+import type { AppLogger, ChangeSignals, DeskDeps } from '../app/desk-deps.ts';
 import type { Clock, ContractCatalogue, Notifier, SlaTimerScheduler } from '../app/ports.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { MongoStore } from '../store/mongo/index.ts';
@@ -13,6 +13,7 @@ export interface DeskParts {
   /** The language of the triage channel. */
   triageLocale: Locale;
   logger: AppLogger;
+  signals?: ChangeSignals;
 }
 
 /** The application's ports over the store, with the parts that differ between a desk and a test. */
@@ -32,6 +33,7 @@ export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
     contracts: parts.contracts,
     batches: new ChangeBatches(),
     logger: parts.logger,
+    ...(parts.signals ? { signals: parts.signals } : {}),
     delivery: new NoticeDelivery({
       people: store.people,
       notifier: parts.notifier,

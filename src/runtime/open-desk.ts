@@ -9,7 +9,9 @@ import { LogNotifier } from '../notify/log-notifier.ts';
 import { WebhookNotifier } from '../notify/webhook-notifier.ts';
 import { openDatabase, type Database } from '../store/database.ts';
 import { createMongoStore, type MongoStore } from '../store/mongo/index.ts';
+import type { Registry } from 'prom-client';
 import { assembleDeps } from './assemble-deps.ts';
+import { createDeskMetrics } from './desk-metrics.ts';
 import { systemClock } from './system-clock.ts';
 
 /** A desk wired to its database and job queue, not yet serving or working. */
@@ -18,6 +20,8 @@ export interface OpenDesk {
   store: MongoStore;
   database: Database;
   jobs: ReturnType<typeof createAgendaJobs>;
+  /** The desk's own figures, served beside the HTTP ones at /metrics. */
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,9 @@ export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk
     const store = createMongoStore(database.connection, { ticketPrefix: config.ticketPrefix });
     await store.ensureIndexes();
     const jobs = createAgendaJobs({ connection: database.connection, logger });
+    const metrics = createDeskMetrics(store);
     const deps: DeskDeps = assembleDeps(store, {
+      signals: metrics.signals,
       clock: systemClock,
       timers: jobs.scheduler,
       contracts,
@@ -48,6 +54,7 @@ export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk
       store,
       database,
       jobs,
+      metrics: metrics.registry,
       async close() {
         await jobs.stop();
         await database.close();

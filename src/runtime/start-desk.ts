@@ -47,6 +47,7 @@ export async function startDesk(
         }),
         logger,
         defaultLocale: config.locale,
+        registries: [desk.metrics],
       });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject).listen(config.port, config.host, () => resolve());

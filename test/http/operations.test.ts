@@ -1,3 +1,4 @@
+import { fireTimer } from '../../src/app/sla-steps.ts';
 import { describe, expect, it } from 'vitest';
 import { openApiPath } from '../../src/http/openapi.ts';
 import { ROUTES } from '../../src/http/routes/index.ts';
@@ -94,6 +95,32 @@ describe('operations', () => {
     expect(answer.text).toMatch(/sladesk_tickets_opened_total\{via="alert"\} 1/);
     expect(answer.text).toContain('process_cpu_user_seconds_total');
     expect(answer.text).not.toContain('SD-424242');
+  });
+
+  it('shows the desk’s SLA figures: open tickets, steps announced, breaches, outbox and relay', async () => {
+    const { deps, clock } = api().desk;
+    const customer = await api().desk.seedCustomer('Figures AB');
+    const key = await api().organisationKey(customer.organisation.id);
+    const before = await api().call('GET', '/metrics', { key: api().adminKey });
+    const openP1 = (text: string) =>
+      Number(/sladesk_open_tickets\{status="new",priority="P1"\} (\d+)/.exec(text)?.[1] ?? 0);
+    const opened = await api().call('POST', '/api/alerts', {
+      key,
+      body: { alertKey: 'figures', title: 'Down', priority: 'P1' },
+    });
+    const ticketId = (opened.body as { ticket: { id: string } }).ticket.id;
+    // Past the response deadline and the first escalation level.
+    clock.advance(3 * 3_600_000);
+    await fireTimer(deps, ticketId, 'response:level1');
+    clock.advance(20_000);
+    const after = await api().call('GET', '/metrics', { key: api().adminKey });
+    expect(openP1(after.text)).toBe(openP1(before.text) + 1);
+    expect(after.text).toMatch(/sladesk_sla_steps_total\{clock="response",level="1"\} 1/);
+    expect(after.text).toMatch(/sladesk_sla_breaches_total\{clock="response"\} 1/);
+    expect(after.text).toMatch(/sladesk_outbox_pending 0/);
+    expect(after.text).toMatch(/sladesk_outbox_failed 0/);
+    expect(after.text).toMatch(/sladesk_relay_backlog 0/);
+    expect(after.text).toMatch(/sladesk_relay_lag_seconds 0/);
   });
 });
 

@@ -30,6 +30,28 @@ describe('tickets over HTTP', () => {
     return answer.body as { id: string; version: number };
   }
 
+  it('opens once per Idempotency-Key: a retry gets the same ticket, a reused key for another request is refused', async () => {
+    const body = { category: 'incident', title: 'Retried', description: 'Sent twice' };
+    const send = (headers: Record<string, string>, sent: object = body) =>
+      api().call('POST', '/api/tickets', { ...asAcmeContact(), body: sent, headers, lang: 'en' });
+    const first = await send({ 'Idempotency-Key': 'open-7f3a' });
+    const again = await send({ 'Idempotency-Key': 'open-7f3a' });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect((again.body as { id: string }).id).toBe((first.body as { id: string }).id);
+    const listed = await api().call('GET', '/api/tickets?limit=200', asAcmeContact());
+    const titles = (listed.body as { tickets: { title: string }[] }).tickets.map((t) => t.title);
+    expect(titles.filter((title) => title === 'Retried')).toHaveLength(1);
+
+    const reused = await send({ 'Idempotency-Key': 'open-7f3a' }, { ...body, title: 'Something else' });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ error: { code: 'idempotencyKeyReused' } });
+    expect((reused.body as { error: { message: string } }).error.message).toContain('open-7f3a');
+
+    const bad = await send({ 'Idempotency-Key': 'x'.repeat(129) });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('idempotency-key');
+  });
+
   it('lets a contact open, list and read their organisation’s tickets', async () => {
     const answer = await api().call('POST', '/api/tickets', {
       ...asAcmeContact(),

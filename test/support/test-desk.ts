@@ -8,7 +8,9 @@ import type { Person } from '../../src/domain/desk/people.ts';
 import type { Contract } from '../../src/domain/sla/contract.ts';
 import type { SlaTimer } from '../../src/domain/tickets/sla-clock.ts';
 import { MemoryNotifier } from '../../src/notify/memory-notifier.ts';
+import type { Registry } from 'prom-client';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
+import { createDeskMetrics } from '../../src/runtime/desk-metrics.ts';
 import { createMongoStore, type MongoStore } from '../../src/store/mongo/index.ts';
 import { useTestDatabase } from './database.ts';
 
@@ -40,6 +42,8 @@ export class RecordingScheduler implements SlaTimerScheduler {
 export interface TestDesk {
   deps: DeskDeps;
   store: MongoStore;
+  /** The desk's SLA, outbox and relay figures. */
+  metrics: Registry;
   clock: ManualClock;
   notifier: MemoryNotifier;
   timers: RecordingScheduler;
@@ -73,7 +77,9 @@ export function useTestDesk(
     const notifier = new MemoryNotifier();
     const timers = new RecordingScheduler();
     const silent = { warn: () => undefined };
+    const metrics = createDeskMetrics(store, () => clock.now());
     const deps: DeskDeps = assembleDeps(store, {
+      signals: metrics.signals,
       clock,
       timers,
       contracts: new LoadedContracts(extraContracts),
@@ -85,6 +91,7 @@ export function useTestDesk(
     desk = {
       deps,
       store,
+      metrics: metrics.registry,
       clock,
       notifier,
       timers,

@@ -47,6 +47,8 @@ export interface MongoStore {
   openClaims: OpenClaims;
   pendingChanges: PendingChanges;
   outbox: Outbox;
+  /** Open tickets per status and priority, keyed "<status>\0<priority>": one read of the open queue. */
+  openTicketCounts(): Promise<Map<string, number>>;
   /**
    * Creates the collections and builds (or brings up to date) every index the queries rely on.
    * Models never build indexes by themselves (autoIndex is off): call this once at start-up, or
@@ -88,6 +90,17 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     openClaims: new MongoOpenClaims(connection),
     pendingChanges: new MongoPendingChanges(connection),
     outbox: new MongoOutbox(connection),
+    async openTicketCounts() {
+      const summaries = await openTicketModel(connection)
+        .find({}, { status: 1, priority: 1 })
+        .lean<{ status: string; priority: string }[]>();
+      const counts = new Map<string, number>();
+      for (const { status, priority } of summaries) {
+        const key = `${status}\u0000${priority}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    },
     async ensureIndexes() {
       for (const model of models) {
         await model.createCollection().catch((error: unknown) => {

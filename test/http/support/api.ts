@@ -105,6 +105,7 @@ export function useTestApi(
           log.push({ level: 'error', details: details as Record<string, unknown>, message }),
       },
       defaultLocale: options.defaultLocale ?? 'sv',
+      registries: [desk().metrics],
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

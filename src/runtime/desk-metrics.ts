@@ -1,0 +1,101 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { ChangeSignals } from '../app/desk-deps.ts';
+import type { TicketEvent } from '../domain/tickets/events.ts';
+import type { MongoStore } from '../store/mongo/index.ts';
+
+/** How long one read of the open queue answers the gauges: scrapes come often, the queue can be long. */
+const OPEN_COUNTS_FOR_MS = 15_000;
+
+/**
+ * What an on-call engineer watches beside the HTTP figures: the SLA steps this process announced
+ * (reminders, escalations per level, breaches, acknowledgements), and, read from the database at
+ * each scrape, the open tickets by status and priority, the outbox (pending, failed) and the
+ * relay's backlog and lag. The step counters count what this process carried out (`npm start`
+ * runs everything in one process; with split roles, each process counts its own).
+ */
+export function createDeskMetrics(store: MongoStore, now: () => Date = () => new Date()) {
+  const registry = new Registry();
+  const steps = new Counter({
+    name: 'sladesk_sla_steps_total',
+    help: 'SLA steps announced: reminders (level 0) and escalations (levels 1-3), by clock',
+    labelNames: ['clock', 'level'] as const,
+    registers: [registry],
+  });
+  const breaches = new Counter({
+    name: 'sladesk_sla_breaches_total',
+    help: 'SLA deadlines passed (the first escalation level of a clock), by clock',
+    labelNames: ['clock'] as const,
+    registers: [registry],
+  });
+  const acknowledged = new Counter({
+    name: 'sladesk_escalations_acknowledged_total',
+    help: 'Escalations acknowledged by someone on the ladder, by level',
+    labelNames: ['level'] as const,
+    registers: [registry],
+  });
+  let counts: { at: number; by: Map<string, number> } | undefined;
+  new Gauge({
+    name: 'sladesk_open_tickets',
+    help: 'Tickets not closed, by status and priority',
+    labelNames: ['status', 'priority'] as const,
+    registers: [registry],
+    async collect() {
+      if (!counts || now().getTime() - counts.at > OPEN_COUNTS_FOR_MS) {
+        counts = { at: now().getTime(), by: await store.openTicketCounts() };
+      }
+      this.reset();
+      for (const [key, count] of counts.by) {
+        const [status = '', priority = ''] = key.split('\u0000');
+        this.set({ status, priority }, count);
+      }
+    },
+  });
+  const outbox = () => store.outbox.backlog();
+  new Gauge({
+    name: 'sladesk_outbox_pending',
+    help: 'Notices waiting to be delivered (first try or retry)',
+    registers: [registry],
+    async collect() {
+      this.set((await outbox()).pending);
+    },
+  });
+  new Gauge({
+    name: 'sladesk_outbox_failed',
+    help: 'Notices given up on after every try',
+    registers: [registry],
+    async collect() {
+      this.set((await outbox()).failed);
+    },
+  });
+  new Gauge({
+    name: 'sladesk_relay_backlog',
+    help: 'Committed changes not yet carried out',
+    registers: [registry],
+    async collect() {
+      this.set((await store.pendingChanges.backlog()).count);
+    },
+  });
+  new Gauge({
+    name: 'sladesk_relay_lag_seconds',
+    help: 'Age of the oldest change not yet carried out (0 when none)',
+    registers: [registry],
+    async collect() {
+      const { oldest } = await store.pendingChanges.backlog();
+      this.set(oldest ? Math.max(0, (now().getTime() - oldest.getTime()) / 1000) : 0);
+    },
+  });
+
+  const signals: ChangeSignals = {
+    carriedOut(events: readonly TicketEvent[]) {
+      for (const event of events) {
+        if (event.type === 'reminder') steps.inc({ clock: event.clock, level: '0' });
+        if (event.type === 'escalated') {
+          steps.inc({ clock: event.clock, level: String(event.level) });
+          if (event.level === 1) breaches.inc({ clock: event.clock });
+        }
+        if (event.type === 'escalation_acknowledged') acknowledged.inc({ level: String(event.level) });
+      }
+    },
+  };
+  return { registry, signals };
+}
