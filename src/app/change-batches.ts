@@ -52,3 +52,10 @@ export class ChangeBatches {
     this.queues.delete(key);
   }
 }
+
+/** Rounds a change is decided again against other processes' writes before the conflict is reported. */
+export const CONFLICT_ROUNDS = 10;
+
+/** The wait before round `attempt + 1`: a little longer each time, with jitter. */
+export const backOff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));

@@ -7,7 +7,7 @@ import {
 import type { Identity, Person } from '../domain/desk/people.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { DeskDeps } from './desk-deps.ts';
-import type { Outcome } from './change-batches.ts';
+import { backOff, CONFLICT_ROUNDS, type Outcome } from './change-batches.ts';
 import { ConcurrentOrganisationChangeError, type DeskSettingsRepository } from './ports.ts';
 import { loadOrganisation, loadPerson } from './ticket-changes.ts';
 
@@ -51,11 +51,6 @@ export async function createOrganisation(deps: DeskDeps, input: NewOrganisation)
   return deps.organisations.insert(organisation);
 }
 
-/** Rounds against other processes' saves of the same organisation. */
-const ATTEMPTS = 10;
-const backOff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
-
 /**
  * Loads an organisation, lets `decide` change it, and saves it if nobody saved it meanwhile;
  * otherwise decides again on the fresh organisation. Changes meeting in this process are decided
@@ -83,7 +78,7 @@ function changeOrganisation(
         const saved = current === stored ? stored : await deps.organisations.save(current);
         return refusals.map((refusal) => refusal ?? { value: saved });
       } catch (error) {
-        if (!(error instanceof ConcurrentOrganisationChangeError) || attempt >= ATTEMPTS) throw error;
+        if (!(error instanceof ConcurrentOrganisationChangeError) || attempt >= CONFLICT_ROUNDS) throw error;
         await backOff(attempt);
       }
     }

@@ -4,7 +4,7 @@ import type { Person } from '../domain/desk/people.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import type { Change } from '../domain/tickets/lifecycle.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
-import type { Outcome } from './change-batches.ts';
+import { backOff, CONFLICT_ROUNDS, type Outcome } from './change-batches.ts';
 import { decideNotices } from './decide-notices.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { ConcurrentChangeError, type ChangeEffects } from './ports.ts';
@@ -19,11 +19,6 @@ export interface ChangeContext {
 }
 
 export type Decide = (context: ChangeContext) => Change;
-
-/** Rounds against other processes' writes; each retry waits a little longer, with jitter. */
-const ATTEMPTS = 10;
-const backOff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
 
 export async function loadPerson(deps: DeskDeps, personId: string): Promise<Person> {
   const person = await deps.people.get(personId);
@@ -130,7 +125,7 @@ async function commitTogether(
           : await commit(deps, { ticket: current, events }, { organisation, contract });
       return refusals.map((refusal) => refusal ?? { value: saved });
     } catch (error) {
-      if (!(error instanceof ConcurrentChangeError) || attempt >= ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentChangeError) || attempt >= CONFLICT_ROUNDS) throw error;
       await backOff(attempt);
     }
   }
