@@ -88,7 +88,7 @@ describe('seeding a desk from the command line', () => {
     ],
     [['org', 'add', '--contract', 'kamstrup'], '--name is required'],
     [['agent', 'add', '--name', 'X', '--locale', 'de'], '--locale "de" is not valid (see sladesk --help)'],
-    [['contact', 'add', '--org', 'no-such-org', '--name', 'X'], 'not found'],
+    [['contact', 'add', '--org', 'no-such-org', '--name', 'X'], 'organisation no-such-org not found'],
     [['org', 'remove'], 'unknown command "org remove" (see sladesk --help)'],
   ])('%j → exit 2: %s', async (args, message) => {
     const run = await sladesk(...args);

@@ -159,7 +159,7 @@ export const directoryRoutes = [
     refusals: [404],
     async handle(context) {
       if (!(await context.services.apiKeys.revoke(context.params.id))) {
-        throw new HttpError(404, 'notFound', 'errors.notFound');
+        throw new HttpError(404, 'notFound', 'errors.notFound', { apiKey: context.params.id });
       }
       return { status: 200, body: { revoked: true } };
     },
