@@ -129,6 +129,17 @@ export const personResponse = z.object({
 
 export const ceoResponse = z.object({ ceoId: z.string() });
 
+export const agentListResponse = z.object({
+  agents: z.array(personResponse).describe('The desk’s agents and admins, by name'),
+});
+export const contactListResponse = z.object({
+  contacts: z.array(personResponse).describe('The organisation’s registered contacts, by name'),
+});
+export const ceoSettingResponse = z.object({
+  ceoId: z.string().nullable().describe('null while nobody is named CEO'),
+  ceo: personResponse.optional().describe('The CEO’s record'),
+});
+
 export const apiKeyResponse = z.object({
   id: z.string().describe('Not secret: the start of the key, for telling keys apart'),
   scope: z.union([

@@ -79,7 +79,38 @@ describe('seeding a desk from the command line', () => {
     expect((await sladesk('key', 'add', '--admin')).code).toBe(0);
   });
 
+  it('lists agents (the CEO marked) and an organisation’s contacts, and shows the CEO', async () => {
+    // The first test named Vera VD with `agent add --ceo`.
+    expect((await sladesk('ceo', 'show')).json()).toMatchObject({ ceo: { name: 'Vera VD' } });
+    const ceo = await sladesk('agent', 'add', '--name', 'Ceo Cecilia', '--ceo');
+    expect(ceo.code).toBe(0);
+    // The answer confirms the setting now in force.
+    expect(ceo.json()).toMatchObject({ name: 'Ceo Cecilia', role: 'agent', ceo: true });
+    const shown = (await sladesk('ceo', 'show')).json();
+    expect(shown).toEqual({ ceoId: ceo.json().id, ceo: { ...ceo.json(), ceo: undefined } });
+
+    const agents = JSON.parse((await sladesk('agent', 'list')).stdout) as Array<{ name: string; ceo?: true }>;
+    const names = agents.map((agent) => agent.name);
+    expect(names).toEqual([...names].sort());
+    expect(agents.filter((agent) => agent.ceo).map((agent) => agent.name)).toEqual(['Ceo Cecilia']);
+
+    const org = (await sladesk('org', 'add', '--name', 'Listed AB', '--contract', 'hypergene')).json();
+    for (const name of ['Zed', 'Ada'])
+      expect((await sladesk('contact', 'add', '--org', String(org.id), '--name', name)).code).toBe(0);
+    const contacts = JSON.parse((await sladesk('contact', 'list', '--org', String(org.id))).stdout) as Array<{
+      name: string;
+      organisationId: string;
+    }>;
+    expect(contacts.map((contact) => [contact.name, contact.organisationId])).toEqual([
+      ['Ada', org.id],
+      ['Zed', org.id],
+    ]);
+  });
+
   it.each([
+    [['contact', 'list'], '--org is required'],
+    [['contact', 'list', '--org', 'ghost-org'], 'organisation ghost-org not found'],
+    [['agent', 'list', '--all'], 'unknown option --all (see sladesk sla --help)'],
     [['key', 'add'], 'give exactly one of --org <organisation id> and --admin'],
     [['org', 'add', '--name', 'Globex', '--contract', 'gold'], 'unknown contract “gold”'],
     [
