@@ -10,6 +10,7 @@ import {
   listContacts,
   setCeo,
 } from '../app/directory.ts';
+import { withSchedule } from '../app/ticket-schedule.ts';
 import { loadConfig } from '../config/config.ts';
 import { CHANNELS, type Identity } from '../domain/desk/people.ts';
 import { DomainError } from '../domain/domain-error.ts';
@@ -112,6 +113,14 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
   'ceo show': async (desk, args) => {
     readOptions(args, {}, z.object({}));
     return currentCeo(desk.deps, desk.store.deskSettings);
+  },
+  /** The operator on the server sees a ticket as the desk does, with what its clock has scheduled. */
+  'ticket show': async (desk, args) => {
+    const options = readOptions(args, { id: { type: 'string' } }, z.object({ id: text }));
+    const ticket = await desk.deps.tickets.get(options.id);
+    if (!ticket) throw new DomainError('notFound', { ticket: options.id });
+    const [shown] = await withSchedule(desk.deps, [ticket]);
+    return shown;
   },
   /** The first admin key can only come from here: the HTTP API needs a key to make keys. */
   'key add': async (desk, args) => {

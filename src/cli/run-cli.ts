@@ -23,6 +23,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'contact':
       case 'agent':
       case 'ceo':
+      case 'ticket':
       case 'key':
         return await (await import('./desk-commands.ts')).runDeskCommand(argv, io, locale);
       case undefined:

@@ -3,6 +3,9 @@ import { Readable } from 'node:stream';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.ts';
+import { LoadedContracts } from '../../src/contracts/contract-catalogue.ts';
+import { openTicket } from '../../src/domain/tickets/lifecycle.ts';
+import { createMongoStore } from '../../src/store/mongo/index.ts';
 
 /** The commands run in-process against their own database on the test server, as an operator would. */
 const database = `cli_${randomBytes(4).toString('hex')}`;
@@ -107,7 +110,55 @@ describe('seeding a desk from the command line', () => {
     ]);
   });
 
+  it('shows a ticket with the reminders and escalations its clock has scheduled', async () => {
+    const org = (await sladesk('org', 'add', '--name', 'Ticketed AB', '--contract', 'stratiteq')).json();
+    const connection = await mongoose.createConnection(uri).asPromise();
+    let id: string;
+    try {
+      const store = createMongoStore(connection);
+      id = await store.ids.nextTicketId();
+      const contract = new LoadedContracts().contract('stratiteq');
+      const opened = openTicket(
+        {
+          id,
+          organisationId: String(org.id),
+          category: 'incident',
+          title: 'Invoices fail',
+          description: '',
+          priority: 'P1',
+          requestedPriority: 'P1',
+        },
+        contract,
+        { at: new Date('2026-11-16T15:00:00+01:00') },
+      );
+      await store.tickets.insert(opened.ticket);
+    } finally {
+      await connection.close();
+    }
+    const shown = await sladesk('ticket', 'show', '--id', id);
+    expect(shown.code, shown.stderr).toBe(0);
+    // P1, 2 business hours from Monday 15:00: due 17:00; reminder 16:30; levels Mon 17:00, Tue 09:00, 10:00.
+    expect(shown.json()).toMatchObject({ id, priority: 'P1', requestedPriority: 'P1', status: 'new' });
+    expect(shown.json().schedule).toEqual(
+      [
+        ['response:reminder', 0, '2026-11-16T15:30:00.000Z'],
+        ['response:level1', 1, '2026-11-16T16:00:00.000Z'],
+        ['response:level2', 2, '2026-11-17T08:00:00.000Z'],
+        ['response:level3', 3, '2026-11-17T09:00:00.000Z'],
+      ].map(([step, level, at]) => ({
+        step,
+        level,
+        at,
+        clock: 'response',
+        dueAt: '2026-11-16T16:00:00.000Z',
+      })),
+    );
+    const missing = await sladesk('ticket', 'show', '--id', 'SD-424242');
+    expect([missing.code, missing.stderr]).toEqual([2, 'sladesk: ticket SD-424242 not found\n']);
+  });
+
   it.each([
+    [['ticket', 'show'], '--id is required'],
     [['contact', 'list'], '--org is required'],
     [['contact', 'list', '--org', 'ghost-org'], 'organisation ghost-org not found'],
     [['agent', 'list', '--all'], 'unknown option --all (see sladesk sla --help)'],

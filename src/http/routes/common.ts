@@ -1,4 +1,5 @@
-import type { Person } from '../../domain/desk/people.ts';
+import { withSchedule, type ScheduledTicket } from '../../app/ticket-schedule.ts';
+import { isDeskSide, type Person } from '../../domain/desk/people.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import type { ApiKey } from '../../app/ports.ts';
 import * as responses from '../response-schemas.ts';
@@ -39,4 +40,27 @@ export function keyOf(context: RouteContext<unknown, unknown, unknown>): ApiKey 
 export function asSeenBy(key: ApiKey, ticket: Ticket): Ticket {
   if (key.scope.kind === 'admin') return ticket;
   return { ...ticket, comments: ticket.comments.filter((comment) => comment.visibility === 'public') };
+}
+
+type AnyContext = RouteContext<unknown, unknown, unknown>;
+
+/** The acting person's side, or without one (alerts) the key's. */
+const forTheDesk = (context: AnyContext) =>
+  context.actor ? isDeskSide(context.actor) : context.key?.scope.kind === 'admin';
+
+/**
+ * Tickets as the API answers them. The desk's answers carry `schedule`: the reminders and
+ * escalation levels still to come and when, so an operator sees an escalation coming; a customer's
+ * do not, the escalation plan being the desk's own business.
+ */
+export async function ticketAnswers(
+  context: AnyContext,
+  tickets: readonly Ticket[],
+): Promise<ScheduledTicket[]> {
+  return forTheDesk(context) ? withSchedule(context.services.deps, tickets) : [...tickets];
+}
+
+export async function ticketAnswer(context: AnyContext, ticket: Ticket): Promise<ScheduledTicket> {
+  const [answer] = await ticketAnswers(context, [ticket]);
+  return answer!;
 }
