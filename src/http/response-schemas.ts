@@ -187,7 +187,9 @@ export const readyResponse = z.object({ status: z.enum(['ready', 'unavailable'])
 export const errorResponse = z.object({
   error: z.object({
     code: z.string().describe('Stable, for programs: e.g. invalidRequest, notFound, alreadyClaimed'),
-    message: z.string().describe('For people, in the language of Accept-Language (sv or en)'),
+    message: z
+      .string()
+      .describe('For people, in the language of Accept-Language (sv or en), else of the acting person'),
     issues: z
       .array(
         z.object({

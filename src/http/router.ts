@@ -28,7 +28,8 @@ export interface RouteContext<P, Q, B> {
   key: ApiKey | undefined;
   /** The person acting, on `person` routes. */
   actor: Person | undefined;
-  locale: Locale;
+  /** The language to word an answer in: Accept-Language, else the acting person's (see RequestLanguage). */
+  language: () => Promise<Locale>;
   services: HttpServices;
 }
 
