@@ -31,6 +31,8 @@ const queryShape = z.object({
   minutes: z.union([z.string(), z.number()]).optional(),
 });
 type Query = z.infer<typeof queryShape>;
+/** A JSON line names its fields exactly: a misspelt one is reported, not silently dropped. */
+const lineShape = queryShape.strict();
 
 function instantOf(query: Query, field: 'from' | 'to', contract: Contract): Date {
   const text = query[field];
@@ -117,7 +119,7 @@ function parseLine(line: string | typeof TOO_LONG): Query {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new UsageError('cli.errors.notObject', { got: quote(line.trim()) });
-  const parsed = queryShape.strict().safeParse(value);
+  const parsed = lineShape.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys')
