@@ -154,3 +154,32 @@ export async function setCeo(
   await requireAgent(deps, personId);
   await settings.save({ ...(await settings.get()), ceoId: personId });
 }
+
+const byName = (a: Person, b: Person) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** The desk's people, agents and admins together, by name. */
+export async function listAgents(deps: DeskDeps): Promise<Person[]> {
+  const [agents, admins] = await Promise.all([
+    deps.people.list({ role: 'agent' }),
+    deps.people.list({ role: 'admin' }),
+  ]);
+  return [...agents, ...admins].sort(byName);
+}
+
+/** The organisation's registered contacts (those who may open tickets for it), by name. */
+export async function listContacts(deps: DeskDeps, organisationId: string): Promise<Person[]> {
+  const organisation = await loadOrganisation(deps, organisationId);
+  const people = await deps.people.list({ role: 'contact', organisationId: organisation.id });
+  return people.filter((contact) => organisation.contactIds.includes(contact.id));
+}
+
+/** Who is named CEO (escalation level 3), with their record; `ceoId` is null while nobody is. */
+export async function currentCeo(
+  deps: DeskDeps,
+  settings: DeskSettingsRepository,
+): Promise<{ ceoId: string | null; ceo?: Person }> {
+  const { ceoId } = await settings.get();
+  const ceo = ceoId ? await deps.people.get(ceoId) : undefined;
+  return { ceoId: ceoId ?? null, ...(ceo ? { ceo } : {}) };
+}

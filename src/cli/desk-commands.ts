@@ -1,7 +1,16 @@
 import pino from 'pino';
 import { createLogger } from '../log.ts';
 import { z } from 'zod';
-import { addAgent, addContact, createOrganisation, setCeo } from '../app/directory.ts';
+import {
+  addAgent,
+  addContact,
+  createOrganisation,
+  currentCeo,
+  listAgents,
+  listContacts,
+  setCeo,
+} from '../app/directory.ts';
+import { withSchedule } from '../app/ticket-schedule.ts';
 import { loadConfig } from '../config/config.ts';
 import { CHANNELS, type Identity } from '../domain/desk/people.ts';
 import { DomainError } from '../domain/domain-error.ts';
@@ -37,7 +46,7 @@ function identitiesOf(options: Partial<Record<(typeof CHANNELS)[number], string>
   return CHANNELS.flatMap((channel) => (options[channel] ? [{ channel, externalId: options[channel] }] : []));
 }
 
-/** `sladesk org|contact|agent …`: seeding a desk from the server's shell. */
+/** `sladesk org|contact|agent|ceo|key …`: seeding a desk from the server's shell, and looking at it. */
 const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unknown>> = {
   'org add': async (desk, args) => {
     const options = readOptions(
@@ -80,6 +89,10 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
     );
     return addContact(desk.deps, options.org, { ...options, identities: identitiesOf(options) });
   },
+  'contact list': async (desk, args) => {
+    const options = readOptions(args, { org: { type: 'string' } }, z.object({ org: text }));
+    return listContacts(desk.deps, options.org);
+  },
   'agent add': async (desk, args) => {
     const options = readOptions(
       args,
@@ -87,8 +100,27 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
       z.object({ ...personSchema, admin: z.boolean().optional(), ceo: z.boolean().optional() }),
     );
     const agent = await addAgent(desk.deps, { ...options, identities: identitiesOf(options) });
-    if (options.ceo) await setCeo(desk.deps, desk.store.deskSettings, agent.id);
-    return agent;
+    if (!options.ceo) return agent;
+    await setCeo(desk.deps, desk.store.deskSettings, agent.id);
+    // Read back, so the answer confirms the setting now in force.
+    return { ...agent, ceo: (await desk.store.deskSettings.get()).ceoId === agent.id };
+  },
+  'agent list': async (desk, args) => {
+    readOptions(args, {}, z.object({}));
+    const [agents, { ceoId }] = await Promise.all([listAgents(desk.deps), desk.store.deskSettings.get()]);
+    return agents.map((agent) => (agent.id === ceoId ? { ...agent, ceo: true } : agent));
+  },
+  'ceo show': async (desk, args) => {
+    readOptions(args, {}, z.object({}));
+    return currentCeo(desk.deps, desk.store.deskSettings);
+  },
+  /** The operator on the server sees a ticket as the desk does, with what its clock has scheduled. */
+  'ticket show': async (desk, args) => {
+    const options = readOptions(args, { id: { type: 'string' } }, z.object({ id: text }));
+    const ticket = await desk.deps.tickets.get(options.id);
+    if (!ticket) throw new DomainError('notFound', { ticket: options.id });
+    const [shown] = await withSchedule(desk.deps, [ticket]);
+    return shown;
   },
   /** The first admin key can only come from here: the HTTP API needs a key to make keys. */
   'key add': async (desk, args) => {

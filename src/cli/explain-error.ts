@@ -1,7 +1,8 @@
 import { ConfigError } from '../config/config.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { LocalisedError } from '../i18n/localised-error.ts';
-import { translate, type Locale } from '../i18n/translate.ts';
+import { errorMessage } from '../i18n/error-message.ts';
+import type { Locale } from '../i18n/translate.ts';
 import { NoDatabaseError } from '../store/ferretdb-binary.ts';
 import { EXIT } from './cli-io.ts';
 
@@ -12,7 +13,7 @@ import { EXIT } from './cli-io.ts';
 export function explainError(error: unknown, locale: Locale): { line: string; code: number } | undefined {
   if (error instanceof LocalisedError) return { line: error.in(locale), code: EXIT.usage };
   if (error instanceof DomainError)
-    return { line: translate(locale, `errors.${error.code}`, error.params), code: EXIT.usage };
+    return { line: errorMessage(locale, `errors.${error.code}`, error.params), code: EXIT.usage };
   // Start-up problems an operator fixes in the environment; their text names the variable.
   if (error instanceof ConfigError) return { line: error.in(locale), code: EXIT.usage };
   if (error instanceof NoDatabaseError) return { line: error.message, code: EXIT.failed };

@@ -22,6 +22,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'org':
       case 'contact':
       case 'agent':
+      case 'ceo':
+      case 'ticket':
       case 'key':
         return await (await import('./desk-commands.ts')).runDeskCommand(argv, io, locale);
       case undefined:

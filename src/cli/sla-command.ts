@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { loadContract } from '../contracts/load-contract.ts';
 import type { Contract } from '../domain/sla/contract.ts';
@@ -6,11 +5,23 @@ import { UnknownPriorityError } from '../domain/sla/contract.ts';
 import { LocalisedError } from '../i18n/localised-error.ts';
 import { translate, type Locale } from '../i18n/translate.ts';
 import { EXIT, type CliIo } from './cli-io.ts';
+import { inputLines, TOO_LONG } from './input-lines.ts';
 import { formatInstant, parseInstant } from './instant.ts';
 import { readOptions } from './read-options.ts';
 import { UsageError } from './usage-error.ts';
 
 type Question = 'due' | 'elapsed';
+
+/**
+ * Bounds that keep every answer quick: SLA targets are hours or days, so a year of minutes is
+ * plenty; the clock answers for the years 1970–2199, and `elapsed` for spans of up to ten years.
+ */
+const MAX_MINUTES = 365 * 24 * 60;
+const YEARS = { first: 1970, last: 2199 } as const;
+const MAX_SPAN_YEARS = 10;
+const MAX_SPAN_MS = MAX_SPAN_YEARS * 366 * 86_400_000;
+/** A question is a few dozen characters; a line this long is not one. */
+const MAX_LINE_CHARS = 64 * 1024;
 
 /** One question as it arrives, from the command line or one JSON line of stdin. */
 const queryShape = z.object({
@@ -20,12 +31,17 @@ const queryShape = z.object({
   minutes: z.union([z.string(), z.number()]).optional(),
 });
 type Query = z.infer<typeof queryShape>;
+/** A JSON line names its fields exactly: a misspelt one is reported, not silently dropped. */
+const lineShape = queryShape.strict();
 
 function instantOf(query: Query, field: 'from' | 'to', contract: Contract): Date {
   const text = query[field];
   if (text === undefined) throw new UsageError('cli.errors.missingOption', { option: field });
   const instant = parseInstant(text, contract.terms.calendar.timeZone);
   if (!instant) throw new UsageError('cli.errors.badInstant', { option: field, value: text });
+  const year = instant.getUTCFullYear();
+  if (year < YEARS.first || year > YEARS.last)
+    throw new UsageError('cli.errors.instantOutOfRange', { option: field, value: text, ...YEARS });
   return instant;
 }
 
@@ -43,10 +59,11 @@ function minutesOf(query: Query, contract: Contract): number {
       });
     }
   }
-  const minutes = typeof query.minutes === 'number' ? query.minutes : Number(query.minutes);
-  if (!/^\d+$/.test(String(query.minutes)) || !Number.isSafeInteger(minutes)) {
-    throw new UsageError('cli.errors.badMinutes', { value: String(query.minutes) });
-  }
+  const text = String(query.minutes);
+  if (!/^\d+$/.test(text)) throw new UsageError('cli.errors.badMinutes', { value: text });
+  const minutes = Number(text);
+  if (minutes > MAX_MINUTES)
+    throw new UsageError('cli.errors.tooManyMinutes', { value: text, max: MAX_MINUTES });
   return minutes;
 }
 
@@ -66,34 +83,48 @@ function answer(question: Question, query: Query, contract: Contract): object {
   }
   const to = instantOf(query, 'to', contract);
   if (to < from) throw new UsageError('cli.errors.toBeforeFrom');
+  if (to.getTime() - from.getTime() > MAX_SPAN_MS)
+    throw new UsageError('cli.errors.spanTooLong', { years: MAX_SPAN_YEARS });
   return { businessSeconds: Math.floor(calendar.businessTimeBetween(from, to) / 1000) };
 }
 
+/** One answer per line of stdin, in order; a bad line's answer names the line and what is wrong. */
 async function answerLines(question: Question, contract: Contract, io: CliIo, locale: Locale) {
-  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
+  let number = 0;
+  for await (const line of inputLines(io.stdin, MAX_LINE_CHARS)) {
+    number += 1;
     let reply: object;
     try {
       reply = answer(question, parseLine(line), contract);
     } catch (error) {
       if (!(error instanceof LocalisedError)) throw error;
-      reply = { error: error.in(locale) };
+      reply = { error: translate(locale, 'cli.errors.atLine', { line: number, problem: error.in(locale) }) };
     }
     io.stdout.write(`${JSON.stringify(reply)}\n`);
   }
 }
 
-function parseLine(line: string): Query {
+/** How much of a wrong line an error quotes. */
+const QUOTED_CHARS = 40;
+const quote = (text: string) => (text.length > QUOTED_CHARS ? `${text.slice(0, QUOTED_CHARS)}…` : text);
+
+function parseLine(line: string | typeof TOO_LONG): Query {
+  if (line === TOO_LONG) throw new UsageError('cli.errors.lineTooLong', { max: MAX_LINE_CHARS });
+  if (line.trim() === '') throw new UsageError('cli.errors.emptyLine');
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    throw new UsageError('cli.errors.notJson');
+    throw new UsageError('cli.errors.notJson', { got: quote(line.trim()) });
   }
-  const parsed = queryShape.safeParse(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError('cli.errors.notObject', { got: quote(line.trim()) });
+  const parsed = lineShape.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UsageError('cli.errors.badField', { field: issue.path.join('.') || '-' });
+    if (issue.code === 'unrecognized_keys')
+      throw new UsageError('cli.errors.unknownFields', { fields: issue.keys.join(', ') });
+    throw new UsageError('cli.errors.badField', { field: issue.path.join('.') });
   }
   return parsed.data;
 }

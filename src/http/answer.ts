@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { translate, type Locale } from '../i18n/translate.ts';
+import { errorMessage } from '../i18n/error-message.ts';
+import type { Locale } from '../i18n/translate.ts';
 import { HttpError } from './http-error.ts';
 import type { Reply } from './router.ts';
 
@@ -10,7 +11,7 @@ export interface Answer extends Reply {
 /** `{ error: { code, message, issues? } }`, the message in the caller's language. */
 export function errorAnswer(error: HttpError, locale: Locale): Answer {
   const { status, code, key, params, issues, headers } = error;
-  const message = translate(locale, key, params);
+  const message = errorMessage(locale, key, params);
   return { status, headers, body: { error: { code, message, ...(issues ? { issues } : {}) } } };
 }
 

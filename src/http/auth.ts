@@ -25,19 +25,25 @@ export function requireAdmin(key: ApiKey): void {
 }
 
 /**
- * The person a request acts as. With an organisation's key only that organisation's contacts may
- * act; an unknown person gets the same answer, so that person ids cannot be probed with a key.
+ * The person a request may act as: with an organisation's key only that organisation's contacts,
+ * with an admin key anyone; undefined for anyone else and for an unknown person alike.
  */
-export async function actingPerson(deps: DeskDeps, key: ApiKey, personId: string): Promise<Person> {
+export async function allowedPerson(
+  deps: DeskDeps,
+  key: ApiKey,
+  personId: string,
+): Promise<Person | undefined> {
   const person = await deps.people.get(personId);
   const allowed =
     person !== undefined &&
     (key.scope.kind === 'admin' ||
       (person.role === 'contact' && person.organisationId === key.scope.organisationId));
-  if (!allowed)
-    throw new HttpError(403, 'personNotAllowed', 'api.errors.personNotAllowed', { person: personId });
-  return person;
+  return allowed ? person : undefined;
 }
+
+/** The same answer for an unknown person as for one the key may not use, so ids cannot be probed. */
+export const personNotAllowed = (personId: string) =>
+  new HttpError(403, 'personNotAllowed', 'api.errors.personNotAllowed', { person: personId });
 
 /**
  * The organisation a request speaks for: an organisation's key speaks for its own (naming another

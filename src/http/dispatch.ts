@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { z } from 'zod';
-import type { Locale } from '../i18n/translate.ts';
-import { actingPerson, authenticate, requireAdmin } from './auth.ts';
+import { allowedPerson, authenticate, personNotAllowed, requireAdmin } from './auth.ts';
 import { readJsonBody } from './body.ts';
+import type { RequestLanguage } from './locale.ts';
 import { personHeader } from './request-schemas.ts';
 import type { Reply, Route } from './router.ts';
 import type { HttpServices } from './services.ts';
@@ -13,7 +12,8 @@ export interface Dispatch {
   params: Record<string, string>;
   search: string;
   request: IncomingMessage;
-  locale: Locale;
+  /** Told who calls and who acts as soon as that is known, so refusals are in their language. */
+  language: RequestLanguage;
   services: HttpServices;
   bodyLimit: number;
   /** Filled in for the request log: which key called (its public id). */
@@ -22,26 +22,33 @@ export interface Dispatch {
 
 /**
  * Runs a matched route: key first (so an unauthenticated caller costs no body reading and writes
- * nothing), then the body, then every part validated, then the acting person, then the handler.
+ * nothing), then the body, then the acting person looked up (so that even a refusal of the input
+ * is in their language), then every part validated, then the acting person checked, then the
+ * handler.
  */
 export async function dispatch({
   route,
   params,
   search,
   request,
-  locale,
+  language,
   services,
   bodyLimit,
   trace,
 }: Dispatch): Promise<Reply> {
   const key = route.access === 'public' ? undefined : await authenticate(request, services.apiKeys);
   trace.keyId = key?.id;
+  if (key) language.keyIs(key);
   if (key && route.access === 'admin') requireAdmin(key);
   // No body at all reads as an empty object, so each missing field is named; `null` is still an error.
   const raw = route.body ? await readJsonBody(request, bodyLimit) : undefined;
   const body = route.body && raw === undefined ? {} : raw;
   const query = Object.fromEntries(new URLSearchParams(search));
-  const input = validateParts(
+  const named = route.access === 'person' ? personHeader.safeParse(request.headers) : undefined;
+  const personId = named?.success ? named.data['x-sladesk-person'] : undefined;
+  const actor = key && personId !== undefined ? await allowedPerson(services.deps, key, personId) : undefined;
+  if (actor) language.actorIs(actor);
+  const input = await validateParts(
     {
       ...(route.params ? { path: { schema: route.params, input: params } } : {}),
       ...(route.query ? { query: { schema: route.query, input: query } } : {}),
@@ -56,10 +63,9 @@ export async function dispatch({
           }
         : {}),
     },
-    locale,
+    () => language.locale(),
   );
-  const personId = (input.header as z.output<typeof personHeader> | undefined)?.['x-sladesk-person'];
-  const actor = key && personId !== undefined ? await actingPerson(services.deps, key, personId) : undefined;
+  if (personId !== undefined && !actor) throw personNotAllowed(personId);
   return route.handle({
     params: input.path ?? {},
     query: input.query ?? {},
@@ -67,7 +73,7 @@ export async function dispatch({
     key,
     actor,
     headers: (input.header as Record<string, unknown> | undefined) ?? {},
-    locale,
+    language: () => language.locale(),
     services,
   });
 }

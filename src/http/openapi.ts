@@ -128,7 +128,7 @@ export function buildApiDescription(routes: readonly Route[]): Json {
       version: packageJson.version,
       description:
         'Tickets, alerts and the desk’s directory. Errors are always {"error": {"code", "message", "issues"?}}, ' +
-        'the message in the language of Accept-Language (sv or en).',
+        'the message in the language of Accept-Language (sv or en), else of the acting person.',
     },
     security: [{ apiKey: [] }],
     paths,
@@ -146,7 +146,8 @@ export function buildApiDescription(routes: readonly Route[]): Json {
           in: 'header',
           required: false,
           schema: { type: 'string', examples: ['sv', 'en'] },
-          description: 'The language of error messages: sv or en; the desk’s default otherwise',
+          description:
+            'The language of error messages: sv or en; without it, the acting person’s language, else their organisation’s (or the API key’s), else the desk’s default',
         },
       },
       schemas: components,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CHANNELS, type Person } from '../domain/desk/people.ts';
 import type { Organisation } from '../domain/desk/organisation.ts';
 import { LOCALES } from '../domain/locale.ts';
-import { CATEGORIES, STATUSES, type Ticket } from '../domain/tickets/ticket.ts';
+import type { ScheduledTicket } from '../app/ticket-schedule.ts';
+import { CATEGORIES, STATUSES } from '../domain/tickets/ticket.ts';
 
 /**
  * What the API answers, for /api/openapi.json. Handlers send the domain objects themselves; the
@@ -77,6 +78,22 @@ export const ticketResponse = z.object({
   autoCloseAt: instant.optional(),
   closedAt: instant.optional(),
   version: z.number().int(),
+  schedule: z
+    .array(
+      z.object({
+        step: z
+          .string()
+          .describe('"response:reminder", "response:level1" … "resolution:level3", "autoClose"'),
+        at: instant.describe('When the step is due to fire'),
+        clock: z.enum(['response', 'resolution']).optional(),
+        level: level.optional().describe('0 for the reminder to the owner, 1–3 for the escalation levels'),
+        dueAt: instant.optional().describe('The deadline of the clock the step watches'),
+      }),
+    )
+    .optional()
+    .describe(
+      'Desk only: what the SLA clock has scheduled and not yet announced, soonest first (a step past its time fires shortly)',
+    ),
 });
 
 export const ticketListResponse = z.object({
@@ -129,6 +146,17 @@ export const personResponse = z.object({
 
 export const ceoResponse = z.object({ ceoId: z.string() });
 
+export const agentListResponse = z.object({
+  agents: z.array(personResponse).describe('The desk’s agents and admins, by name'),
+});
+export const contactListResponse = z.object({
+  contacts: z.array(personResponse).describe('The organisation’s registered contacts, by name'),
+});
+export const ceoSettingResponse = z.object({
+  ceoId: z.string().nullable().describe('null while nobody is named CEO'),
+  ceo: personResponse.optional().describe('The CEO’s record'),
+});
+
 export const apiKeyResponse = z.object({
   id: z.string().describe('Not secret: the start of the key, for telling keys apart'),
   scope: z.union([
@@ -159,7 +187,9 @@ export const readyResponse = z.object({ status: z.enum(['ready', 'unavailable'])
 export const errorResponse = z.object({
   error: z.object({
     code: z.string().describe('Stable, for programs: e.g. invalidRequest, notFound, alreadyClaimed'),
-    message: z.string().describe('For people, in the language of Accept-Language (sv or en)'),
+    message: z
+      .string()
+      .describe('For people, in the language of Accept-Language (sv or en), else of the acting person'),
     issues: z
       .array(
         z.object({
@@ -184,7 +214,7 @@ type Json<T> = T extends Date
       : T;
 
 // Compile-time only: a described shape that does not accept what handlers send fails the type check.
-export type DescribedTicket = Json<Ticket> extends z.input<typeof ticketResponse> ? true : never;
+export type DescribedTicket = Json<ScheduledTicket> extends z.input<typeof ticketResponse> ? true : never;
 export type DescribedOrganisation =
   Json<Organisation> extends z.input<typeof organisationResponse> ? true : never;
 export type DescribedPerson = Json<Person> extends z.input<typeof personResponse> ? true : never;

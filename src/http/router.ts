@@ -30,7 +30,8 @@ export interface RouteContext<P, Q, B> {
   actor: Person | undefined;
   /** The request's headers as the route's `headers` schema read them. */
   headers: Record<string, unknown>;
-  locale: Locale;
+  /** The language to word an answer in: Accept-Language, else the acting person's (see RequestLanguage). */
+  language: () => Promise<Locale>;
   services: HttpServices;
 }
 

@@ -11,7 +11,7 @@ import { dispatch } from './dispatch.ts';
 import { toHttpError } from './error-mapping.ts';
 import { guardedHealth } from './health-guard.ts';
 import { HttpError } from './http-error.ts';
-import { negotiateLocale } from './locale.ts';
+import { preferredLocale, RequestLanguage } from './locale.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { buildApiDescription } from './openapi.ts';
 import { matchRoute } from './router.ts';
@@ -29,7 +29,10 @@ export interface HttpServerOptions {
   apiKeys: ApiKeyRepository;
   health: () => Promise<HealthStatus>;
   logger: HttpLogger;
-  /** The language of answers when Accept-Language names none the desk speaks. */
+  /**
+   * The language of answers when Accept-Language names none the desk speaks and neither the acting
+   * person nor their (or the API key's) organisation has one.
+   */
   defaultLocale: Locale;
   bodyLimitBytes?: number;
   /** A check slower than this reads as down, so probes answer in time. */
@@ -62,7 +65,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   async function answer(
     request: IncomingMessage,
     requestId: string,
-    locale: Locale,
+    language: RequestLanguage,
     trace: { route: string; keyId?: string },
   ) {
     const method = request.method ?? 'GET';
@@ -83,9 +86,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
         );
       }
       trace.route = match.route.path;
-      return await dispatch({ ...match, search, request, locale, services, bodyLimit, trace });
+      return await dispatch({ ...match, search, request, language, services, bodyLimit, trace });
     } catch (error) {
       const known = toHttpError(error);
+      const locale = await language.locale();
       if (known) return errorAnswer(known, locale);
       logger.error({ err: error, requestId, method, ...trace }, 'request failed');
       return internalError(requestId, locale);
@@ -96,18 +100,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const started = process.hrtime.bigint();
     const given = request.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    const locale = negotiateLocale(request.headers['accept-language'], defaultLocale);
+    const asked = preferredLocale(request.headers['accept-language']);
+    const language = new RequestLanguage(asked, defaultLocale, options.deps.organisations);
     const method = request.method ?? 'GET';
     // Metrics and logs name the route's pattern, never the ids in the path.
     const trace: { route: string; keyId?: string } = { route: 'unmatched' };
-    const reply: Answer = await answer(request, requestId, locale, trace);
+    const reply: Answer = await answer(request, requestId, language, trace);
     try {
       send(response, reply, requestId);
     } catch (error) {
       // An answer that cannot be serialised is our bug: say so generically, never half a body.
       logger.error({ err: error, requestId, method, ...trace }, 'answer could not be sent');
       if (response.headersSent) response.destroy();
-      else send(response, internalError(requestId, locale), requestId);
+      else send(response, internalError(requestId, await language.locale()), requestId);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = response.statusCode;

@@ -57,38 +57,45 @@ function issueMessage(locale: Locale, issue: RawIssue): string {
 
 export type RequestPart = Issue['in'];
 
-/** Checks each part of a request against its schema; every problem found is reported at once. */
-export function validateParts(
-  parts: Partial<Record<RequestPart, { schema: z.ZodType; input: unknown }>>,
-  locale: Locale,
-): Partial<Record<RequestPart, unknown>> {
-  const issues: Issue[] = [];
+type Parts = Partial<Record<RequestPart, { schema: z.ZodType; input: unknown }>>;
+
+/**
+ * Checks each part of a request against its schema; every problem found is reported at once, in
+ * the language `locale` gives, which is asked for only when there is a problem to word.
+ */
+export async function validateParts(
+  parts: Parts,
+  locale: () => Promise<Locale>,
+): Promise<Partial<Record<RequestPart, unknown>>> {
   const data: Partial<Record<RequestPart, unknown>> = {};
+  const failed: RequestPart[] = [];
   for (const [part, entry] of Object.entries(parts) as [
     RequestPart,
     { schema: z.ZodType; input: unknown },
   ][]) {
-    const result = entry.schema.safeParse(entry.input, { error: (issue) => issueMessage(locale, issue) });
-    if (result.success) {
-      data[part] = result.data;
-      continue;
-    }
-    for (const issue of result.error.issues) {
+    const result = entry.schema.safeParse(entry.input);
+    if (result.success) data[part] = result.data;
+    else failed.push(part);
+  }
+  if (failed.length === 0) return data;
+  const language = await locale();
+  const issues: Issue[] = [];
+  for (const part of failed) {
+    const { schema, input } = parts[part]!;
+    const result = schema.safeParse(input, { error: (issue) => issueMessage(language, issue) });
+    for (const issue of result.error?.issues ?? []) {
       // Refinements name a message key instead of a sentence.
-      const message = hasMessage(issue.message) ? translate(locale, issue.message) : issue.message;
+      const message = hasMessage(issue.message) ? translate(language, issue.message) : issue.message;
       issues.push({ in: part, field: issue.path.map(String).join('.'), code: issue.code, message });
     }
   }
-  if (issues.length > 0) {
-    const first = issues[0]!;
-    const where = first.field ? `${first.field}: ` : '';
-    throw new HttpError(
-      400,
-      'invalidRequest',
-      'api.errors.invalidRequest',
-      { problem: `${where}${first.message}` },
-      issues,
-    );
-  }
-  return data;
+  const first = issues[0]!;
+  const where = first.field ? `${first.field}: ` : '';
+  throw new HttpError(
+    400,
+    'invalidRequest',
+    'api.errors.invalidRequest',
+    { problem: `${where}${first.message}` },
+    issues,
+  );
 }

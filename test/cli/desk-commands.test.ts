@@ -3,6 +3,9 @@ import { Readable } from 'node:stream';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.ts';
+import { LoadedContracts } from '../../src/contracts/contract-catalogue.ts';
+import { openTicket } from '../../src/domain/tickets/lifecycle.ts';
+import { createMongoStore } from '../../src/store/mongo/index.ts';
 
 /** The commands run in-process against their own database on the test server, as an operator would. */
 const database = `cli_${randomBytes(4).toString('hex')}`;
@@ -79,7 +82,86 @@ describe('seeding a desk from the command line', () => {
     expect((await sladesk('key', 'add', '--admin')).code).toBe(0);
   });
 
+  it('lists agents (the CEO marked) and an organisation’s contacts, and shows the CEO', async () => {
+    // The first test named Vera VD with `agent add --ceo`.
+    expect((await sladesk('ceo', 'show')).json()).toMatchObject({ ceo: { name: 'Vera VD' } });
+    const ceo = await sladesk('agent', 'add', '--name', 'Ceo Cecilia', '--ceo');
+    expect(ceo.code).toBe(0);
+    // The answer confirms the setting now in force.
+    expect(ceo.json()).toMatchObject({ name: 'Ceo Cecilia', role: 'agent', ceo: true });
+    const shown = (await sladesk('ceo', 'show')).json();
+    expect(shown).toEqual({ ceoId: ceo.json().id, ceo: { ...ceo.json(), ceo: undefined } });
+
+    const agents = JSON.parse((await sladesk('agent', 'list')).stdout) as Array<{ name: string; ceo?: true }>;
+    const names = agents.map((agent) => agent.name);
+    expect(names).toEqual([...names].sort());
+    expect(agents.filter((agent) => agent.ceo).map((agent) => agent.name)).toEqual(['Ceo Cecilia']);
+
+    const org = (await sladesk('org', 'add', '--name', 'Listed AB', '--contract', 'hypergene')).json();
+    for (const name of ['Zed', 'Ada'])
+      expect((await sladesk('contact', 'add', '--org', String(org.id), '--name', name)).code).toBe(0);
+    const contacts = JSON.parse((await sladesk('contact', 'list', '--org', String(org.id))).stdout) as Array<{
+      name: string;
+      organisationId: string;
+    }>;
+    expect(contacts.map((contact) => [contact.name, contact.organisationId])).toEqual([
+      ['Ada', org.id],
+      ['Zed', org.id],
+    ]);
+  });
+
+  it('shows a ticket with the reminders and escalations its clock has scheduled', async () => {
+    const org = (await sladesk('org', 'add', '--name', 'Ticketed AB', '--contract', 'stratiteq')).json();
+    const connection = await mongoose.createConnection(uri).asPromise();
+    let id: string;
+    try {
+      const store = createMongoStore(connection);
+      id = await store.ids.nextTicketId();
+      const contract = new LoadedContracts().contract('stratiteq');
+      const opened = openTicket(
+        {
+          id,
+          organisationId: String(org.id),
+          category: 'incident',
+          title: 'Invoices fail',
+          description: '',
+          priority: 'P1',
+          requestedPriority: 'P1',
+        },
+        contract,
+        { at: new Date('2026-11-16T15:00:00+01:00') },
+      );
+      await store.tickets.insert(opened.ticket, { events: opened.events, notices: [] });
+    } finally {
+      await connection.close();
+    }
+    const shown = await sladesk('ticket', 'show', '--id', id);
+    expect(shown.code, shown.stderr).toBe(0);
+    // P1, 2 business hours from Monday 15:00: due 17:00; reminder 16:30; levels Mon 17:00, Tue 09:00, 10:00.
+    expect(shown.json()).toMatchObject({ id, priority: 'P1', requestedPriority: 'P1', status: 'new' });
+    expect(shown.json().schedule).toEqual(
+      [
+        ['response:reminder', 0, '2026-11-16T15:30:00.000Z'],
+        ['response:level1', 1, '2026-11-16T16:00:00.000Z'],
+        ['response:level2', 2, '2026-11-17T08:00:00.000Z'],
+        ['response:level3', 3, '2026-11-17T09:00:00.000Z'],
+      ].map(([step, level, at]) => ({
+        step,
+        level,
+        at,
+        clock: 'response',
+        dueAt: '2026-11-16T16:00:00.000Z',
+      })),
+    );
+    const missing = await sladesk('ticket', 'show', '--id', 'SD-424242');
+    expect([missing.code, missing.stderr]).toEqual([2, 'sladesk: ticket SD-424242 not found\n']);
+  });
+
   it.each([
+    [['ticket', 'show'], '--id is required'],
+    [['contact', 'list'], '--org is required'],
+    [['contact', 'list', '--org', 'ghost-org'], 'organisation ghost-org not found'],
+    [['agent', 'list', '--all'], 'unknown option --all (see sladesk sla --help)'],
     [['key', 'add'], 'give exactly one of --org <organisation id> and --admin'],
     [['org', 'add', '--name', 'Globex', '--contract', 'gold'], 'unknown contract “gold”'],
     [
@@ -88,7 +170,7 @@ describe('seeding a desk from the command line', () => {
     ],
     [['org', 'add', '--contract', 'kamstrup'], '--name is required'],
     [['agent', 'add', '--name', 'X', '--locale', 'de'], '--locale "de" is not valid (see sladesk --help)'],
-    [['contact', 'add', '--org', 'no-such-org', '--name', 'X'], 'not found'],
+    [['contact', 'add', '--org', 'no-such-org', '--name', 'X'], 'organisation no-such-org not found'],
     [['org', 'remove'], 'unknown command "org remove" (see sladesk --help)'],
   ])('%j → exit 2: %s', async (args, message) => {
     const run = await sladesk(...args);

@@ -119,15 +119,15 @@ describe('--jsonl', () => {
     expect(run.code).toBe(0);
     expect(json(run)).toEqual([
       { due: '2026-11-17T14:00:00+01:00' },
-      { error: 'the line is not a JSON object' },
+      { error: 'line 2: not valid JSON: not json' },
       {
         error:
-          '--from "2026-02-30T10:00:00+01:00" is not an ISO-8601 date-time (e.g. 2026-11-16T15:00:00+01:00)',
+          'line 3: --from "2026-02-30T10:00:00+01:00" is not an ISO-8601 date-time (e.g. 2026-11-16T15:00:00+01:00)',
       },
-      { error: 'unknown priority "P9"; this contract has P1, P2, P3' },
-      { error: '--minutes "-5" must be a whole number of minutes, 0 or more' },
-      { error: 'give exactly one of --priority and --minutes' },
-      { error: 'the line is not a JSON object' },
+      { error: 'line 4: unknown priority "P9"; this contract has P1, P2, P3' },
+      { error: 'line 5: --minutes "-5" must be a whole number of minutes, 0 or more' },
+      { error: 'line 6: give exactly one of --priority and --minutes' },
+      { error: 'line 7: the line is empty; expected a JSON object' },
       { due: '2026-11-23T08:30:00+01:00' },
     ]);
   });
@@ -139,7 +139,137 @@ describe('--jsonl', () => {
       stdin: input,
       lang: 'sv',
     });
-    expect(json(run)).toEqual([{ businessSeconds: 28_800 }, { error: '--to får inte ligga före --from' }]);
+    expect(json(run)).toEqual([
+      { businessSeconds: 28_800 },
+      { error: 'rad 2: --to får inte ligga före --from' },
+    ]);
+  });
+});
+
+describe('ISO-8601 times', () => {
+  it.each([
+    '2026-11-16T15:00:00+01:00',
+    '2026-11-16T15:00+01:00',
+    '2026-11-16T15:00+0100',
+    '2026-11-16T15:00+01',
+    '2026-11-16T14:00Z',
+    '2026-11-16T14:00:00.000Z',
+    '2026-11-16T09:00-05:00',
+    '2026-11-16T15:00',
+  ])('reads %s as Monday 15:00 in Stockholm', async (from) => {
+    const run = await sladesk(['sla', 'due', '--contract', 'stratiteq', '--from', from, '--priority', 'P3']);
+    expect(run).toEqual({ code: 0, stdout: '{"due":"2026-11-17T14:00:00+01:00"}\n', stderr: '' });
+  });
+
+  it.each([
+    '2026-11-16T24:00',
+    '2026-11-16T15:60Z',
+    '2026-11-16T15:00+01:60',
+    '2026-11-16 15:00',
+    '2026-11-16T15',
+    '2026-11-31T10:00',
+  ])('refuses %s', async (from) => {
+    const run = await sladesk(['sla', 'due', '--contract', 'stratiteq', '--from', from, '--minutes', '1']);
+    expect([run.code, run.stderr]).toEqual([
+      2,
+      `sladesk: --from "${from}" is not an ISO-8601 date-time (e.g. 2026-11-16T15:00:00+01:00)\n`,
+    ]);
+  });
+});
+
+describe('bounds', () => {
+  const due = (from: string, minutes: string) =>
+    sladesk(['sla', 'due', '--contract', 'kamstrup', '--from', from, '--minutes', minutes]);
+  const elapsed = (from: string, to: string) =>
+    sladesk(['sla', 'elapsed', '--contract', 'kamstrup', '--from', from, '--to', to]);
+
+  it('takes up to a year of minutes and refuses more, at once', async () => {
+    expect((await due('2026-11-16T15:00', '525600')).code).toBe(0);
+    for (const minutes of ['525601', '99999999999999999999999999']) {
+      const run = await due('2026-11-16T15:00', minutes);
+      expect([run.code, run.stderr]).toEqual([
+        2,
+        `sladesk: --minutes ${minutes} is more than 525600 (a year); SLA targets are hours or days\n`,
+      ]);
+    }
+  });
+
+  it('answers for the years 1970–2199 and spans of up to ten years', async () => {
+    for (const from of ['9999-12-30T10:00Z', '0001-01-01T10:00', '1969-12-31T10:00Z', '2200-01-01T10:00']) {
+      const run = await due(from, '60');
+      expect([run.code, run.stderr]).toEqual([
+        2,
+        `sladesk: --from "${from}" is outside the years 1970–2199 the SLA clock answers for\n`,
+      ]);
+    }
+    expect((await elapsed('2026-01-01T00:00Z', '2036-01-01T00:00Z')).code).toBe(0);
+    const long = await elapsed('2026-01-01T00:00Z', '2037-01-01T00:00Z');
+    expect([long.code, long.stderr]).toEqual([2, 'sladesk: --from and --to are more than 10 years apart\n']);
+    const swedish = await sladesk(
+      ['sla', 'due', '--contract', 'kamstrup', '--from', '2026-11-16T15:00', '--minutes', '600000'],
+      { lang: 'sv' },
+    );
+    expect(swedish.stderr).toBe(
+      'sladesk: --minutes 600000 är mer än 525600 (ett år); SLA-mål är timmar eller dagar\n',
+    );
+  });
+});
+
+describe('--jsonl input', () => {
+  const due = (stdin: string, lang = 'en') =>
+    sladesk(['sla', 'due', '--contract', 'stratiteq', '--jsonl'], { stdin, lang });
+
+  it('splits on "\\n" only: U+2028, U+2029 and a lone "\\r" stay inside their line', async () => {
+    const input = [
+      '{"from":"2026-11-16T15:00:00+01:00",\r"priority":"P3"}',
+      '{"from":"2026-11-16T15:00:00+01:00","priority":"P3\u2028"}',
+      '{"from":"2026-11-16T15:00:00+01:00","priority":"\u2029P1"}',
+      '{"from":"2026-11-16T15:00Z","priority":"P1"}\r',
+    ].join('\n');
+    const run = await due(input);
+    expect(json(run)).toEqual([
+      { due: '2026-11-17T14:00:00+01:00' },
+      { error: 'line 2: unknown priority "P3\u2028"; this contract has P1, P2, P3' },
+      { error: 'line 3: unknown priority "\u2029P1"; this contract has P1, P2, P3' },
+      { due: '2026-11-17T09:00:00+01:00' },
+    ]);
+  });
+
+  it('names the line and what it holds when it is not a JSON object, or has unknown fields', async () => {
+    const run = await due(
+      [
+        '42',
+        '"oops"',
+        'null',
+        '[{"from":"2026-11-16T15:00"}]',
+        '{"form":"x","priority":"P1"}',
+        `{"from":${'9'.repeat(50)}`,
+      ].join('\n'),
+    );
+    expect(json(run)).toEqual([
+      { error: 'line 1: expected a JSON object such as {"from": "…", "priority": "…"}, got 42' },
+      { error: 'line 2: expected a JSON object such as {"from": "…", "priority": "…"}, got "oops"' },
+      { error: 'line 3: expected a JSON object such as {"from": "…", "priority": "…"}, got null' },
+      {
+        error:
+          'line 4: expected a JSON object such as {"from": "…", "priority": "…"}, got [{"from":"2026-11-16T15:00"}]',
+      },
+      { error: 'line 5: unknown field(s) form; a line has from, to, priority, minutes' },
+      { error: `line 6: not valid JSON: {"from":${'9'.repeat(32)}…` },
+    ]);
+    const swedish = await due('17\n', 'sv');
+    expect(json(swedish)).toEqual([
+      { error: 'rad 1: väntade ett JSON-objekt som {"from": "…", "priority": "…"}, fick 17' },
+    ]);
+  });
+
+  it('answers a line that is far too long with an error, and goes on', async () => {
+    const huge = `{"from":"2026-11-16T15:00","priority":"${'x'.repeat(70_000)}"}`;
+    const run = await due(`${huge}\n{"from":"2026-11-16T15:00","minutes":60}\n`);
+    expect(json(run)).toEqual([
+      { error: 'line 1: longer than 65536 characters' },
+      { due: '2026-11-16T16:00:00+01:00' },
+    ]);
   });
 });
 

@@ -34,6 +34,9 @@ function unconfirmed(
   );
 }
 
+/** Each case restarts a desk some twenty times over: tens of seconds on a busy machine. */
+const ROUNDS_TIMEOUT_MS = 180_000;
+
 describe('a process killed at every point of a change', () => {
   const database = useTestDatabase('crash_points');
   const clock = new ManualClock(new Date('2026-11-16T09:00:00+01:00'));
@@ -66,89 +69,99 @@ describe('a process killed at every point of a change', () => {
     return again;
   }
 
-  it('an open: one ticket per key, with its opened event, timers and notices, each once', async () => {
-    const probe = await startProcess(database().name, clock);
-    const writes = countWrites(probe.connection.getClient());
-    await openTicket(probe.deps, acme.contact.id, request('probe', 'probe'));
-    const total = writes.made();
-    await probe.close();
-    expect(total).toBeGreaterThan(8);
+  it(
+    'an open: one ticket per key, with its opened event, timers and notices, each once',
+    async () => {
+      const probe = await startProcess(database().name, clock);
+      const writes = countWrites(probe.connection.getClient());
+      await openTicket(probe.deps, acme.contact.id, request('probe', 'probe'));
+      const total = writes.made();
+      await probe.close();
+      expect(total).toBeGreaterThan(8);
 
-    for (let n = 0; n < total; n++) {
-      const dying = await startProcess(database().name, clock);
-      const death = dieAfter(dying.connection.getClient(), n);
-      const title = `open killed after ${n} writes`;
-      await openTicket(dying.deps, acme.contact.id, request(title, `key-${n}`)).catch(() => undefined);
-      await dying.close();
+      for (let n = 0; n < total; n++) {
+        const dying = await startProcess(database().name, clock);
+        const death = dieAfter(dying.connection.getClient(), n);
+        const title = `open killed after ${n} writes`;
+        await openTicket(dying.deps, acme.contact.id, request(title, `key-${n}`)).catch(() => undefined);
+        await dying.close();
 
-      const restarted = await restart();
-      // The client never got its answer: it sends the same open again.
-      const ticket = await openTicket(restarted.deps, acme.contact.id, request(title, `key-${n}`));
-      const stored = await database().db!.collection('tickets').countDocuments({ title });
-      const state = await carriedOut(restarted.deps, restarted.connection, ticket.id, [
-        ...dying.notifier.sent,
-        ...restarted.notifier.sent,
-      ]);
-      expect({ n, stored, ...state, ticket: undefined, deliveredTwice: unconfirmed(state, death) }).toEqual({
-        n,
-        stored: 1,
-        ticket: undefined,
-        eventTypes: ['opened'],
-        undelivered: [],
-        deliveredTwice: [],
-        pending: 0,
-        outbox: 0,
-        timersPlanned: true,
-      });
-      await restarted.close();
-    }
-  });
+        const restarted = await restart();
+        // The client never got its answer: it sends the same open again.
+        const ticket = await openTicket(restarted.deps, acme.contact.id, request(title, `key-${n}`));
+        const stored = await database().db!.collection('tickets').countDocuments({ title });
+        const state = await carriedOut(restarted.deps, restarted.connection, ticket.id, [
+          ...dying.notifier.sent,
+          ...restarted.notifier.sent,
+        ]);
+        expect({ n, stored, ...state, ticket: undefined, deliveredTwice: unconfirmed(state, death) }).toEqual(
+          {
+            n,
+            stored: 1,
+            ticket: undefined,
+            eventTypes: ['opened'],
+            undelivered: [],
+            deliveredTwice: [],
+            pending: 0,
+            outbox: 0,
+            timersPlanned: true,
+          },
+        );
+        await restarted.close();
+      }
+    },
+    ROUNDS_TIMEOUT_MS,
+  );
 
-  it('a change of a ticket: all of it or none of it, carried out once', async () => {
-    const owner = await startProcess(database().name, clock);
-    const ticket = await openTicket(owner.deps, acme.contact.id, request('to be commented', 'comments'));
-    const probe = await startProcess(database().name, clock);
-    const writes = countWrites(probe.connection.getClient());
-    await actions.claim(probe.deps, acme.agent.id, ticket.id);
-    await actions.comment(probe.deps, acme.agent.id, ticket.id, { body: 'probe', visibility: 'public' });
-    const total = writes.made();
-    await probe.close();
-    const sent = [...owner.notifier.sent, ...probe.notifier.sent];
-    await owner.close();
+  it(
+    'a change of a ticket: all of it or none of it, carried out once',
+    async () => {
+      const owner = await startProcess(database().name, clock);
+      const ticket = await openTicket(owner.deps, acme.contact.id, request('to be commented', 'comments'));
+      const probe = await startProcess(database().name, clock);
+      const writes = countWrites(probe.connection.getClient());
+      await actions.claim(probe.deps, acme.agent.id, ticket.id);
+      await actions.comment(probe.deps, acme.agent.id, ticket.id, { body: 'probe', visibility: 'public' });
+      const total = writes.made();
+      await probe.close();
+      const sent = [...owner.notifier.sent, ...probe.notifier.sent];
+      await owner.close();
 
-    for (let n = 0; n < total; n++) {
-      const dying = await startProcess(database().name, clock);
-      const death = dieAfter(dying.connection.getClient(), n);
-      const body = `comment killed after ${n} writes`;
-      await actions
-        .comment(dying.deps, acme.agent.id, ticket.id, { body, visibility: 'public' })
-        .catch(() => undefined);
-      await dying.close();
-      const restarted = await restart();
-      sent.push(...dying.notifier.sent, ...restarted.notifier.sent);
-      const state = await carriedOut(restarted.deps, restarted.connection, ticket.id, sent);
-      const inTicket = state.ticket.comments.filter((c) => c.body === body).length;
-      const commented = state.eventTypes.filter((type) => type === 'commented').length;
-      expect({
-        n,
-        ...state,
-        ticket: undefined,
-        eventTypes: undefined,
-        deliveredTwice: unconfirmed(state, death),
-      }).toEqual({
-        n,
-        ticket: undefined,
-        eventTypes: undefined,
-        undelivered: [],
-        deliveredTwice: [],
-        pending: 0,
-        outbox: 0,
-        timersPlanned: true,
-      });
-      // The comment is in the ticket exactly when its event is in the audit log.
-      expect(commented).toBe(state.ticket.comments.length);
-      expect(inTicket).toBeLessThanOrEqual(1);
-      await restarted.close();
-    }
-  });
+      for (let n = 0; n < total; n++) {
+        const dying = await startProcess(database().name, clock);
+        const death = dieAfter(dying.connection.getClient(), n);
+        const body = `comment killed after ${n} writes`;
+        await actions
+          .comment(dying.deps, acme.agent.id, ticket.id, { body, visibility: 'public' })
+          .catch(() => undefined);
+        await dying.close();
+        const restarted = await restart();
+        sent.push(...dying.notifier.sent, ...restarted.notifier.sent);
+        const state = await carriedOut(restarted.deps, restarted.connection, ticket.id, sent);
+        const inTicket = state.ticket.comments.filter((c) => c.body === body).length;
+        const commented = state.eventTypes.filter((type) => type === 'commented').length;
+        expect({
+          n,
+          ...state,
+          ticket: undefined,
+          eventTypes: undefined,
+          deliveredTwice: unconfirmed(state, death),
+        }).toEqual({
+          n,
+          ticket: undefined,
+          eventTypes: undefined,
+          undelivered: [],
+          deliveredTwice: [],
+          pending: 0,
+          outbox: 0,
+          timersPlanned: true,
+        });
+        // The comment is in the ticket exactly when its event is in the audit log.
+        expect(commented).toBe(state.ticket.comments.length);
+        expect(inTicket).toBeLessThanOrEqual(1);
+        await restarted.close();
+      }
+    },
+    ROUNDS_TIMEOUT_MS,
+  );
 });

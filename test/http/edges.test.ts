@@ -84,7 +84,9 @@ describe('the HTTP edge', () => {
     const bad = { category: 'gripe', title: '', extra: 1 };
 
     it('reports every problem, in Swedish by default', async () => {
-      const answer = await api().call('POST', '/api/tickets', { ...asContact(), body: bad });
+      // The colleague has no language of their own, and Acme's is Swedish like the desk's.
+      const asColleague = { key: acmeKey, person: acme.colleague.id };
+      const answer = await api().call('POST', '/api/tickets', { ...asColleague, body: bad });
       expect(answer.status).toBe(400);
       expect(answer.body.error.code).toBe('invalidRequest');
       expect(answer.body.error.message).toMatch(/^förfrågan är inte giltig: /);

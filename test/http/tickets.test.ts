@@ -93,13 +93,13 @@ describe('tickets over HTTP', () => {
     expect(eventListResponse.parse(history.body).events.map((e) => e.type)).toEqual(['opened']);
   });
 
-  it('never shows one organisation’s tickets to another, and says only "not found"', async () => {
+  it('never shows one organisation’s tickets to another, and says only that the ticket is not found', async () => {
     const ticket = await open('Acme secret outage');
     const asBeta = { key: betaKey, person: beta.contact.id, lang: 'en' };
     for (const path of [`/api/tickets/${ticket.id}`, `/api/tickets/${ticket.id}/history`]) {
       const answer = await api().call('GET', path, asBeta);
       expect(answer.status).toBe(404);
-      expect(answer.body).toEqual({ error: { code: 'notFound', message: 'not found' } });
+      expect(answer.body).toEqual({ error: { code: 'notFound', message: `ticket ${ticket.id} not found` } });
     }
     const comment = await api().call('POST', `/api/tickets/${ticket.id}/actions/comment`, {
       ...asBeta,

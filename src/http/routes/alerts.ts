@@ -3,7 +3,7 @@ import { organisationFor } from '../auth.ts';
 import { HttpError } from '../http-error.ts';
 import { alertBody } from '../request-schemas.ts';
 import { route } from '../router.ts';
-import { ALERT_RESULT, asSeenBy, keyOf } from './common.ts';
+import { ALERT_RESULT, asSeenBy, keyOf, ticketAnswer } from './common.ts';
 
 export const alertRoutes = [
   route({
@@ -32,7 +32,10 @@ export const alertRoutes = [
         throw new HttpError(422, 'organisationRequired', 'api.errors.organisationRequired');
       const { ticket, created } = await reportAlert(deps, { ...report, organisationId });
       if (created) metrics.ticketOpened('alert');
-      return { status: created ? 201 : 200, body: { created, ticket: asSeenBy(key, ticket) } };
+      return {
+        status: created ? 201 : 200,
+        body: { created, ticket: await ticketAnswer(context, asSeenBy(key, ticket)) },
+      };
     },
   }),
 ];

@@ -1,4 +1,5 @@
-import type { Person } from '../../domain/desk/people.ts';
+import { withSchedule, type ScheduledTicket } from '../../app/ticket-schedule.ts';
+import { isDeskSide, type Person } from '../../domain/desk/people.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import type { ApiKey } from '../../app/ports.ts';
 import * as responses from '../response-schemas.ts';
@@ -14,6 +15,9 @@ export const ORGANISATION = { name: 'Organisation', zod: responses.organisationR
 export const ORGANISATION_LIST = { name: 'OrganisationList', zod: responses.organisationListResponse };
 export const PERSON = { name: 'Person', zod: responses.personResponse };
 export const CEO = { name: 'Ceo', zod: responses.ceoResponse };
+export const CEO_SETTING = { name: 'CeoSetting', zod: responses.ceoSettingResponse };
+export const AGENT_LIST = { name: 'AgentList', zod: responses.agentListResponse };
+export const CONTACT_LIST = { name: 'ContactList', zod: responses.contactListResponse };
 export const API_KEY_LIST = { name: 'ApiKeyList', zod: responses.apiKeyListResponse };
 export const CREATED_API_KEY = { name: 'CreatedApiKey', zod: responses.createdApiKeyResponse };
 export const REVOKED = { name: 'Revoked', zod: responses.revokedResponse };
@@ -36,4 +40,27 @@ export function keyOf(context: RouteContext<unknown, unknown, unknown>): ApiKey 
 export function asSeenBy(key: ApiKey, ticket: Ticket): Ticket {
   if (key.scope.kind === 'admin') return ticket;
   return { ...ticket, comments: ticket.comments.filter((comment) => comment.visibility === 'public') };
+}
+
+type AnyContext = RouteContext<unknown, unknown, unknown>;
+
+/** The acting person's side, or without one (alerts) the key's. */
+const forTheDesk = (context: AnyContext) =>
+  context.actor ? isDeskSide(context.actor) : context.key?.scope.kind === 'admin';
+
+/**
+ * Tickets as the API answers them. The desk's answers carry `schedule`: the reminders and
+ * escalation levels still to come and when, so an operator sees an escalation coming; a customer's
+ * do not, the escalation plan being the desk's own business.
+ */
+export async function ticketAnswers(
+  context: AnyContext,
+  tickets: readonly Ticket[],
+): Promise<ScheduledTicket[]> {
+  return forTheDesk(context) ? withSchedule(context.services.deps, tickets) : [...tickets];
+}
+
+export async function ticketAnswer(context: AnyContext, ticket: Ticket): Promise<ScheduledTicket> {
+  const [answer] = await ticketAnswers(context, [ticket]);
+  return answer!;
 }

@@ -2,6 +2,9 @@ import {
   addAgent,
   addContact,
   createOrganisation,
+  currentCeo,
+  listAgents,
+  listContacts,
   setCeo,
   setEscalationPeople,
 } from '../../app/directory.ts';
@@ -10,8 +13,11 @@ import { HttpError } from '../http-error.ts';
 import * as schemas from '../request-schemas.ts';
 import { route } from '../router.ts';
 import {
+  AGENT_LIST,
   API_KEY_LIST,
   CEO,
+  CEO_SETTING,
+  CONTACT_LIST,
   CREATED_API_KEY,
   ORGANISATION,
   ORGANISATION_LIST,
@@ -64,6 +70,23 @@ export const directoryRoutes = [
     },
   }),
   route({
+    name: 'listContacts',
+    method: 'GET',
+    path: '/api/organisations/:id/contacts',
+    summary: 'The organisation’s registered contacts, by name',
+    tag: TAG,
+    access: 'admin',
+    params: schemas.organisationPath,
+    responses: { 200: { description: 'The contacts', schema: CONTACT_LIST } },
+    refusals: [404],
+    async handle(context) {
+      return {
+        status: 200,
+        body: { contacts: await listContacts(context.services.deps, context.params.id) },
+      };
+    },
+  }),
+  route({
     name: 'setEscalationPeople',
     method: 'PUT',
     path: '/api/organisations/:id/escalation',
@@ -93,6 +116,30 @@ export const directoryRoutes = [
     refusals: [409],
     async handle(context) {
       return { status: 201, body: await addAgent(context.services.deps, context.body) };
+    },
+  }),
+  route({
+    name: 'listAgents',
+    method: 'GET',
+    path: '/api/agents',
+    summary: 'The desk’s agents and admins, by name',
+    tag: TAG,
+    access: 'admin',
+    responses: { 200: { description: 'The agents', schema: AGENT_LIST } },
+    async handle(context) {
+      return { status: 200, body: { agents: await listAgents(context.services.deps) } };
+    },
+  }),
+  route({
+    name: 'getCeo',
+    method: 'GET',
+    path: '/api/settings/ceo',
+    summary: 'Who is named CEO, escalation level 3',
+    tag: TAG,
+    access: 'admin',
+    responses: { 200: { description: 'The CEO setting', schema: CEO_SETTING } },
+    async handle(context) {
+      return { status: 200, body: await currentCeo(context.services.deps, context.services.settings) };
     },
   }),
   route({
@@ -159,7 +206,7 @@ export const directoryRoutes = [
     refusals: [404],
     async handle(context) {
       if (!(await context.services.apiKeys.revoke(context.params.id))) {
-        throw new HttpError(404, 'notFound', 'errors.notFound');
+        throw new HttpError(404, 'notFound', 'errors.notFound', { apiKey: context.params.id });
       }
       return { status: 200, body: { revoked: true } };
     },

@@ -4,7 +4,7 @@ import * as actions from '../../app/ticket-actions.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import * as schemas from '../request-schemas.ts';
 import { route, type Route } from '../router.ts';
-import { actorOf, LINK_RESULT, TICKET } from './common.ts';
+import { actorOf, LINK_RESULT, TICKET, ticketAnswer, ticketAnswers } from './common.ts';
 
 const TAG = 'Ticket actions';
 
@@ -38,7 +38,7 @@ function action<B extends z.ZodType = typeof schemas.noBody>(spec: ActionSpec<B>
       const actor = actorOf(context);
       // The use case already hands back the ticket as this person may see it.
       const ticket = await spec.run(context.services.deps, actor.id, context.params.id, context.body);
-      return { status: 200, body: ticket };
+      return { status: 200, body: await ticketAnswer(context, ticket) };
     },
   });
 }
@@ -160,13 +160,14 @@ export const ticketActionRoutes: Route[] = [
     responses: { 200: { description: 'Both tickets after linking', schema: LINK_RESULT } },
     refusals: [404, 409, 422],
     async handle(context) {
-      const result = await actions.linkToProblem(
+      const { incident, problem } = await actions.linkToProblem(
         context.services.deps,
         actorOf(context).id,
         context.params.id,
         context.body.problemId,
       );
-      return { status: 200, body: result };
+      const [incidentAnswer, problemAnswer] = await ticketAnswers(context, [incident, problem]);
+      return { status: 200, body: { incident: incidentAnswer, problem: problemAnswer } };
     },
   }),
 ];

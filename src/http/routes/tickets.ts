@@ -5,7 +5,7 @@ import { organisationFor } from '../auth.ts';
 import { HttpError } from '../http-error.ts';
 import { idempotencyHeader, listTicketsQuery, openTicketBody, ticketPath } from '../request-schemas.ts';
 import { route } from '../router.ts';
-import { actorOf, EVENT_LIST, keyOf, TICKET, TICKET_LIST } from './common.ts';
+import { actorOf, EVENT_LIST, keyOf, TICKET, TICKET_LIST, ticketAnswer, ticketAnswers } from './common.ts';
 
 const TAG = 'Tickets';
 
@@ -37,7 +37,7 @@ export const ticketRoutes = [
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
       metrics.ticketOpened('api');
-      return { status: 201, body: visibleTo(actor, ticket) };
+      return { status: 201, body: await ticketAnswer(context, visibleTo(actor, ticket)) };
     },
   }),
   route({
@@ -58,7 +58,10 @@ export const ticketRoutes = [
       });
       return {
         status: 200,
-        body: { tickets: page.tickets, ...(page.next ? { nextCursor: page.next } : {}) },
+        body: {
+          tickets: await ticketAnswers(context, page.tickets),
+          ...(page.next ? { nextCursor: page.next } : {}),
+        },
       };
     },
   }),
@@ -73,10 +76,8 @@ export const ticketRoutes = [
     responses: { 200: { description: 'The ticket', schema: TICKET } },
     refusals: [404],
     async handle(context) {
-      return {
-        status: 200,
-        body: await getTicket(context.services.deps, actorOf(context).id, context.params.id),
-      };
+      const ticket = await getTicket(context.services.deps, actorOf(context).id, context.params.id);
+      return { status: 200, body: await ticketAnswer(context, ticket) };
     },
   }),
   route({

@@ -1,0 +1,29 @@
+import { hasMessage, translate, type Locale, type Params } from './translate.ts';
+
+/** What a `notFound` refusal can name, each with its own message under `errors.missing.`. */
+export const MISSING_KINDS = ['ticket', 'person', 'organisation', 'apiKey'] as const;
+
+/** Parameters that carry one of the code's identifiers, with the message group that words them. */
+const WORDED_PARAMS = [
+  ['action', 'actions'],
+  ['status', 'statuses'],
+] as const;
+
+/**
+ * A refusal said in the person's words rather than the code's: an action or status identifier
+ * (`startWork`, `in_progress`) becomes "start work", "in progress", and `notFound` says which
+ * ticket, person or organisation was not found. Every edge (HTTP, CLI, chat) words refusals here.
+ */
+export function errorMessage(locale: Locale, key: string, params: Params = {}): string {
+  const words: Record<string, string | number> = { ...params };
+  for (const [param, group] of WORDED_PARAMS) {
+    const value = params[param];
+    if (typeof value === 'string' && hasMessage(`${group}.${value}`))
+      words[param] = translate(locale, `${group}.${value}`);
+  }
+  if (key === 'errors.notFound') {
+    const kind = MISSING_KINDS.find((name) => params[name] !== undefined);
+    if (kind) return translate(locale, `errors.missing.${kind}`, words);
+  }
+  return translate(locale, key, words);
+}
