@@ -8,6 +8,7 @@ import {
   currentCeo,
   listAgents,
   listContacts,
+  removeContact,
   setCeo,
 } from '../app/directory.ts';
 import { withSchedule } from '../app/ticket-schedule.ts';
@@ -88,6 +89,14 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
       z.object({ org: text, ...personSchema }),
     );
     return addContact(desk.deps, options.org, { ...options, identities: identitiesOf(options) });
+  },
+  'contact remove': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { org: { type: 'string' }, person: { type: 'string' } },
+      z.object({ org: text, person: text }),
+    );
+    return removeContact(desk.deps, options.org, options.person);
   },
   'contact list': async (desk, args) => {
     const options = readOptions(args, { org: { type: 'string' } }, z.object({ org: text }));

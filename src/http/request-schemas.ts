@@ -25,6 +25,7 @@ function isTimeZone(name: string): boolean {
 
 export const ticketPath = z.strictObject({ id: line(64).describe('The ticket id, e.g. SD-1042') });
 export const organisationPath = z.strictObject({ id });
+export const contactPath = z.strictObject({ id, personId: id });
 export const apiKeyPath = z.strictObject({ id: line(64) });
 
 export const personHeader = z.object({

@@ -108,6 +108,19 @@ describe('seeding a desk from the command line', () => {
       ['Ada', org.id],
       ['Zed', org.id],
     ]);
+
+    // Taken off the list: gone from it, and named when it is not on it.
+    const zed = contacts.find((contact) => contact.name === 'Zed') as unknown as { id: string };
+    const removed = await sladesk('contact', 'remove', '--org', String(org.id), '--person', zed.id);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.json().contactIds).not.toContain(zed.id);
+    const listed = JSON.parse(
+      (await sladesk('contact', 'list', '--org', String(org.id))).stdout,
+    ) as unknown[];
+    expect(listed).toHaveLength(1);
+    const again = await sladesk('contact', 'remove', '--org', String(org.id), '--person', zed.id);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(zed.id);
   });
 
   it('shows a ticket with the reminders and escalations its clock has scheduled', async () => {

@@ -65,6 +65,22 @@ describe('reading the directory over HTTP (admin)', () => {
     ]);
     expect(contacts.map((contact) => contact.id)).not.toContain(beta.contact.id);
 
+    // Taken off the list: no longer listed, and no longer acting for the organisation.
+    const removed = await api().call(
+      'DELETE',
+      `/api/organisations/${acme.organisation.id}/contacts/${acme.colleague.id}`,
+      asAdmin(),
+    );
+    expect(removed.status, removed.text).toBe(200);
+    expect(removed.body.contactIds).not.toContain(acme.colleague.id);
+    const notOnList = await api().call(
+      'DELETE',
+      `/api/organisations/${acme.organisation.id}/contacts/${acme.colleague.id}`,
+      asAdmin(),
+    );
+    expect(notOnList.status).toBe(404);
+    expect(notOnList.body.error.message).toContain(acme.colleague.id);
+
     const unknown = await api().call('GET', '/api/organisations/no-such-org/contacts', asAdmin());
     expect([unknown.status, unknown.body.error]).toEqual([
       404,

@@ -5,6 +5,7 @@ import {
   currentCeo,
   listAgents,
   listContacts,
+  removeContact,
   setCeo,
   setEscalationPeople,
 } from '../../app/directory.ts';
@@ -84,6 +85,21 @@ export const directoryRoutes = [
         status: 200,
         body: { contacts: await listContacts(context.services.deps, context.params.id) },
       };
+    },
+  }),
+  route({
+    name: 'removeContact',
+    method: 'DELETE',
+    path: '/api/organisations/:id/contacts/:personId',
+    summary: 'Take a contact off the organisation’s list: they no longer open or read its tickets',
+    tag: TAG,
+    access: 'admin',
+    params: schemas.contactPath,
+    responses: { 200: { description: 'The organisation without the contact', schema: ORGANISATION } },
+    refusals: [404],
+    async handle(context) {
+      const { id, personId } = context.params;
+      return { status: 200, body: await removeContact(context.services.deps, id, personId) };
     },
   }),
   route({
