@@ -2,6 +2,7 @@ import { ConfigError } from '../config/config.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { LocalisedError } from '../i18n/localised-error.ts';
 import { translate, type Locale } from '../i18n/translate.ts';
+import { StartupError } from '../runtime/startup-error.ts';
 import { NoDatabaseError } from '../store/ferretdb-binary.ts';
 import { EXIT } from './cli-io.ts';
 
@@ -10,6 +11,9 @@ import { EXIT } from './cli-io.ts';
  * undefined for a fault of ours, which the caller reports as an internal error.
  */
 export function explainError(error: unknown, locale: Locale): { line: string; code: number } | undefined {
+  // Before LocalisedError, which it is: a database that does not answer is no usage mistake.
+  if (error instanceof StartupError)
+    return { line: error.in(locale), code: error.kind === 'setting' ? EXIT.usage : EXIT.failed };
   if (error instanceof LocalisedError) return { line: error.in(locale), code: EXIT.usage };
   if (error instanceof DomainError)
     return { line: translate(locale, `errors.${error.code}`, error.params), code: EXIT.usage };
