@@ -101,8 +101,19 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-// Each start is a process of its own; two of them mostly wait (for a database), so they run side by side.
-describe.concurrent('a failed start exits promptly, non-zero, with one line naming the mistake', () => {
+// Start-up gives a database 15 s to answer: that child starts first and waits while the others run.
+const unreachable = (async () => {
+  const port = await freeLoopbackPort();
+  // A valid URI whose password holds an escaped / # and @.
+  const password = 'Hunter%2F2%23x%40y';
+  const child = startChild({ MONGODB_URI: `mongodb://desk:${password}@127.0.0.1:${port}/desk`, PORT: '0' });
+  return { child, port, password };
+})();
+afterAll(async () => (await unreachable).child.kill());
+
+// One child at a time otherwise: each loads the whole desk (seconds of CPU), and the other test
+// files share the two cores meanwhile.
+describe('a failed start exits promptly, non-zero, with one line naming the mistake', () => {
   it(
     'names a port already in use',
     async () => {
@@ -166,31 +177,6 @@ describe.concurrent('a failed start exits promptly, non-zero, with one line nami
     TIMEOUT,
   );
 
-  it(
-    'names a database that does not answer, without its password',
-    async () => {
-      const port = await freeLoopbackPort();
-      // A valid URI whose password holds an escaped / # and @.
-      const password = 'Hunter%2F2%23x%40y';
-      const run = await exitWithin(
-        startChild({ MONGODB_URI: `mongodb://desk:${password}@127.0.0.1:${port}/desk`, PORT: '0' }),
-        // Start-up gives the database 15 s to answer.
-        EXIT_WITHIN,
-      );
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(
-        new RegExp(
-          `^sladesk: MONGODB_URI: no database answers at mongodb://\\[REDACTED\\]@127\\.0\\.0\\.1:${port}/desk \\(waited \\d+ s: [^\\n]*ECONNREFUSED[^\\n]*\\); check the address, and that the server runs and lets this machine in\\n$`,
-        ),
-      );
-      for (const secret of [password, 'Hunter/2#x@y', 'Hunter']) {
-        expect(run.stderr).not.toContain(secret);
-        expect(run.stdout).not.toContain(secret);
-      }
-    },
-    TIMEOUT,
-  );
-
   it.skipIf(!embedded)(
     'exits with one line when the embedded database dies and cannot be brought back',
     async () => {
@@ -219,6 +205,25 @@ describe.concurrent('a failed start exits promptly, non-zero, with one line nami
         expect(fatal).toHaveLength(1);
       } finally {
         child.kill();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'names a database that does not answer, without its password',
+    async () => {
+      const { child, port, password } = await unreachable;
+      const run = await exitWithin(child, EXIT_WITHIN);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^sladesk: MONGODB_URI: no database answers at mongodb://\\[REDACTED\\]@127\\.0\\.0\\.1:${port}/desk \\(waited \\d+ s: [^\\n]*ECONNREFUSED[^\\n]*\\); check the address, and that the server runs and lets this machine in\\n$`,
+        ),
+      );
+      for (const secret of [password, 'Hunter/2#x@y', 'Hunter']) {
+        expect(run.stderr).not.toContain(secret);
+        expect(run.stdout).not.toContain(secret);
       }
     },
     TIMEOUT,
