@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactUriCredentials } from '../src/log.ts';
+import { createLogger, redactUriCredentials, showableUrl, urlSecrets } from '../src/log.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -79,7 +79,44 @@ describe('redactUriCredentials', () => {
     ],
     ['mongodb://127.0.0.1:27017/', 'mongodb://127.0.0.1:27017/'],
     ['mongodb://user@host/db', 'mongodb://user@host/db'],
+    ['mongodb://user:p@ss@host/db', 'mongodb://user:[REDACTED]@host/db'],
+    ['mongodb://us@er:pw@host/db', 'mongodb://[REDACTED]@host/db'],
+    ['at file:///srv/node_modules/@scope/pkg/x.js:1:2', 'at file:///srv/node_modules/@scope/pkg/x.js:1:2'],
   ])('%s', (input, expected) => {
     expect(redactUriCredentials(input)).toBe(expected);
+  });
+});
+
+describe('showableUrl', () => {
+  it.each([
+    ['mongodb://user:pw@host:27017/db', 'mongodb://[REDACTED]@host:27017/db'],
+    ['mongodb://user:p@ss/w#rd x@host/db', 'mongodb://[REDACTED]@host/db'],
+    ['mongodb://h1:1,h2:2/db?replicaSet=rs', 'mongodb://h1:1,h2:2/db?replicaSet=rs'],
+    ['https://[::1]:8443/hook', 'https://[::1]:8443/hook'],
+    ['localhost:27017', 'localhost:27017'],
+    ['ftp://x', 'ftp://x'],
+  ])('shows %s as %s', (value, shown) => {
+    expect(showableUrl(value)).toBe(shown);
+  });
+
+  it.each([
+    ['a value that does not start like a URL', 'hunter2'],
+    ['credentials without their @', 'mongodb://user:hunter2'],
+    ['a space where the hosts are', 'mongodb://user:hun ter2'],
+    ['a missing slash', 'mongodb:/user:hunter2@host'],
+  ])('does not show %s at all', (_what, value) => {
+    expect(showableUrl(value)).toBeUndefined();
+  });
+});
+
+describe('urlSecrets', () => {
+  it('names the credentials as typed, the password alone, and decoded', () => {
+    expect(urlSecrets('mongodb://desk:p%40ss%2Fword@host/db')).toEqual([
+      'desk:p%40ss%2Fword',
+      'p%40ss%2Fword',
+      'p@ss/word',
+    ]);
+    expect(urlSecrets('mongodb://host/db')).toEqual([]);
+    expect(urlSecrets(undefined)).toEqual([]);
   });
 });

@@ -161,7 +161,7 @@ export async function runDeskCommand(argv: string[], io: CliIo, locale: Locale):
   }
   const config = loadConfig(io.env);
   // Progress goes to stderr so that stdout carries only the JSON answer.
-  const logger = createLogger({ logLevel: 'warn' }, pino.destination(2));
+  const logger = createLogger({ ...config, logLevel: 'warn' }, pino.destination(2));
   const desk = await openDesk(config, logger);
   try {
     const result = await command(desk, args);

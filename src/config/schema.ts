@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { LOCALES } from '../domain/locale.ts';
-import { redactUriCredentials } from '../log.ts';
+import { showableUrl } from '../log.ts';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MONGODB_URL = /^mongodb(\+srv)?:\/\/[^\s/?#]+(\/[^\s]*)?$/;
+const MONGODB_SCHEME = /^mongodb(\+srv)?:\/\//;
+// At most one `@`, ending the credentials, before the hosts; a password's own `@ / ? # :` and
+// spaces must be percent-encoded, or the driver reads the value some other way than meant.
+const MONGODB_HOST = String.raw`(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:,[\]]+)(:\d{1,5})?`;
+const MONGODB_URL = new RegExp(
+  String.raw`^mongodb(\+srv)?://([^\s/?#@]*@)?${MONGODB_HOST}(,${MONGODB_HOST})*(/[^\s/?#@]*)?(\?[^\s#@]*)?$`,
+);
+const BAD_PERCENT_ESCAPE = /%(?![0-9a-f]{2})/i;
 
 // `FOO=` left in an .env file means "off", not "set to nothing".
 const blankAsUnset = (value: unknown): unknown =>
@@ -44,8 +51,19 @@ const port = z
   })
   .transform(Number);
 
-const mongodbUri = z.string().refine((raw) => MONGODB_URL.test(raw), {
-  error: (issue) => problem('mongodbUri', { got: quoted(redactUriCredentials(String(issue.input))) }),
+/**
+ * The problem with a URL variable, quoting the value only with its credentials hidden, and not at
+ * all when it is too malformed to say where they end (`<key>Hidden`).
+ */
+function urlProblem(key: string, input: unknown): string {
+  const shown = showableUrl(String(input));
+  return shown === undefined ? problem(`${key}Hidden`) : problem(key, { got: quoted(shown) });
+}
+
+const mongodbUri = z.string().superRefine((raw, context) => {
+  if (MONGODB_URL.test(raw) && !BAD_PERCENT_ESCAPE.test(raw)) return;
+  const key = MONGODB_SCHEME.test(raw) ? 'mongodbUriEncoding' : 'mongodbUri';
+  context.addIssue({ code: 'custom', message: urlProblem(key, raw) });
 });
 
 // Secrets are never echoed back: the message goes to terminals and CI logs.
@@ -102,7 +120,15 @@ export const environmentSchema = z
       'SD',
     ),
     SLADESK_WEBHOOK_URL: optional(
-      z.url({ protocol: /^https?$/, error: (issue) => problem('httpUrl', { got: quoted(issue.input) }) }),
+      z
+        .url({ protocol: /^https?$/, error: (issue) => urlProblem('httpUrl', issue.input) })
+        // fetch refuses a URL with credentials, so every notification would fail.
+        .refine(
+          (raw) => !URL.canParse(raw) || (new URL(raw).username === '' && new URL(raw).password === ''),
+          {
+            error: (issue) => urlProblem('httpUrlCredentials', issue.input),
+          },
+        ),
     ),
     SLADESK_WEBHOOK_SECRET: optional(secret()),
     SLADESK_CONTRACTS_DIR: optional(z.string()),

@@ -2,7 +2,17 @@ import { ConcurrentChangeError } from '../app/ports.ts';
 import { ContractLoadError } from '../contracts/load-contract.ts';
 import { DomainError, type DomainErrorCode } from '../domain/domain-error.ts';
 import { UnknownPriorityError } from '../domain/sla/contract.ts';
+import { isDatabaseUnreachable } from '../store/database-errors.ts';
 import { HttpError } from './http-error.ts';
+
+/** Seconds a caller is asked to wait while the database is down (an embedded restart takes a few). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503 with Retry-After: the database cannot be reached right now; the caller should try again. */
+export const databaseUnavailable = (): HttpError =>
+  new HttpError(503, 'databaseUnavailable', 'api.errors.databaseUnavailable', {}, undefined, {
+    'Retry-After': String(RETRY_AFTER_SECONDS),
+  });
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   notFound: 404,
@@ -48,5 +58,7 @@ export function toHttpError(error: unknown): HttpError | undefined {
   // A contract that does not load is the caller's to fix (a bad contract id or file), and already worded.
   if (error instanceof ContractLoadError)
     return new HttpError(422, 'invalidContract', error.key, error.params);
+  // Wherever in a request it surfaces, a database that cannot be reached is a 503, never a 500.
+  if (isDatabaseUnreachable(error)) return databaseUnavailable();
   return undefined;
 }

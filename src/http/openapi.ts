@@ -16,6 +16,7 @@ const REFUSALS: Record<number, string> = {
   415: 'The body is not JSON',
   422: 'Well-formed, but against the contract’s terms (e.g. an unknown priority)',
   500: 'Unexpected failure; the message carries a request id to quote',
+  503: 'The database cannot be reached right now; try again after `Retry-After` seconds',
 };
 
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -58,6 +59,7 @@ function refusalStatuses(route: Route): number[] {
   if (route.access !== 'public') statuses.add(401);
   if (route.access !== 'public') statuses.add(403);
   statuses.add(500);
+  if (route.access !== 'public') statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 }
 

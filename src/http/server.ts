@@ -8,7 +8,7 @@ import { errorAnswer, internalError, send, type Answer } from './answer.ts';
 import type { ApiKeyRepository } from '../app/ports.ts';
 import { BODY_LIMIT_BYTES } from './body.ts';
 import { dispatch } from './dispatch.ts';
-import { toHttpError } from './error-mapping.ts';
+import { databaseUnavailable, toHttpError } from './error-mapping.ts';
 import { guardedHealth } from './health-guard.ts';
 import { HttpError } from './http-error.ts';
 import { preferredLocale, RequestLanguage } from './locale.ts';
@@ -39,6 +39,11 @@ export interface HttpServerOptions {
   healthTimeoutMs?: number;
   /** More figures to serve at /metrics (the desk's SLA and outbox figures). */
   registries?: readonly Registry[];
+  /**
+   * False while the database is known to be down: requests that need it answer 503 at once
+   * instead of waiting for it. Public routes (health, readiness, the API description) still run.
+   */
+  databaseUp?: () => boolean;
 }
 
 // A caller's own request id is kept only when it cannot smuggle anything into logs or headers.
@@ -86,6 +91,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         );
       }
       trace.route = match.route.path;
+      if (match.route.access !== 'public' && options.databaseUp?.() === false) throw databaseUnavailable();
       return await dispatch({ ...match, search, request, language, services, bodyLimit, trace });
     } catch (error) {
       const known = toHttpError(error);

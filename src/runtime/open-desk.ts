@@ -7,11 +7,17 @@ import type { Logger } from '../log.ts';
 import { FanOutNotifier } from '../notify/fan-out-notifier.ts';
 import { LogNotifier } from '../notify/log-notifier.ts';
 import { WebhookNotifier } from '../notify/webhook-notifier.ts';
-import { openDatabase, type Database } from '../store/database.ts';
+import { openDatabase, type Database, type DatabaseOptions } from '../store/database.ts';
+import {
+  DatabaseConnectError,
+  DatabaseUnreachableError,
+  EmbeddedDatabaseError,
+} from '../store/database-errors.ts';
 import { createMongoStore, type MongoStore } from '../store/mongo/index.ts';
 import type { Registry } from 'prom-client';
 import { assembleDeps } from './assemble-deps.ts';
 import { createDeskMetrics } from './desk-metrics.ts';
+import { StartupError } from './startup-error.ts';
 import { systemClock } from './system-clock.ts';
 
 /** A desk wired to its database and job queue, not yet serving or working. */
@@ -31,10 +37,56 @@ function notifierFor(config: Config, logger: Logger): Notifier {
   return channels.length === 1 ? channels[0]! : new FanOutNotifier(channels);
 }
 
+/** The contract files, or a StartupError naming SLADESK_CONTRACTS_DIR when the folder is not there. */
+async function loadContracts(dir: string | undefined): Promise<LoadedContracts> {
+  try {
+    return await LoadedContracts.fromDirectory(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new StartupError('cli.start.errors.contractsDirMissing', { dir: dir ?? '' }, 'setting');
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new StartupError('cli.start.errors.contractsDirUnreadable', { dir: dir ?? '' }, 'setting');
+    }
+    throw error;
+  }
+}
+
+/** The database, or a StartupError saying in the operator's words why there is none. */
+async function open(config: Config, logger: Logger, options: DatabaseOptions): Promise<Database> {
+  try {
+    return await openDatabase(config, logger, options);
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError) {
+      const seconds = Math.max(1, Math.round(error.waitedMs / 1000));
+      const params = { where: error.where, seconds, reason: error.reason };
+      throw new StartupError('cli.start.errors.databaseUnreachable', params, 'outage');
+    }
+    if (error instanceof DatabaseConnectError) {
+      const params = { where: error.where, reason: error.reason };
+      throw new StartupError('cli.start.errors.databaseFailed', params, 'outage');
+    }
+    if (error instanceof EmbeddedDatabaseError) {
+      const params = { dir: error.dataDir, reason: error.reason };
+      throw new StartupError('cli.start.errors.embeddedFailed', params, 'outage');
+    }
+    throw error;
+  }
+}
+
+export interface OpenDeskOptions {
+  database?: DatabaseOptions;
+}
+
 /** The composition root: every port gets its adapter here and nowhere else. */
-export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk> {
-  const contracts = await LoadedContracts.fromDirectory(config.contractsDir);
-  const database = await openDatabase(config, logger);
+export async function openDesk(
+  config: Config,
+  logger: Logger,
+  options: OpenDeskOptions = {},
+): Promise<OpenDesk> {
+  const contracts = await loadContracts(config.contractsDir);
+  const database = await open(config, logger, options.database ?? {});
   try {
     const store = createMongoStore(database.connection, { ticketPrefix: config.ticketPrefix });
     await store.ensureIndexes();
@@ -61,7 +113,9 @@ export async function openDesk(config: Config, logger: Logger): Promise<OpenDesk
       },
     };
   } catch (error) {
-    await database.close();
+    await database
+      .close()
+      .catch((closing: unknown) => logger.warn({ err: closing }, 'closing the database failed'));
     throw error;
   }
 }

@@ -1,36 +1,42 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relayPending } from '../app/relay.ts';
 import { fireTimer } from '../app/sla-steps.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpServer } from '../http/server.ts';
 import type { Logger } from '../log.ts';
-import { openDesk } from './open-desk.ts';
+import type { Database } from '../store/database.ts';
+import type { DatabaseLostError } from '../store/database-errors.ts';
+import { openDesk, type OpenDeskOptions } from './open-desk.ts';
+import { StartupError } from './startup-error.ts';
 
 export type Role = 'web' | 'worker';
 
 export interface RunningDesk {
   /** Where the HTTP API listens, when this process serves it. */
   url?: string;
+  readonly database: Database;
+  /** Settles when the embedded database is gone for good: the process should then exit. */
+  readonly lost: Promise<DatabaseLostError>;
   /** Stops taking requests and jobs, finishes what is running, closes the database. */
   stop(): Promise<void>;
 }
 
-/** Starts the parts of the desk this process runs: the HTTP API, the job worker, or both. */
+/**
+ * Starts the parts of the desk this process runs: the HTTP API, the job worker, or both. When any
+ * part fails to start, what was started is stopped again before the error goes on.
+ */
 export async function startDesk(
   config: Config,
   logger: Logger,
   roles: ReadonlySet<Role>,
+  options: OpenDeskOptions = {},
 ): Promise<RunningDesk> {
-  const desk = await openDesk(config, logger);
-  let server: ReturnType<typeof createHttpServer> | undefined;
+  const desk = await openDesk(config, logger, options);
+  let server: Server | undefined;
   try {
-    if (roles.has('worker')) {
-      await desk.jobs.startWorker({
-        fireTimer: (ticketId, step) => fireTimer(desk.deps, ticketId, step),
-        relay: () => relayPending(desk.deps),
-      });
-    }
     let url: string | undefined;
+    // The port first: a port in use or an unknown host then fails before any job has started.
     if (roles.has('web')) {
       server = createHttpServer({
         deps: desk.deps,
@@ -38,27 +44,36 @@ export async function startDesk(
         apiKeys: desk.store.apiKeys,
         health: async () => ({
           database:
-            (await desk.database.connection.db
+            desk.database.isUp() &&
+            ((await desk.database.connection.db
               ?.admin()
               .ping()
               .then(() => true)
-              .catch(() => false)) ?? false,
+              .catch(() => false)) ??
+              false),
           jobs: !roles.has('worker') || desk.jobs.health().running,
         }),
+        databaseUp: () => desk.database.isUp(),
         logger,
         defaultLocale: config.locale,
         registries: [desk.metrics],
       });
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject).listen(config.port, config.host, () => resolve());
-      });
+      await listen(server, config.port, config.host);
       const address = server.address() as AddressInfo;
       url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+    }
+    if (roles.has('worker')) {
+      await desk.jobs.startWorker({
+        fireTimer: (ticketId, step) => fireTimer(desk.deps, ticketId, step),
+        relay: () => relayPending(desk.deps),
+      });
     }
     logger.info({ url, roles: [...roles] }, 'sladesk is running');
     let stopping: Promise<void> | undefined;
     return {
       ...(url ? { url } : {}),
+      database: desk.database,
+      lost: desk.database.lost,
       stop: () =>
         (stopping ??= (async () => {
           if (server) {
@@ -71,8 +86,40 @@ export async function startDesk(
         })()),
     };
   } catch (error) {
-    server?.close();
-    await desk.close();
+    if (server?.listening) server.close();
+    // The error that stopped the start is the one to report, not a later one while tidying up.
+    await desk.close().catch((closing: unknown) => logger.warn({ err: closing }, 'closing the desk failed'));
     throw error;
+  }
+}
+
+/** Listens, or says in the operator's words why it cannot (the port taken, an unknown host…). */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, port, host));
+    server.once('error', failed).listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  const params = { port, host };
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new StartupError('cli.start.errors.portInUse', params, 'setting');
+    case 'EACCES':
+    case 'EPERM':
+      return new StartupError('cli.start.errors.portNotAllowed', params, 'setting');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return new StartupError('cli.start.errors.unknownHost', params, 'setting');
+    case 'EADDRNOTAVAIL':
+      return new StartupError('cli.start.errors.hostNotLocal', params, 'setting');
+    default:
+      return error;
   }
 }

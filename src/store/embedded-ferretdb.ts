@@ -17,6 +17,11 @@ export {
 
 export interface EmbeddedFerretDb {
   readonly uri: string;
+  readonly port: number;
+  /** The server's process id, for logs (and for tests that kill it). */
+  readonly pid: number | undefined;
+  /** Settles, saying how, when the server has ended: stopped, killed or crashed. */
+  readonly ended: Promise<string>;
   /** Stops the server and waits for it to exit; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -28,6 +33,8 @@ export interface StartFerretDbOptions {
   binary?: string;
   logger?: ProgressLog;
   readyTimeoutMs?: number;
+  /** Listen exactly here (a restart keeps its port, so clients reconnect); default a free port. */
+  port?: number;
 }
 
 const PORT_ATTEMPTS = 3;
@@ -43,12 +50,14 @@ export async function startFerretDb(options: StartFerretDbOptions): Promise<Embe
   const binary = options.binary ?? (await ensureFerretDb(options.logger ? { logger: options.logger } : {}));
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  if (options.port !== undefined) return launch(binary, dataDir, options.port, readyTimeoutMs);
   // The free port is found by binding and releasing it, so another process can grab it before
   // FerretDB does; a few attempts make that race harmless.
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     try {
-      return await launch(binary, dataDir, port, options.readyTimeoutMs ?? 30_000);
+      return await launch(binary, dataDir, port, readyTimeoutMs);
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw error;
     }
@@ -80,15 +89,15 @@ async function launch(
     output = (output + chunk).slice(-OUTPUT_TAIL_CHARS);
   });
   let endedHow: string | undefined;
-  const ended = new Promise<void>((settle) => {
+  const ended = new Promise<string>((settle) => {
     child.once('error', (error) => {
       endedHow ??= `could not start (${error.message})`;
-      settle();
+      settle(endedHow);
     });
     // 'close' rather than 'exit': by then the last of its output has arrived too.
     child.once('close', (code, signal) => {
       endedHow ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      settle();
+      settle(endedHow);
     });
   });
 
@@ -96,7 +105,8 @@ async function launch(
   const deadline = Date.now() + readyTimeoutMs;
   while (!(await answersPing(uri))) {
     if (endedHow !== undefined) {
-      if (/address already in use/i.test(output)) throw new PortTakenError(output);
+      if (/address already in use/i.test(output))
+        throw new PortTakenError(`port ${port} is taken: ${output}`);
       throw new Error(
         `FerretDB ${endedHow} before it was ready (${binary}); its last output:\n${output.trim()}`,
       );
@@ -123,6 +133,9 @@ async function launch(
   let stopping: Promise<void> | undefined;
   return {
     uri,
+    port,
+    pid: child.pid,
+    ended,
     stop: () =>
       (stopping ??= (async () => {
         watchdog?.kill('SIGKILL');

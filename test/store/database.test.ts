@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { openDatabase } from '../../src/store/database.ts';
+import { DatabaseUnreachableError, isDatabaseUnreachable } from '../../src/store/database-errors.ts';
+import { freeLoopbackPort, startFerretDb } from '../../src/store/embedded-ferretdb.ts';
 
 const logger = createLogger({ logLevel: 'silent' });
 const embedded = inject('ferretDbBinary') !== null;
+const binary = inject('ferretDbBinary') ?? undefined;
 
 function acceptsConnections(uri: string): Promise<boolean> {
   const { hostname, port } = new URL(uri);
@@ -76,5 +79,55 @@ describe('openDatabase', () => {
         await second.close();
       }
     },
+  );
+
+  it('says when MONGODB_URI does not answer by the end of start-up, without its password', async () => {
+    const port = await freeLoopbackPort();
+    const failure = await openDatabase(
+      { mongodbUri: `mongodb://desk:Hunter%2F2@127.0.0.1:${port}/desk`, dataDir: await dataDir() },
+      logger,
+      { startupTimeoutMs: 300, selectionTimeoutMs: 100 },
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DatabaseUnreachableError);
+    const { where, message } = failure as DatabaseUnreachableError;
+    expect(where).toBe(`mongodb://[REDACTED]@127.0.0.1:${port}/desk`);
+    expect(message).toMatch(/ECONNREFUSED/);
+    expect(message).not.toMatch(/Hunter/);
+  });
+
+  it.skipIf(!embedded)(
+    'fails operations as unreachable while an external database is down, and reconnects when it is back',
+    async () => {
+      const dir = await dataDir();
+      let server = await startFerretDb({ dataDir: dir, binary });
+      const database = await openDatabase({ mongodbUri: server.uri, dataDir: await dataDir() }, logger, {
+        selectionTimeoutMs: 500,
+      });
+      try {
+        const notes = database.connection.collection('notes');
+        await notes.insertOne({ text: 'before' });
+        expect(database.isUp()).toBe(true);
+        await server.stop();
+        // Every operation fails at once, as "unreachable" (a request answers 503 for it).
+        const failure = await notes.findOne({}).catch((error: unknown) => error);
+        expect(isDatabaseUnreachable(failure), String(failure)).toBe(true);
+        expect(
+          await notes.insertOne({ text: 'lost' }).catch((error: unknown) => isDatabaseUnreachable(error)),
+        ).toBe(true);
+
+        server = await startFerretDb({ dataDir: dir, binary, port: server.port });
+        let found: unknown;
+        for (let tries = 0; found === undefined && tries < 200; tries++) {
+          found = await notes.findOne({}, { projection: { _id: 0 } }).catch(() => undefined);
+          if (found === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(found).toEqual({ text: 'before' });
+        expect(database.isUp()).toBe(true);
+      } finally {
+        await database.close();
+        await server.stop();
+      }
+    },
+    60_000,
   );
 });
