@@ -69,6 +69,8 @@ const fingerprint = (fields: object): string =>
 
 /** How long a claim may wait for its holder to name the ticket before it counts as abandoned. */
 const ABANDONED_CLAIM_MS = 30_000;
+/** Looks (every 50 ms) at a key another open holds before answering "in progress": about 3 s. */
+const HOLDER_POLLS = 60;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -84,6 +86,7 @@ async function openOnce(
   context: { organisation: Organisation; contract: Contract; idempotencyKey: string },
 ): Promise<Ticket> {
   let claim = await deps.openClaims.latest(key);
+  let polls = 0;
   for (;;) {
     if (claim?.fingerprint !== undefined && claim.fingerprint !== print) {
       throw new DomainError('idempotencyKeyReused', { key: context.idempotencyKey });
@@ -91,7 +94,9 @@ async function openOnce(
     if (claim?.ticketId) return openOrFind(deps, claim.ticketId, decide, context);
     const abandoned = claim && deps.clock.now().getTime() - claim.since.getTime() >= ABANDONED_CLAIM_MS;
     if (claim && !abandoned) {
-      // Someone else holds the key and has not drawn a number yet: wait for it.
+      // Someone else holds the key and has not drawn a number yet: wait for it a little; a holder
+      // that died is taken over only once it is surely gone, so the caller is asked to come back.
+      if (++polls > HOLDER_POLLS) throw new DomainError('openInProgress', { key: context.idempotencyKey });
       await pause(50);
       claim = await deps.openClaims.latest(key);
       continue;

@@ -36,5 +36,6 @@ export const DOMAIN_ERROR_CODES = [
   'badCursor',
   'alreadyLinked',
   'idempotencyKeyReused',
+  'openInProgress',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -38,13 +38,23 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   badCursor: 422,
   alreadyLinked: 409,
   idempotencyKeyReused: 422,
+  openInProgress: 409,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError) {
-    return new HttpError(DOMAIN_STATUS[error.code], error.code, `errors.${error.code}`, error.params);
+    // An open under way elsewhere is finished or taken over within the relay's grace period.
+    const headers: Record<string, string> = error.code === 'openInProgress' ? { 'Retry-After': '30' } : {};
+    return new HttpError(
+      DOMAIN_STATUS[error.code],
+      error.code,
+      `errors.${error.code}`,
+      error.params,
+      undefined,
+      headers,
+    );
   }
   if (error instanceof ConcurrentChangeError) {
     return new HttpError(409, 'concurrentChange', 'api.errors.concurrentChange', { ticket: error.ticketId });

@@ -106,6 +106,27 @@ describe('changes that meet', () => {
     expect((await getTicket(deps, acme.contact.id, ticket.id)).id).toBe(ticket.id);
   });
 
+  it('an open whose first try died holding its key: "in progress", then taken over once surely dead', async () => {
+    const { deps } = processes[0];
+    const request = {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident' as const,
+      title: 'First try died',
+      description: 'd',
+      idempotencyKey: 'died-holding',
+    };
+    // What a first try leaves when it dies between claiming the key and drawing a number.
+    await deps.openClaims.claim(`request:${acme.contact.id}:died-holding`, 0, 'dead-token', clock.now());
+    await expect(openTicket(deps, acme.contact.id, request)).rejects.toMatchObject({
+      code: 'openInProgress',
+    });
+    clock.advance(31_000);
+    const ticket = await openTicket(processes[1].deps, acme.contact.id, request);
+    expect((await openTicket(deps, acme.contact.id, request)).id).toBe(ticket.id);
+    expect(await database().db!.collection('tickets').countDocuments({ title: 'First try died' })).toBe(1);
+  });
+
   it('fifty comments on one ticket at once: all stored, each once', async () => {
     const { deps } = processes[0];
     const ticket = await openTicket(deps, acme.contact.id, {
