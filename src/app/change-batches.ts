@@ -59,3 +59,37 @@ export const CONFLICT_ROUNDS = 10;
 /** The wait before round `attempt + 1`: a little longer each time, with jitter. */
 export const backOff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
+
+/**
+ * A change to one versioned record (an organisation, a person): loaded, decided and saved if
+ * nobody saved it meanwhile, otherwise decided again on the fresh record. Changes meeting in this
+ * process are decided in turn and saved together.
+ */
+export function changeRecord<T>(
+  batches: ChangeBatches,
+  key: string,
+  record: { load(): Promise<T>; save(changed: T): Promise<T>; isConflict(error: unknown): boolean },
+  decide: (current: T) => T,
+): Promise<T> {
+  return batches.submit(key, decide, async (decides: ((current: T) => T)[]): Promise<Outcome<T>[]> => {
+    for (let attempt = 1; ; attempt++) {
+      const stored: T = await record.load();
+      let current = stored;
+      const refusals: (Outcome<T> | undefined)[] = decides.map((change) => {
+        try {
+          current = change(current);
+          return undefined;
+        } catch (error) {
+          return { error };
+        }
+      });
+      try {
+        const saved = current === stored ? stored : await record.save(current);
+        return refusals.map((refusal) => refusal ?? { value: saved });
+      } catch (error) {
+        if (!record.isConflict(error) || attempt >= CONFLICT_ROUNDS) throw error;
+        await backOff(attempt);
+      }
+    }
+  });
+}

@@ -7,8 +7,12 @@ import {
 import type { Identity, Person } from '../domain/desk/people.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { DeskDeps } from './desk-deps.ts';
-import { backOff, CONFLICT_ROUNDS, type Outcome } from './change-batches.ts';
-import { ConcurrentOrganisationChangeError, type DeskSettingsRepository } from './ports.ts';
+import { changeRecord } from './change-batches.ts';
+import {
+  ConcurrentOrganisationChangeError,
+  ConcurrentPersonChangeError,
+  type DeskSettingsRepository,
+} from './ports.ts';
 import { loadOrganisation, loadPerson } from './ticket-changes.ts';
 
 /**
@@ -53,36 +57,54 @@ export async function createOrganisation(deps: DeskDeps, input: NewOrganisation)
 
 /**
  * Loads an organisation, lets `decide` change it, and saves it if nobody saved it meanwhile;
- * otherwise decides again on the fresh organisation. Changes meeting in this process are decided
- * in turn and saved together (see change-batches.ts), so thirty contacts added at once are all
+ * otherwise decides again on the fresh organisation. Thirty contacts added at once are thus all
  * judged against the ten-contact limit one after the other.
  */
-function changeOrganisation(
+const changeOrganisation = (
   deps: DeskDeps,
   organisationId: string,
   decide: (organisation: Organisation) => Organisation,
-): Promise<Organisation> {
-  return deps.batches.submit(`organisation:${organisationId}`, decide, async (decides) => {
-    for (let attempt = 1; ; attempt++) {
-      let current = await loadOrganisation(deps, organisationId);
-      const stored = current;
-      const refusals: (Outcome<Organisation> | undefined)[] = decides.map((change) => {
-        try {
-          current = change(current);
-          return undefined;
-        } catch (error) {
-          return { error };
-        }
-      });
-      try {
-        const saved = current === stored ? stored : await deps.organisations.save(current);
-        return refusals.map((refusal) => refusal ?? { value: saved });
-      } catch (error) {
-        if (!(error instanceof ConcurrentOrganisationChangeError) || attempt >= CONFLICT_ROUNDS) throw error;
-        await backOff(attempt);
-      }
-    }
-  });
+): Promise<Organisation> =>
+  changeRecord(
+    deps.batches,
+    `organisation:${organisationId}`,
+    {
+      load: () => loadOrganisation(deps, organisationId),
+      save: (organisation) => deps.organisations.save(organisation),
+      isConflict: (error) => error instanceof ConcurrentOrganisationChangeError,
+    },
+    decide,
+  );
+
+/** The same for a person. */
+const changePerson = (
+  deps: DeskDeps,
+  personId: string,
+  decide: (person: Person) => Person,
+): Promise<Person> =>
+  changeRecord(
+    deps.batches,
+    `person:${personId}`,
+    {
+      load: () => loadPerson(deps, personId),
+      save: (person) => deps.people.save(person),
+      isConflict: (error) => error instanceof ConcurrentPersonChangeError,
+    },
+    decide,
+  );
+
+/**
+ * Links a chat identity (a Slack or Teams user, a web login) to a person, so that what they do on
+ * that platform is theirs; one identity belongs to one person (`IdentityTakenError` otherwise).
+ */
+export function linkIdentity(deps: DeskDeps, personId: string, identity: Identity): Promise<Person> {
+  return changePerson(deps, personId, (person) =>
+    person.identities.some(
+      (own) => own.channel === identity.channel && own.externalId === identity.externalId,
+    )
+      ? person
+      : { ...person, identities: [...person.identities, identity] },
+  );
 }
 
 async function requireAgent(deps: DeskDeps, personId: string): Promise<Person> {
@@ -117,8 +139,7 @@ export async function addContact(deps: DeskDeps, organisationId: string, input: 
   // person is stored leaves a place on the list (seen, and removable), never a person who acts
   // for an organisation that does not list them.
   await changeOrganisation(deps, organisationId, (organisation) => withContact(organisation, contact.id));
-  await deps.people.insert(contact);
-  return contact;
+  return deps.people.insert(contact);
 }
 
 /** Takes a contact off their organisation's list: from then on they neither open nor read its tickets. */
@@ -132,8 +153,7 @@ export async function removeContact(
 
 export async function addAgent(deps: DeskDeps, input: NewPerson & { admin?: boolean }): Promise<Person> {
   const agent = person(deps, input, input.admin ? 'admin' : 'agent');
-  await deps.people.insert(agent);
-  return agent;
+  return deps.people.insert(agent);
 }
 
 export async function setEscalationPeople(

@@ -150,10 +150,20 @@ export interface OrganisationRepository {
   list(): Promise<Organisation[]>;
 }
 
+/** Raised by a person's `save` when someone else saved them first. */
+export class ConcurrentPersonChangeError extends Error {
+  override name = 'ConcurrentPersonChangeError';
+  constructor(readonly personId: string) {
+    super(`person ${personId} was changed by someone else`);
+  }
+}
+
 export interface PersonRepository {
-  insert(person: Person): Promise<void>;
+  /** Stores a new person, at version 0; returns them as stored. */
+  insert(person: Person): Promise<Person>;
   get(id: string): Promise<Person | undefined>;
-  save(person: Person): Promise<void>;
+  /** Saves the person at version + 1 if still at `person.version`; `ConcurrentPersonChangeError` otherwise. */
+  save(person: Person): Promise<Person>;
   findByIdentity(channel: Channel, externalId: string): Promise<Person | undefined>;
   list(filter: { role?: Person['role']; organisationId?: string }): Promise<Person[]>;
 }

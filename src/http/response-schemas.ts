@@ -130,6 +130,7 @@ export const organisationResponse = z.object({
   contactIds: z.array(z.string()),
   incidentManagerId: z.string().optional(),
   accountOwnerId: z.string().optional(),
+  version: z.number().int().describe('Counts the saves of this organisation').optional(),
 });
 
 export const organisationListResponse = z.object({ organisations: z.array(organisationResponse) });
@@ -142,6 +143,7 @@ export const personResponse = z.object({
   email: z.string().optional(),
   locale: z.enum(LOCALES).optional(),
   identities: z.array(z.object({ channel: z.enum(CHANNELS), externalId: z.string() })),
+  version: z.number().int().describe('Counts the saves of this person').optional(),
 });
 
 export const ceoResponse = z.object({ ceoId: z.string() });

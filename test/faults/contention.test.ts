@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addAgent,
   addContact,
   createOrganisation,
+  linkIdentity,
   removeContact,
   setEscalationPeople,
 } from '../../src/app/directory.ts';
+import { ConcurrentPersonChangeError } from '../../src/app/ports.ts';
 import { getTicket } from '../../src/app/ticket-queries.ts';
 import { openTicket, reportAlert } from '../../src/app/open-ticket.ts';
 import * as actions from '../../src/app/ticket-actions.ts';
-import { addAgent } from '../../src/app/directory.ts';
 import { DomainError } from '../../src/domain/domain-error.ts';
 import { MAX_CONTACTS } from '../../src/domain/desk/organisation.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -80,6 +82,26 @@ describe('changes that meet', () => {
       expect(stored.contactIds).toEqual([contact.id]);
       expect(stored.incidentManagerId).toBe(manager.id);
     }
+  });
+
+  it('identities linked to one person at once, from two processes: all kept', async () => {
+    const { deps } = processes[0];
+    const person = await addAgent(deps, { name: 'Many faces' });
+    const results = await both(processes, 6, (process, n) =>
+      linkIdentity(process.deps, person.id, { channel: 'slack', externalId: `U0FACE${n}` }),
+    );
+    expect(results.map(codeOf)).toEqual(Array(6).fill('fulfilled'));
+    const stored = (await deps.people.get(person.id))!;
+    expect(stored.identities.map((identity) => identity.externalId).sort()).toEqual(
+      Array.from({ length: 6 }, (_, n) => `U0FACE${n}`),
+    );
+    for (let n = 0; n < 6; n++)
+      expect((await deps.people.findByIdentity('slack', `U0FACE${n}`))?.id).toBe(person.id);
+    // A save from a version someone else moved on from is refused, not applied.
+    await expect(deps.people.save({ ...person, name: 'Stale' })).rejects.toBeInstanceOf(
+      ConcurrentPersonChangeError,
+    );
+    expect((await deps.people.get(person.id))!.name).toBe('Many faces');
   });
 
   it('a contact taken off the list neither opens nor reads the organisation’s tickets', async () => {

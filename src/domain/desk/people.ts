@@ -22,6 +22,8 @@ export interface Person {
   email?: string;
   locale?: Locale;
   identities: Identity[];
+  /** Counts the saves; set by the store, which refuses a save of a version someone else moved on from. */
+  version?: number;
 }
 
 export const isDeskSide = (person: Person): boolean => person.role === 'agent' || person.role === 'admin';

@@ -63,6 +63,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     ticketModel(connection),
     revisionModel(connection, 'ticket'),
     revisionModel(connection, 'organisation'),
+    revisionModel(connection, 'person'),
     pendingChangeModel(connection),
     outboxModel(connection),
     openClaimModel(connection),

@@ -1,12 +1,19 @@
 import { Schema, type Connection, type Model, type QueryFilter } from 'mongoose';
-import type { PersonRepository } from '../../app/ports.ts';
+import { ConcurrentPersonChangeError, type PersonRepository } from '../../app/ports.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { CHANNELS, type Channel, type Identity, type Person } from '../../domain/desk/people.ts';
 import { LOCALES } from '../../domain/locale.ts';
 import { AlreadyExistsError, IdentityTakenError } from './errors.ts';
 import { fromDocument, isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, toDocument } from './plain.ts';
+import {
+  CreatedAlreadyError,
+  MissingDocumentError,
+  revisionModel,
+  StaleVersionError,
+  VersionedDocuments,
+} from './versioned-documents.ts';
 
-type PersonDocument = Omit<Person, 'id'> & { _id: string };
+type PersonDocument = Omit<Person, 'id' | 'version'> & { _id: string; version: number };
 
 /**
  * `person_identities`: who owns each chat identity, `_id` "slack:U123" (channel, then the external
@@ -44,6 +51,7 @@ const personSchema = new Schema<PersonDocument>(
       ],
       default: undefined,
     },
+    version: { type: Number, required: true },
   },
   { ...SCHEMA_OPTIONS, collection: 'people' },
 );
@@ -89,29 +97,36 @@ const hasIdentity = (person: Pick<Person, 'identities'> | null | undefined, iden
 const ABANDONED_CLAIM_MS = 60_000;
 
 /**
- * People in `people`, their identities claimed in `person_identities` (see above). Writes claim
- * new identities first, then write the person, then release identities the person no longer has;
- * an identity of someone else's throws `IdentityTakenError` and leaves the person unchanged.
+ * People in `people`, their identities claimed in `person_identities` (see above), with optimistic
+ * concurrency on `version` the way tickets have it (each version claimed once in
+ * `person_revisions`, see versioned-documents.ts). Writes claim new identities first, then write
+ * the person, then release identities the person no longer has; an identity of someone else's
+ * throws `IdentityTakenError` and leaves the person unchanged.
  */
 export class MongoPersonRepository implements PersonRepository {
   private readonly people: Model<PersonDocument>;
   private readonly identities: Model<IdentityDocument>;
+  private readonly versions: VersionedDocuments<PersonDocument>;
 
   constructor(connection: Connection) {
     this.people = personModel(connection);
     this.identities = identityModel(connection);
+    this.versions = new VersionedDocuments(this.people, revisionModel(connection, 'person'));
   }
 
-  async insert(person: Person): Promise<void> {
+  async insert(person: Person): Promise<Person> {
     if (await this.people.exists({ _id: person.id })) throw new AlreadyExistsError('person', person.id);
+    const inserted = { ...person, version: 0 };
     const claimed = await this.claim(person);
     try {
-      await this.people.create(toDocument(person));
+      await this.versions.create(toDocument(inserted) as PersonDocument);
     } catch (error) {
       await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
-      if (isDuplicateKeyError(error)) throw new AlreadyExistsError('person', person.id);
+      if (error instanceof CreatedAlreadyError || isDuplicateKeyError(error))
+        throw new AlreadyExistsError('person', person.id);
       throw error;
     }
+    return inserted;
   }
 
   async get(id: string): Promise<Person | undefined> {
@@ -119,22 +134,24 @@ export class MongoPersonRepository implements PersonRepository {
     return document ? fromDocument<Person>(document) : undefined;
   }
 
-  async save(person: Person): Promise<void> {
+  async save(person: Person): Promise<Person> {
     if (!(await this.people.exists({ _id: person.id })))
       throw new DomainError('notFound', { person: person.id });
+    const saved = { ...person, version: (person.version ?? 0) + 1 };
     const claimed = await this.claim(person);
-    const { _id, ...content } = toDocument(person);
-    let matched = 0;
     try {
-      ({ matchedCount: matched } = await this.people.replaceOne({ _id }, content));
-    } finally {
-      if (matched === 0) await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
+      await this.versions.save(toDocument(saved) as PersonDocument);
+    } catch (error) {
+      await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
+      if (error instanceof StaleVersionError) throw new ConcurrentPersonChangeError(person.id);
+      if (error instanceof MissingDocumentError) throw new DomainError('notFound', { person: person.id });
+      throw error;
     }
-    if (matched === 0) throw new DomainError('notFound', { person: person.id });
     await this.identities.deleteMany({
       personId: person.id,
       _id: { $nin: person.identities.map(identityKey) },
     });
+    return saved;
   }
 
   async findByIdentity(channel: Channel, externalId: string): Promise<Person | undefined> {

@@ -46,9 +46,15 @@ describe('MongoPersonRepository', () => {
     const bob = person('p-bob', { role: 'agent', organisationId: undefined });
     await people.insert(ann);
     await people.insert(bob);
-    expect(await people.get('p-ann')).toStrictEqual(ann);
+    expect(await people.get('p-ann')).toStrictEqual({ ...ann, version: 0 });
     const readBob = await people.get('p-bob');
-    expect(readBob).toStrictEqual({ id: 'p-bob', name: 'Person p-bob', role: 'agent', identities: [] });
+    expect(readBob).toStrictEqual({
+      id: 'p-bob',
+      name: 'Person p-bob',
+      role: 'agent',
+      identities: [],
+      version: 0,
+    });
     expect(await people.get('p-nobody')).toBeUndefined();
     await expect(people.insert(bob)).rejects.toBeInstanceOf(AlreadyExistsError);
   });
