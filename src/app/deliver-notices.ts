@@ -51,34 +51,38 @@ export class NoticeDelivery {
   /** Right after a change was carried out: its notices, first try. */
   async deliver(notices: readonly Notice[]): Promise<void> {
     const lookup = this.lookup();
-    for (const notice of notices) await this.attempt(notice, 0, lookup);
+    const done: string[] = [];
+    for (const notice of notices) if (await this.attempt(notice, 0, lookup)) done.push(notice.id);
+    await this.deps.outbox.delivered(done);
   }
 
   /** What the outbox holds that is due: the periodic pass. Returns how many were handled. */
   async deliverDue(limit = 100): Promise<number> {
     const due = await this.deps.outbox.due(this.deps.clock.now(), limit);
     const lookup = this.lookup();
-    for (const entry of due) await this.attempt(entry.notice, entry.attempts, lookup);
+    const done: string[] = [];
+    for (const entry of due)
+      if (await this.attempt(entry.notice, entry.attempts, lookup)) done.push(entry.notice.id);
+    await this.deps.outbox.delivered(done);
     return due.length;
   }
 
+  /** One try at a notice; true when it is done with (sent now or before), so it may leave the outbox. */
   private async attempt(
     notice: Notice,
     attempts: number,
     lookup: (id: string | undefined) => Promise<Person | undefined>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { deliveries, outbox, notifier, clock } = this.deps;
-    if (await deliveries.sent(notice.id)) {
-      await outbox.delivered(notice.id);
-      return;
-    }
-    // Attempt numbers go on from the outbox's count; a claim whose sender went quiet for longer
-    // than the lease is taken over by the next number.
+    // Attempt numbers go on from the outbox's count. A claim that succeeds at once means nobody
+    // tried this attempt before; one that is taken may be a notice sent already, or a sender that
+    // went quiet for longer than the lease, whose attempt the next number takes over.
     let attempt = attempts;
     for (;;) {
       const claim = await deliveries.claim(notice.id, attempt, clock.now());
       if (claim.ok) break;
-      if (clock.now().getTime() - claim.since.getTime() < DELIVERY_LEASE_MS) return;
+      if (await deliveries.sent(notice.id)) return true;
+      if (clock.now().getTime() - claim.since.getTime() < DELIVERY_LEASE_MS) return false;
       attempt++;
     }
     try {
@@ -93,10 +97,10 @@ export class NoticeDelivery {
         retryAt ? 'notification failed; will try again' : 'notification failed; giving up',
       );
       await outbox.failed(notice, tried, clock.now(), retryAt, reason);
-      return;
+      return false;
     }
     await deliveries.confirm(notice.id, clock.now());
-    await outbox.delivered(notice.id);
+    return true;
   }
 
   private lookup(): (id: string | undefined) => Promise<Person | undefined> {

@@ -113,7 +113,8 @@ export interface Outbox {
   add(notices: readonly Notice[], at: Date): Promise<void>;
   /** Entries due for a (first or next) attempt at `now`, oldest first. */
   due(now: Date, limit: number): Promise<OutboxEntry[]>;
-  delivered(id: string): Promise<void>;
+  /** These were delivered (or found sent already): they leave the outbox. */
+  delivered(ids: readonly string[]): Promise<void>;
   /** A failed attempt: tried again from `retryAt`, or given up on (`retryAt` undefined). */
   failed(
     notice: Notice,

@@ -82,8 +82,9 @@ export class MongoOutbox implements Outbox {
     }));
   }
 
-  async delivered(id: string): Promise<void> {
-    await this.entries.deleteOne({ _id: id });
+  async delivered(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.entries.deleteMany({ _id: { $in: [...ids] } });
   }
 
   async failed(
