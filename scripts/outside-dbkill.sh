@@ -21,7 +21,7 @@ echo "desk process still the same: $(kill -0 $pid 2>/dev/null && echo yes || ech
 echo "keys answered 201 in the end: $(grep -c ' 201$' $D/answers) of $(wc -l < $D/answers)"
 echo "answers seen: $(cut -d' ' -f2- $D/answers | tr ' ' '\n' | sort | uniq -c | tr '\n' ' ')"
 kill $pid; wait $pid 2>/dev/null
-npx sladesk db serve > $D/db.uri 2>/dev/null & dbpid=$!; for i in $(seq 1 100); do [ -s $D/db.uri ] && break; sleep 0.1; done
+node bin/sladesk.js db serve > $D/db.uri 2>/dev/null & dbpid=$!; for i in $(seq 1 100); do [ -s $D/db.uri ] && break; sleep 0.1; done
 URI=$(head -1 $D/db.uri) node --input-type=module -e '
 import { MongoClient } from "mongodb";
 const c = await new MongoClient(process.env.URI).connect(); const db = c.db("sladesk");
