@@ -85,15 +85,14 @@ export async function relayPending(deps: DeskDeps, { limit = 100 } = {}): Promis
 
 /** Carries out one unfinished change; false when it was never committed (nothing to do). */
 async function finish(deps: DeskDeps, ticketId: string, version: number): Promise<boolean> {
-  const pending = { ticketId, version };
-  const effects = await deps.tickets.committed(pending.ticketId, pending.version);
-  const ticket = effects && (await deps.tickets.settle(pending.ticketId));
+  const effects = await deps.tickets.committed(ticketId, version);
+  const ticket = effects && (await deps.tickets.settle(ticketId));
   if (!effects || !ticket) {
     // The writer died before its commit: there is nothing to carry out.
-    await deps.pendingChanges.done(pending.ticketId, pending.version);
+    await deps.pendingChanges.done(ticketId, version);
     return false;
   }
   const organisation = await loadOrganisation(deps, ticket.organisationId);
-  await carryOut(deps, ticket, pending.version, effects, deps.contracts.contract(organisation.contractId));
+  await carryOut(deps, ticket, version, effects, deps.contracts.contract(organisation.contractId));
   return true;
 }
