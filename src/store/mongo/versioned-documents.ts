@@ -77,8 +77,8 @@ export interface Stored {
  * writer stalls between reading and writing while its claim is settled and the next save goes
  * through), is seen by its own writer, which settles forward again at once.
  *
- * `written` runs after each write of a version (by its writer or a settler), for derived documents
- * that follow the stored one.
+ * `written` runs after each write of a version above 0 (by its writer or a settler), for derived
+ * documents that follow the stored one.
  */
 export class VersionedDocuments<D extends Stored, E = unknown> {
   constructor(
@@ -221,7 +221,8 @@ export class VersionedDocuments<D extends Stored, E = unknown> {
       // A settler wrote it first: the same content.
       if (!isDuplicateKeyError(error) || !(await this.documents.exists({ _id: document._id }))) throw error;
     }
-    await this.written(document);
+    // No `written` here: what follows a new document is written before its version 0 is claimed
+    // (a ticket's shelf entry and open-queue summary), so the first write has nothing to follow.
   }
 
   private async replace(document: D): Promise<{ version: number } | null> {
