@@ -278,3 +278,67 @@ export interface ApiKeyRepository {
 
 /** A change that causes nothing beyond itself: for stores filled by hand (tests, benchmarks). */
 export const NO_EFFECTS: ChangeEffects = { events: [], notices: [] };
+
+/**
+ * Waiting, as a port: the application never sleeps on the real clock itself, so a test clock moved
+ * by hand also moves what the application waits for.
+ */
+export interface Waiter {
+  wait(ms: number): Promise<void>;
+}
+
+/** A ticket's conversation on one channel for one audience: where its messages thread. */
+export interface Conversation {
+  ticketId: string;
+  channel: string;
+  audience: import('./messaging/message.ts').Audience;
+  /** The first message posted there: replies thread under it, a triage card is updated in place. */
+  root: import('./messaging/channel.ts').MessageRef;
+  /** For a triage card: the ticket version it shows now. */
+  shownVersion?: number;
+}
+
+/**
+ * Where each ticket's conversations live on the platforms, kept apart from the ticket (writing a
+ * reference never bumps the ticket's version), and the way back from a platform thread to its
+ * ticket, so that a reply lands on the right ticket.
+ */
+export interface ConversationStore {
+  get(
+    ticketId: string,
+    channel: string,
+    audience: Conversation['audience'],
+  ): Promise<Conversation | undefined>;
+  /**
+   * Records a conversation's first message; of two senders starting one at once, the first stays.
+   * Every started root's thread is findable (`ticketOfThread`), also the second's, so a reply under
+   * either lands on the ticket. Returns the conversation as it stands.
+   */
+  start(conversation: Conversation): Promise<Conversation>;
+  /**
+   * The card now shows `version`: true, and recorded, when that is newer than what it showed; false
+   * when it already shows this version or a newer one (a late or repeated update, to be dropped).
+   */
+  show(
+    ticketId: string,
+    channel: string,
+    audience: Conversation['audience'],
+    version: number,
+  ): Promise<boolean>;
+  /** The ticket and audience a platform thread belongs to. */
+  ticketOfThread(
+    channel: string,
+    thread: string,
+  ): Promise<{ ticketId: string; audience: Conversation['audience'] } | undefined>;
+}
+
+/**
+ * Inbound chat events already handled, by their platform event id (a unique insert), so that a
+ * platform's redelivery (Slack's retries, a repeated Teams activity) is a no-op.
+ */
+export interface InboundLog {
+  /** True when `eventId` on `channel` was handled to the end before. */
+  handled(channel: string, eventId: string): Promise<boolean>;
+  /** Marks it handled; a second mark is a no-op. */
+  record(channel: string, eventId: string, at: Date): Promise<void>;
+}
