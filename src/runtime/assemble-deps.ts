@@ -1,12 +1,14 @@
 import { ChangeBatches } from '../app/change-batches.ts';
 import { NoticeDelivery } from '../app/deliver-notices.ts';
 import type { AppLogger, ChangeSignals, DeskDeps } from '../app/desk-deps.ts';
-import type { Clock, ContractCatalogue, Notifier, SlaTimerScheduler } from '../app/ports.ts';
+import type { Clock, ContractCatalogue, Notifier, SlaTimerScheduler, Waiter } from '../app/ports.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { MongoStore } from '../store/mongo/index.ts';
 
 export interface DeskParts {
   clock: Clock;
+  /** How the application pauses: on the real clock in a desk, on the test's clock in tests. */
+  waiter: Waiter;
   timers: SlaTimerScheduler;
   contracts: ContractCatalogue;
   notifier: Notifier;
@@ -20,6 +22,7 @@ export interface DeskParts {
 export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
   return {
     clock: parts.clock,
+    waiter: parts.waiter,
     ids: store.ids,
     tickets: store.tickets,
     organisations: store.organisations,
@@ -31,7 +34,7 @@ export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
     pendingChanges: store.pendingChanges,
     outbox: store.outbox,
     contracts: parts.contracts,
-    batches: new ChangeBatches(),
+    batches: new ChangeBatches(parts.waiter),
     logger: parts.logger,
     ...(parts.signals ? { signals: parts.signals } : {}),
     delivery: new NoticeDelivery({

@@ -43,6 +43,7 @@ function withPlatform(platform: Notifier) {
   const { deps, store, clock, timers } = desk();
   return assembleDeps(store, {
     clock,
+    waiter: deps.waiter,
     timers,
     contracts: deps.contracts,
     notifier: platform,

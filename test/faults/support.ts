@@ -12,7 +12,7 @@ import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts
 import { MemoryNotifier } from '../../src/notify/memory-notifier.ts';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
-import type { ManualClock } from '../support/test-desk.ts';
+import { ClockWaiter, type ManualClock } from '../support/test-desk.ts';
 import { forget } from './dying-process.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -39,6 +39,7 @@ export async function startProcess(dbName: string, clock: ManualClock): Promise<
   const notifier = new MemoryNotifier();
   const deps = assembleDeps(store, {
     clock,
+    waiter: new ClockWaiter(clock),
     timers: jobs.scheduler,
     contracts: new LoadedContracts([]),
     notifier,
