@@ -37,5 +37,6 @@ export const DOMAIN_ERROR_CODES = [
   'alreadyLinked',
   'idempotencyKeyReused',
   'openInProgress',
+  'staleAction',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

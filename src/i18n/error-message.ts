@@ -1,3 +1,4 @@
+import { STALE_KINDS } from '../app/stale-action.ts';
 import { hasMessage, translate, type Locale, type Params } from './translate.ts';
 
 /** What a `notFound` refusal can name, each with its own message under `errors.missing.`. */
@@ -11,8 +12,9 @@ const WORDED_PARAMS = [
 
 /**
  * A refusal said in the person's words rather than the code's: an action or status identifier
- * (`startWork`, `in_progress`) becomes "start work", "in progress", and `notFound` says which
- * ticket, person or organisation was not found. Every edge (HTTP, CLI, chat) words refusals here.
+ * (`startWork`, `in_progress`) becomes "start work", "in progress", `notFound` says which ticket,
+ * person or organisation was not found, and `staleAction` what moved on since the button was made.
+ * Every edge (HTTP, CLI, chat) words refusals here.
  */
 export function errorMessage(locale: Locale, key: string, params: Params = {}): string {
   const words: Record<string, string | number> = { ...params };
@@ -24,6 +26,10 @@ export function errorMessage(locale: Locale, key: string, params: Params = {}): 
   if (key === 'errors.notFound') {
     const kind = MISSING_KINDS.find((name) => params[name] !== undefined);
     if (kind) return translate(locale, `errors.missing.${kind}`, words);
+  }
+  if (key === 'errors.staleAction') {
+    const moved = STALE_KINDS.find((kind) => params.moved === kind);
+    if (moved) return translate(locale, `errors.stale.${moved}`, words);
   }
   return translate(locale, key, words);
 }
