@@ -38,5 +38,6 @@ export const DOMAIN_ERROR_CODES = [
   'idempotencyKeyReused',
   'openInProgress',
   'staleAction',
+  'organisationRequired',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -40,6 +40,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   idempotencyKeyReused: 422,
   openInProgress: 409,
   staleAction: 409,
+  organisationRequired: 422,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */
