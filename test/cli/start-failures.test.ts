@@ -24,6 +24,7 @@ interface Run {
 interface Child {
   exited: Promise<Run>;
   output(): Run;
+  onOutput(listener: () => void): void;
   kill(): void;
 }
 
@@ -32,16 +33,29 @@ function startChild(env: Record<string, string | undefined>): Child {
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   const child = spawn(process.execPath, [BIN, 'start'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: Run = { code: null, stdout: '', stderr: '' };
+  const listeners: Array<() => void> = [];
+  const heard = () => listeners.forEach((listener) => listener());
   // Drained always: a pipe left full would block the child's logging and hang it.
-  child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    run.stdout += chunk.toString();
+    heard();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    run.stderr += chunk.toString();
+    heard();
+  });
   const exited = new Promise<Run>((resolve) =>
     child.once('close', (code) => {
       run.code = code;
       resolve(run);
     }),
   );
-  return { exited, output: () => run, kill: () => child.kill('SIGKILL') };
+  return {
+    exited,
+    output: () => run,
+    onOutput: (listener) => void listeners.push(listener),
+    kill: () => child.kill('SIGKILL'),
+  };
 }
 
 /** The child's run once it exited by itself; a child still running after `ms` fails the test. */
@@ -61,18 +75,30 @@ async function exitWithin(child: Child, ms: number): Promise<Run> {
   }
 }
 
-/** Resolves once `pattern` shows in the child's stderr (or rejects when it exits first). */
-async function waitForStderr(child: Child, pattern: RegExp, ms: number): Promise<RegExpExecArray> {
-  const deadline = Date.now() + ms;
-  let done = false;
-  void child.exited.then(() => (done = true));
-  for (;;) {
-    const found = pattern.exec(child.output().stderr);
-    if (found) return found;
-    if (done) throw new Error(`exited before ${pattern}: ${child.output().stderr}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${ms} ms: ${child.output().stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/**
+ * Resolves once `pattern` shows in the child's stderr, looking each time it writes; rejects when it
+ * exits first, or after `ms` (a deadline that only says where a hung child hung).
+ */
+function waitForStderr(child: Child, pattern: RegExp, ms: number): Promise<RegExpExecArray> {
+  return new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} within ${ms} ms: ${child.output().stderr}`)),
+      ms,
+    );
+    const look = () => {
+      const found = pattern.exec(child.output().stderr);
+      if (!found) return;
+      clearTimeout(timer);
+      resolve(found);
+    };
+    child.onOutput(look);
+    look();
+    void child.exited.then(() => {
+      clearTimeout(timer);
+      look();
+      reject(new Error(`exited before ${pattern}: ${child.output().stderr}`));
+    });
+  });
 }
 
 const isAlive = (pid: number) => {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import mongoose, { type Connection } from 'mongoose';
 import { inject } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
@@ -14,12 +15,49 @@ import type { Contract, ContractTerms } from '../../src/domain/sla/contract.ts';
 import type { JobsLogger } from '../../src/jobs/job-names.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
 
+/**
+ * What a test waits for by events rather than by sleeping: `until(check)` looks again each time
+ * something it watches reports a change. It has no deadline of its own; a test's timeout is the
+ * one guard against a hang, so a busy machine makes a test slower, never red.
+ */
+export class Watch {
+  private generation = 0;
+  private readonly sleepers = new Set<() => void>();
+
+  changed(): void {
+    this.generation++;
+    const woken = [...this.sleepers];
+    this.sleepers.clear();
+    for (const wake of woken) wake();
+  }
+
+  async until(check: () => boolean | Promise<boolean>): Promise<void> {
+    for (;;) {
+      const seen = this.generation;
+      if (await check()) return;
+      // Checked and registered without a gap: a change during the check is not missed.
+      if (this.generation === seen) await new Promise<void>((wake) => this.sleepers.add(wake));
+    }
+  }
+}
+
+/**
+ * Waits for a state only the database shows (a job removed after its run), reading it again on
+ * each turn of the event loop: paced by the database's answers, not by a timer.
+ */
+export async function untilStored(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await nextTurn();
+}
+
 /** The notifier port, keeping what it was asked to send. */
 export class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
+  /** Told of every message sent. */
+  readonly watch = new Watch();
 
   async notify(notification: Notification): Promise<void> {
     this.sent.push(notification);
+    this.watch.changed();
   }
 
   /** Escalations and reminders: `clock:level` per ticket, e.g. "SD-1 response:level1". */
@@ -138,19 +176,4 @@ export async function seedDesk(deps: DeskDeps, contractId: string): Promise<Seed
 /** A second, independent connection to the same database (another process, as far as it knows). */
 export async function secondConnection(connection: Connection): Promise<Connection> {
   return mongoose.createConnection(inject('mongoUri'), { dbName: connection.name }).asPromise();
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` holds, or fails after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
 }
