@@ -5,8 +5,10 @@ import type {
   AuditLog,
   Clock,
   ContractCatalogue,
+  ConversationStore,
   DeskSettingsRepository,
   IdGenerator,
+  InboundLog,
   OpenClaims,
   OrganisationRepository,
   Outbox,
@@ -41,6 +43,8 @@ export interface DeskDeps {
   pendingChanges: PendingChanges;
   outbox: Outbox;
   delivery: NoticeDelivery;
+  conversations: ConversationStore;
+  inbound: InboundLog;
   /** This process's meeting point for changes to the same record (see change-batches.ts). */
   batches: ChangeBatches;
   logger: AppLogger;

@@ -4,6 +4,8 @@ import type { Contract } from '../domain/sla/contract.ts';
 import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { TicketTimer } from '../domain/tickets/timers.ts';
 import type { Category, Ticket, TicketStatus } from '../domain/tickets/ticket.ts';
+import type { MessageRef } from './messaging/channel.ts';
+import type { Audience } from './messaging/message.ts';
 import type { Notice, Notification } from './notification.ts';
 
 /** The application's only source of "now"; tests pass a clock they move by hand. */
@@ -291,9 +293,9 @@ export interface Waiter {
 export interface Conversation {
   ticketId: string;
   channel: string;
-  audience: import('./messaging/message.ts').Audience;
+  audience: Audience;
   /** The first message posted there: replies thread under it, a triage card is updated in place. */
-  root: import('./messaging/channel.ts').MessageRef;
+  root: MessageRef;
   /** For a triage card: the ticket version it shows now. */
   shownVersion?: number;
 }

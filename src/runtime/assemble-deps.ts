@@ -30,6 +30,8 @@ export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
     openClaims: store.openClaims,
     pendingChanges: store.pendingChanges,
     outbox: store.outbox,
+    conversations: store.conversations,
+    inbound: store.inbound,
     contracts: parts.contracts,
     batches: new ChangeBatches(),
     logger: parts.logger,

@@ -29,6 +29,9 @@ describe('createMongoStore', () => {
         'DeskSettings',
         'TicketShelfEntry',
         'OpenTicket',
+        'Conversation',
+        'ConversationThread',
+        'InboundEvent',
       ]),
     );
     await store.tickets.insert(newTicket({ id: 'SD-1' }), NO_EFFECTS);
@@ -57,6 +60,8 @@ describe('createMongoStore', () => {
       'open_claims',
       'ticket_shelf',
       'open_tickets',
+      'conversations',
+      'conversation_threads',
     ]) {
       expect(await keysOf(collection), collection).toEqual([['{"_id":1}', false]]);
     }
@@ -80,6 +85,9 @@ describe('createMongoStore', () => {
         'desk_settings',
         'ticket_shelf',
         'open_tickets',
+        'conversations',
+        'conversation_threads',
+        'inbound_events',
       ]),
     );
   });
