@@ -69,9 +69,6 @@ export const ticketResponse = z.object({
     escalationLevel: level,
     acknowledgedLevel: level,
   }),
-  conversations: z
-    .partialRecord(z.enum(CHANNELS), z.record(z.string(), z.string()))
-    .describe('Where the ticket’s conversation lives on each chat channel'),
   createdAt: instant,
   updatedAt: instant,
   resolvedAt: instant.optional(),

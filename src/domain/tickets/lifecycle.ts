@@ -3,7 +3,7 @@ import type { Contract } from '../sla/contract.ts';
 import { endOfOpenDaysAfter } from '../sla/open-days.ts';
 import type { TicketEvent, TicketEventBody } from './events.ts';
 import { deadlines, initialSla } from './sla-clock.ts';
-import type { Category, ConversationRefs, Ticket, TicketStatus } from './ticket.ts';
+import type { Category, Ticket, TicketStatus } from './ticket.ts';
 import { isOpen } from './ticket.ts';
 
 /** A ticket after a change, and what happened, in order. */
@@ -46,7 +46,6 @@ export interface NewTicket {
   priority: string;
   requestedPriority?: string;
   alertKey?: string;
-  conversations?: ConversationRefs;
 }
 
 export function openTicket(input: NewTicket, contract: Contract, act: Act): Change {
@@ -59,7 +58,6 @@ export function openTicket(input: NewTicket, contract: Contract, act: Act): Chan
     effortThresholdNotified: false,
     incidentIds: [],
     ...(input.alertKey ? { alertCount: 1 } : {}),
-    conversations: input.conversations ?? {},
     sla: initialSla(act.at, input.priority, contract),
     createdAt: act.at,
     updatedAt: act.at,
