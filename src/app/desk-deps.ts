@@ -1,6 +1,6 @@
 import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { ChangeBatches } from './change-batches.ts';
-import type { NoticeDelivery } from './deliver-notices.ts';
+import type { MessageDelivery } from './messaging/delivery.ts';
 import type {
   AuditLog,
   Clock,
@@ -42,7 +42,7 @@ export interface DeskDeps {
   openClaims: OpenClaims;
   pendingChanges: PendingChanges;
   outbox: Outbox;
-  delivery: NoticeDelivery;
+  delivery: MessageDelivery;
   conversations: ConversationStore;
   inbound: InboundLog;
   /** This process's meeting point for changes to the same record (see change-batches.ts). */

@@ -143,3 +143,24 @@ export const escalationBody = z.strictObject({
 export const ceoBody = z.strictObject({ personId: id.describe('Escalation level 3') });
 
 export const apiKeyBody = z.strictObject({ label: line(100).optional() });
+
+export const failedDeliveriesQuery = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('At most this many, most recent first (default 100)'),
+});
+
+export const triageChannelPath = z.strictObject({
+  channel: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/)
+    .describe('The channel’s name: slack, teams, web'),
+});
+
+export const triagePlaceBody = z.strictObject({
+  target: line(256).describe('Where the channel posts triage cards: a Slack channel id, a Teams channel id'),
+});

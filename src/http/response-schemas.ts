@@ -218,3 +218,26 @@ export type DescribedOrganisation =
   Json<Organisation> extends z.input<typeof organisationResponse> ? true : never;
 export type DescribedPerson = Json<Person> extends z.input<typeof personResponse> ? true : never;
 export const describedShapes: [DescribedTicket, DescribedOrganisation, DescribedPerson] = [true, true, true];
+
+export const failedDeliveriesResponse = z.object({
+  failed: z.array(
+    z.object({
+      id: z.string().describe('"<notification id>><channel>"'),
+      channel: z.string(),
+      ticketId: z.string(),
+      key: z.string().describe('The message key (locales/notify.*)'),
+      recipient: z.union([
+        z.object({ kind: z.literal('person'), personId: z.string() }),
+        z.object({ kind: z.literal('triage') }),
+      ]),
+      attempts: z.number().int(),
+      addedAt: instant,
+      failedAt: instant,
+      lastError: z.string().describe('What the channel said the last time'),
+    }),
+  ),
+});
+
+export const triagePlacesResponse = z.object({
+  triage: z.record(z.string(), z.string()).describe('Each channel’s triage place, by channel name'),
+});

@@ -2,8 +2,8 @@ import mongoose, { type Connection } from 'mongoose';
 import { inject } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { addAgent, addContact, createOrganisation } from '../../src/app/directory.ts';
-import type { Notification } from '../../src/app/notification.ts';
-import type { ContractCatalogue, Notifier, SlaTimerScheduler } from '../../src/app/ports.ts';
+import type { ContractCatalogue, SlaTimerScheduler } from '../../src/app/ports.ts';
+import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { contractFromTerms } from '../../src/contracts/load-contract.ts';
 import { PRESETS } from '../../src/contracts/presets.ts';
@@ -13,17 +13,13 @@ import type { Contract, ContractTerms } from '../../src/domain/sla/contract.ts';
 import type { JobsLogger } from '../../src/jobs/job-names.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
 
-/** The notifier port, keeping what it was asked to send. */
-export class RecordingNotifier implements Notifier {
-  readonly sent: Notification[] = [];
-
-  async notify(notification: Notification): Promise<void> {
-    this.sent.push(notification);
-  }
-
+/** A channel that takes every message and keeps it. */
+export class RecordingNotifier extends MemoryChannel {
   /** Escalations and reminders: `clock:level` per ticket, e.g. "SD-1 response:level1". */
   slaMessages(): string[] {
-    return this.sent.flatMap(({ event, ticketId, recipient }) => {
+    // The triage card's updates after a step are the card, not the step's announcement.
+    return this.sent.flatMap(({ event, ticketId, recipient, message }) => {
+      if (message.kind === 'card') return [];
       const to = recipient.kind === 'person' ? recipient.personId : 'triage';
       if (event.type === 'escalated') return [`${ticketId} ${event.clock}:level${event.level} → ${to}`];
       if (event.type === 'reminder') return [`${ticketId} ${event.clock}:reminder → ${to}`];
@@ -95,14 +91,14 @@ export function contractCatalogue(): ContractCatalogue {
 export function deskOn(
   connection: Connection,
   timers: SlaTimerScheduler,
-  notifier: Notifier,
+  notifier: MemoryChannel,
   contracts: ContractCatalogue = contractCatalogue(),
 ): DeskDeps {
   return assembleDeps(createMongoStore(connection), {
     clock: { now: () => new Date() },
     timers,
     contracts,
-    notifier,
+    channels: [notifier],
     triageLocale: 'en',
     logger: { warn: () => {} },
   });
