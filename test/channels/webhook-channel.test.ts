@@ -2,6 +2,11 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelBusyError } from '../../src/app/messaging/channel.ts';
+import { retryDelayMs } from '../../src/app/messaging/delivery.ts';
+import { openTicket } from '../../src/app/open-ticket.ts';
+import { relayPending } from '../../src/app/relay.ts';
+import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
+import { useTestDesk } from '../support/test-desk.ts';
 import type { OutgoingMessage } from '../../src/app/messaging/message.ts';
 import { WebhookChannel, WebhookError } from '../../src/channels/webhook/webhook-channel.ts';
 
@@ -96,5 +101,53 @@ describe('WebhookChannel', () => {
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ChannelBusyError);
     expect((refusal as ChannelBusyError).retryAfterMs).toBe(120_000);
+  });
+});
+
+describe('the web-hook as a channel of the outbox', () => {
+  const desk = useTestDesk();
+
+  it('a receiver that answers 500 twice and then 200 gets each notification exactly once, signed', async () => {
+    const { store, clock, timers, deps: base } = desk();
+    const deps = assembleDeps(store, {
+      clock,
+      timers,
+      contracts: base.contracts,
+      channels: [new WebhookChannel({ url: 'https://hooks.example.net/flaky', secret: 'k3y' })],
+      triageLocale: 'en',
+      logger: { warn: () => undefined },
+    });
+    const received: { id: string; signed: boolean }[] = [];
+    let answers = 0;
+    nock('https://hooks.example.net')
+      .post('/flaky')
+      .times(20)
+      .reply(function (_uri, body) {
+        answers++;
+        // The first two tries of anything fail; from then on the receiver takes everything.
+        if (answers <= 2) return [500, 'oops'];
+        const raw = JSON.stringify(body);
+        const signature = this.req.headers['x-sladesk-signature'];
+        received.push({
+          id: (body as { notification: { id: string } }).notification.id,
+          signed: signature === `sha256=${createHmac('sha256', 'k3y').update(raw).digest('hex')}`,
+        });
+        return [200];
+      });
+    const acme = await desk().seedCustomer('Hook AB');
+    const ticket = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      category: 'incident',
+      title: 'Hooked',
+      description: 'x',
+    });
+    for (let tried = 1; tried <= 3; tried++) {
+      clock.advance(retryDelayMs(tried));
+      await relayPending(deps);
+    }
+    const ids = received.map((r) => r.id).filter((id) => id.startsWith(`${ticket.id}:`));
+    expect(ids.sort()).toEqual([`${ticket.id}:v0#0:${acme.contact.id}`, `${ticket.id}:v0#0:triage`]);
+    expect(received.every((r) => r.signed)).toBe(true);
   });
 });
