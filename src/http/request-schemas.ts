@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { CHANNELS } from '../domain/desk/people.ts';
 import { LOCALES } from '../domain/locale.ts';
 import { CATEGORIES, STATUSES } from '../domain/tickets/ticket.ts';
 import { MAX_LIST_LIMIT } from '../app/ports.ts';
@@ -124,7 +123,33 @@ export const organisationBody = z.strictObject({
   accountOwnerId: id.optional(),
 });
 
-const identity = z.strictObject({ channel: z.enum(CHANNELS), externalId: line(256) });
+const externalId = line(256);
+
+/** How a person is known on one channel, with what that platform needs to reach them (see Identity). */
+const identity = z.discriminatedUnion('channel', [
+  z.strictObject({
+    channel: z.literal('slack'),
+    externalId: externalId.describe('The Slack user id, e.g. U012AB3CD'),
+    teamId: line(64).optional().describe('The Slack workspace (team) id, e.g. T012AB3CD'),
+  }),
+  z.strictObject({
+    channel: z.literal('teams'),
+    externalId: externalId.describe('The user’s Microsoft Entra (AAD) object id'),
+    tenantId: line(64).optional().describe('The Microsoft Entra tenant id'),
+    conversation: z
+      .strictObject({
+        id: line(1024),
+        serviceUrl: z
+          .url({ protocol: /^https$/, error: 'api.validation.httpsUrl' })
+          .max(2048)
+          .describe('The Bot Framework service URL of the conversation'),
+      })
+      .optional()
+      .describe('The 1:1 conversation the bot was installed in, to message the person'),
+  }),
+  z.strictObject({ channel: z.literal('web'), externalId: externalId.describe('The web login') }),
+  z.strictObject({ channel: z.literal('email'), externalId: externalId.describe('The e-mail address') }),
+]);
 
 export const personBody = z.strictObject({
   name: line(200),
