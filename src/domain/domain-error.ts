@@ -37,5 +37,7 @@ export const DOMAIN_ERROR_CODES = [
   'alreadyLinked',
   'idempotencyKeyReused',
   'openInProgress',
+  'textEmpty',
+  'textTooLong',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

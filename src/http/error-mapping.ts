@@ -39,6 +39,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   alreadyLinked: 409,
   idempotencyKeyReused: 422,
   openInProgress: 409,
+  textEmpty: 422,
+  textTooLong: 422,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */

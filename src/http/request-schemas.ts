@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LOCALES } from '../domain/locale.ts';
 import { CATEGORIES, STATUSES } from '../domain/tickets/ticket.ts';
 import { MAX_LIST_LIMIT } from '../app/ports.ts';
+import { TEXT_LIMITS } from '../domain/tickets/text-rules.ts';
 
 /**
  * What the API accepts, checked at the edge and described in /api/openapi.json from these very
@@ -10,7 +11,8 @@ import { MAX_LIST_LIMIT } from '../app/ports.ts';
 
 const id = z.string().trim().min(1).max(128);
 const line = (max: number) => z.string().trim().min(1).max(max);
-const longText = z.string().trim().max(10_000);
+const description = z.string().trim().max(TEXT_LIMITS.description);
+const title = line(TEXT_LIMITS.title);
 const priority = line(32).describe("A priority key of the organisation's contract, e.g. P1 or A");
 
 function isTimeZone(name: string): boolean {
@@ -49,8 +51,8 @@ export const openTicketBody = z.strictObject({
   organisationId: id.optional().describe("Defaults to the API key's organisation, else the requester's"),
   requesterId: id.optional().describe('The contact the ticket is for; defaults to the acting person'),
   category: z.enum(CATEGORIES),
-  title: line(200),
-  description: longText.default(''),
+  title,
+  description: description.default(''),
   priority: priority
     .optional()
     .describe('Requested priority; the desk decides unless the contract lets the customer'),
@@ -85,7 +87,7 @@ export const noBody = z.strictObject({});
 export const assignBody = z.strictObject({ assigneeId: id });
 export const priorityBody = z.strictObject({ priority });
 export const commentBody = z.strictObject({
-  body: line(10_000),
+  body: line(TEXT_LIMITS.comment),
   visibility: z.enum(['public', 'internal']).default('public'),
 });
 export const reopenBody = z.strictObject({ reason: line(2000).optional() });
@@ -107,8 +109,8 @@ export const linkProblemBody = z.strictObject({ problemId: line(64) });
 export const alertBody = z.strictObject({
   organisationId: id.optional().describe("Only with an admin key; an organisation's key reports for its own"),
   alertKey: line(200).describe('Identifies the alert: a repeat while its incident is open adds to it'),
-  title: line(200),
-  description: longText.default(''),
+  title,
+  description: description.default(''),
   priority: priority.optional(),
 });
 

@@ -7,11 +7,12 @@ export const MISSING_KINDS = ['ticket', 'person', 'organisation', 'apiKey'] as c
 const WORDED_PARAMS = [
   ['action', 'actions'],
   ['status', 'statuses'],
+  ['field', 'fields'],
 ] as const;
 
 /**
- * A refusal said in the person's words rather than the code's: an action or status identifier
- * (`startWork`, `in_progress`) becomes "start work", "in progress", and `notFound` says which
+ * A refusal said in the person's words rather than the code's: an action, status or field
+ * identifier (`startWork`, `in_progress`) becomes "start work", "in progress"; `notFound` says which
  * ticket, person or organisation was not found. Every edge (HTTP, CLI, chat) words refusals here.
  */
 export function errorMessage(locale: Locale, key: string, params: Params = {}): string {

@@ -41,6 +41,13 @@ describe('refusals in the person’s words', () => {
     );
   });
 
+  it('names the text that is empty or too long', () => {
+    expect(errorMessage('en', 'errors.textEmpty', { field: 'title' })).toBe('the title must not be empty');
+    expect(errorMessage('sv', 'errors.textTooLong', { field: 'comment', max: 10_000, length: 10_001 })).toBe(
+      'kommentaren får ha högst 10000 tecken; den här har 10001',
+    );
+  });
+
   it('has words for every action the code refuses and every status', async () => {
     const text = await sourceText();
     const actions = new Set<string>();
