@@ -39,5 +39,6 @@ export const DOMAIN_ERROR_CODES = [
   'openInProgress',
   'textEmpty',
   'textTooLong',
+  'chatUserAmbiguous',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

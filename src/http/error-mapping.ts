@@ -41,6 +41,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   openInProgress: 409,
   textEmpty: 422,
   textTooLong: 422,
+  chatUserAmbiguous: 409,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */
