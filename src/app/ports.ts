@@ -189,6 +189,8 @@ export interface PersonRepository {
   /** Saves the person at version + 1 if still at `person.version`; `ConcurrentPersonChangeError` otherwise. */
   save(person: Person): Promise<Person>;
   findByIdentity(channel: Channel, externalId: string): Promise<Person | undefined>;
+  /** Everyone whose e-mail address is `email`, compared case-insensitively (addresses are not unique). */
+  findByEmail(email: string): Promise<Person[]>;
   list(filter: { role?: Person['role']; organisationId?: string }): Promise<Person[]>;
 }
 

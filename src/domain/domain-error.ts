@@ -37,5 +37,8 @@ export const DOMAIN_ERROR_CODES = [
   'alreadyLinked',
   'idempotencyKeyReused',
   'openInProgress',
+  'textEmpty',
+  'textTooLong',
+  'chatUserAmbiguous',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

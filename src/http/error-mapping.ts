@@ -39,6 +39,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   alreadyLinked: 409,
   idempotencyKeyReused: 422,
   openInProgress: 409,
+  textEmpty: 422,
+  textTooLong: 422,
+  chatUserAmbiguous: 409,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */

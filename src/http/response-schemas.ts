@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, type Person } from '../domain/desk/people.ts';
+import type { Person } from '../domain/desk/people.ts';
 import type { Organisation } from '../domain/desk/organisation.ts';
 import { LOCALES } from '../domain/locale.ts';
 import type { ScheduledTicket } from '../app/ticket-schedule.ts';
@@ -139,7 +139,19 @@ export const personResponse = z.object({
   organisationId: z.string().optional(),
   email: z.string().optional(),
   locale: z.enum(LOCALES).optional(),
-  identities: z.array(z.object({ channel: z.enum(CHANNELS), externalId: z.string() })),
+  identities: z.array(
+    z.discriminatedUnion('channel', [
+      z.object({ channel: z.literal('slack'), externalId: z.string(), teamId: z.string().optional() }),
+      z.object({
+        channel: z.literal('teams'),
+        externalId: z.string(),
+        tenantId: z.string().optional(),
+        conversation: z.object({ id: z.string(), serviceUrl: z.string() }).optional(),
+      }),
+      z.object({ channel: z.literal('web'), externalId: z.string() }),
+      z.object({ channel: z.literal('email'), externalId: z.string() }),
+    ]),
+  ),
   version: z.number().int().describe('Counts the saves of this person').optional(),
 });
 

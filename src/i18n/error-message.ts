@@ -7,12 +7,15 @@ export const MISSING_KINDS = ['ticket', 'person', 'organisation', 'apiKey'] as c
 const WORDED_PARAMS = [
   ['action', 'actions'],
   ['status', 'statuses'],
+  ['field', 'fields'],
+  ['platform', 'platforms'],
 ] as const;
 
 /**
- * A refusal said in the person's words rather than the code's: an action or status identifier
- * (`startWork`, `in_progress`) becomes "start work", "in progress", and `notFound` says which
- * ticket, person or organisation was not found. Every edge (HTTP, CLI, chat) words refusals here.
+ * A refusal said in the person's words rather than the code's: an action, status, field or platform
+ * identifier (`startWork`, `in_progress`) becomes "start work", "in progress"; `notFound` says which
+ * ticket, person or organisation was not found; `notAContact` said to a chat user names the platform
+ * user they are known by. Every edge (HTTP, CLI, chat) words refusals here.
  */
 export function errorMessage(locale: Locale, key: string, params: Params = {}): string {
   const words: Record<string, string | number> = { ...params };
@@ -25,5 +28,8 @@ export function errorMessage(locale: Locale, key: string, params: Params = {}): 
     const kind = MISSING_KINDS.find((name) => params[name] !== undefined);
     if (kind) return translate(locale, `errors.missing.${kind}`, words);
   }
+  // Refused on a chat platform, where the person is known by their platform user only.
+  if (key === 'errors.notAContact' && params.externalId !== undefined)
+    return translate(locale, 'chat.notAContact', words);
   return translate(locale, key, words);
 }

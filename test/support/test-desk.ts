@@ -8,6 +8,7 @@ import type { Person } from '../../src/domain/desk/people.ts';
 import type { Contract } from '../../src/domain/sla/contract.ts';
 import type { SlaTimer } from '../../src/domain/tickets/sla-clock.ts';
 import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
+import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { createDeskMetrics } from '../../src/runtime/desk-metrics.ts';
@@ -42,6 +43,8 @@ export class RecordingScheduler implements SlaTimerScheduler {
 export interface TestDesk {
   deps: DeskDeps;
   store: MongoStore;
+  /** The file's own database, for looking at what was stored. */
+  connection: Connection;
   /** The desk's SLA, outbox and relay figures. */
   metrics: Registry;
   clock: ManualClock;
@@ -91,6 +94,7 @@ export function useTestDesk(
     desk = {
       deps,
       store,
+      connection: connection(),
       metrics: metrics.registry,
       clock,
       notifier,

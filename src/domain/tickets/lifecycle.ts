@@ -5,6 +5,7 @@ import type { TicketEvent, TicketEventBody } from './events.ts';
 import { deadlines, initialSla } from './sla-clock.ts';
 import type { Category, Ticket, TicketStatus } from './ticket.ts';
 import { isOpen } from './ticket.ts';
+import { requireText } from './text-rules.ts';
 
 /** A ticket after a change, and what happened, in order. */
 export interface Change {
@@ -52,6 +53,8 @@ export function openTicket(input: NewTicket, contract: Contract, act: Act): Chan
   requirePriority(contract, input.priority);
   const ticket: Ticket = {
     ...input,
+    title: requireText('title', input.title),
+    description: requireText('description', input.description),
     status: 'new',
     comments: [],
     effort: [],
@@ -220,7 +223,7 @@ export function comment(
   act: Act & { actorId: string },
 ): Change {
   requireStatus(ticket, 'comment', ['new', 'claimed', 'in_progress', 'waiting_on_customer', 'resolved']);
-  const entry = { ...note, authorId: act.actorId, at: act.at };
+  const entry = { ...note, body: requireText('comment', note.body), authorId: act.actorId, at: act.at };
   return changed(ticket, { comments: [...ticket.comments, entry] }, act, {
     type: 'commented',
     commentId: note.id,

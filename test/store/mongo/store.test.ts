@@ -70,6 +70,10 @@ describe('createMongoStore', () => {
     expect(await keysOf('pending_changes')).toContainEqual(['{"since":1}', false]);
     expect(await keysOf('outbox')).toContainEqual(['{"dueAt":1}', false]);
     expect(await keysOf('person_identities')).toContainEqual(['{"personId":1}', false]);
+    // A chat user's contact record, by the address their platform gives.
+    expect(await keysOf('people')).toContainEqual(['{"emailKey":1}', false]);
+    // Handled chat events are dropped by age.
+    expect(await keysOf('inbound_events')).toContainEqual(['{"at":1}', false]);
     const collections = (await database().db!.listCollections().toArray()).map((c) => c.name);
     expect(collections).toEqual(
       expect.arrayContaining([
