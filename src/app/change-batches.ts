@@ -1,3 +1,5 @@
+import type { Waiter } from './ports.ts';
+
 /** What one submitted change came to: the saved record, or why this change alone was refused. */
 export type Outcome<R> = { value: R } | { error: unknown };
 
@@ -20,6 +22,9 @@ const MAX_BATCH = 50;
  */
 export class ChangeBatches {
   private readonly queues = new Map<string, Waiting<unknown, unknown>[]>();
+
+  /** `waiter` paces the retries of changes that met another process's write. */
+  constructor(readonly waiter: Waiter) {}
 
   submit<D, R>(key: string, decide: D, commit: (decides: D[]) => Promise<Outcome<R>[]>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -57,8 +62,8 @@ export class ChangeBatches {
 export const CONFLICT_ROUNDS = 10;
 
 /** The wait before round `attempt + 1`: a little longer each time, with jitter. */
-export const backOff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
+export const backOff = (waiter: Waiter, attempt: number): Promise<void> =>
+  waiter.wait(attempt * (5 + Math.random() * 20));
 
 /**
  * A change to one versioned record (an organisation, a person): loaded, decided and saved if
@@ -88,7 +93,7 @@ export function changeRecord<T>(
         return refusals.map((refusal) => refusal ?? { value: saved });
       } catch (error) {
         if (!record.isConflict(error) || attempt >= CONFLICT_ROUNDS) throw error;
-        await backOff(attempt);
+        await backOff(batches.waiter, attempt);
       }
     }
   });

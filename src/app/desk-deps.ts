@@ -16,6 +16,7 @@ import type {
   PersonRepository,
   SlaTimerScheduler,
   TicketRepository,
+  Waiter,
 } from './ports.ts';
 
 /** The logging the application does itself: work that failed and will be done again later. */
@@ -31,6 +32,8 @@ export interface ChangeSignals {
 /** Everything the use cases need from the outside world, as ports. */
 export interface DeskDeps {
   clock: Clock;
+  /** Every pause the application makes (polling a key another open holds, backing off a conflict). */
+  waiter: Waiter;
   ids: IdGenerator;
   tickets: TicketRepository;
   organisations: OrganisationRepository;

@@ -68,9 +68,10 @@ const fingerprint = (fields: object): string =>
 
 /** How long a claim may wait for its holder to name the ticket before it counts as abandoned. */
 const ABANDONED_CLAIM_MS = 30_000;
-/** Looks (every 50 ms) at a key another open holds before answering "in progress": about 3 s. */
+/** Looks (every HOLDER_POLL_MS) at a key another open holds before answering "in progress": about 3 s. */
 const HOLDER_POLLS = 60;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long each look at a key another open holds waits before it reads the key again. */
+const HOLDER_POLL_MS = 50;
 
 /**
  * Opens the ticket a key stands for, once: the first caller claims the key, draws the number and
@@ -96,7 +97,7 @@ async function openOnce(
       // Someone else holds the key and has not drawn a number yet: wait for it a little; a holder
       // that died is taken over only once it is surely gone, so the caller is asked to come back.
       if (++polls > HOLDER_POLLS) throw new DomainError('openInProgress', { key: context.idempotencyKey });
-      await pause(50);
+      await deps.waiter.wait(HOLDER_POLL_MS);
       claim = await deps.openClaims.latest(key);
       continue;
     }
@@ -162,7 +163,7 @@ export async function reportAlert(
     const young = claim && deps.clock.now().getTime() - claim.since.getTime() < ABANDONED_CLAIM_MS;
     if (claim && !incident && young) {
       // Another firing is opening the incident right now: wait for it to appear.
-      await pause(50);
+      await deps.waiter.wait(HOLDER_POLL_MS);
       claim = await deps.openClaims.latest(key);
       continue;
     }

@@ -14,14 +14,41 @@ import { visibleTo } from './ticket-queries.ts';
 type Decide = (context: ChangeContext, actor: Person & { id: string }) => Change;
 
 /**
+ * What the ticket must still be when the change is decided, or it throws: a chat button's step
+ * (see perform-action.ts). Checked on the ticket being changed, so a retry checks it again.
+ */
+export type Precondition = (ticket: Ticket) => void;
+
+/** Refusals that say who may act: given before a precondition's, which may describe the ticket. */
+const WHO_MAY_ACT = new Set(['agentsOnly', 'customerOnly', 'notFound', 'notAContact']);
+
+/**
  * Runs one person's action on a ticket, after checking they may see it at all, and gives back the
  * ticket as that person may see it (a customer's reply never carries the desk's internal notes).
  */
-async function act(deps: DeskDeps, actorId: string, ticketId: string, decide: Decide): Promise<Ticket> {
+async function act(
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  precondition: Precondition | undefined,
+  decide: Decide,
+): Promise<Ticket> {
   const actor = await loadActor(deps, actorId);
   const saved = await changeTicket(deps, ticketId, (context) => {
     requireCanSee(actor, context.ticket);
-    return decide(context, actor);
+    if (!precondition) return decide(context, actor);
+    // Decided first (deciding is pure), so that someone who may not act hears that, and not what
+    // became of the ticket; then the precondition, before the domain's own refusal of a stale move.
+    let decided: { change: Change } | { refusal: unknown };
+    try {
+      decided = { change: decide(context, actor) };
+    } catch (refusal) {
+      if (refusal instanceof DomainError && WHO_MAY_ACT.has(refusal.code)) throw refusal;
+      decided = { refusal };
+    }
+    precondition(context.ticket);
+    if ('refusal' in decided) throw decided.refusal;
+    return decided.change;
   });
   return visibleTo(actor, saved);
 }
@@ -35,9 +62,14 @@ function then(first: Change, next: (ticket: Ticket) => Change): Change {
 const by = (actor: Person, at: Date) => ({ actorId: actor.id, at });
 
 /** Claims an unclaimed ticket; of two agents claiming at once, the second learns who was first. */
-export async function claim(deps: DeskDeps, actorId: string, ticketId: string): Promise<Ticket> {
+export async function claim(
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  precondition?: Precondition,
+): Promise<Ticket> {
   try {
-    return await act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+    return await act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
       requireDeskSide(actor, 'claim');
       return lifecycle.claim(ticket, by(actor, at));
     });
@@ -51,41 +83,58 @@ export async function claim(deps: DeskDeps, actorId: string, ticketId: string): 
   }
 }
 
-export async function assign(deps: DeskDeps, actorId: string, ticketId: string, assigneeId: string) {
+export async function assign(
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  assigneeId: string,
+  precondition?: Precondition,
+) {
   const assignee = await loadPerson(deps, assigneeId);
   if (!isDeskSide(assignee)) throw new DomainError('agentsOnly', { action: 'assignee' });
-  return act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+  return act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireDeskSide(actor, 'assign');
     return lifecycle.assign(ticket, assignee.id, by(actor, at));
   });
 }
 
-export const startWork = (deps: DeskDeps, actorId: string, ticketId: string) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+export const startWork = (deps: DeskDeps, actorId: string, ticketId: string, precondition?: Precondition) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireDeskSide(actor, 'startWork');
     return lifecycle.startWork(ticket, by(actor, at));
   });
 
-export const waitOnCustomer = (deps: DeskDeps, actorId: string, ticketId: string) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+export const waitOnCustomer = (
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  precondition?: Precondition,
+) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireDeskSide(actor, 'waitOnCustomer');
     return lifecycle.waitOnCustomer(ticket, by(actor, at));
   });
 
-export const resume = (deps: DeskDeps, actorId: string, ticketId: string) =>
-  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+export const resume = (deps: DeskDeps, actorId: string, ticketId: string, precondition?: Precondition) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, contract, at }, actor) => {
     requireDeskSide(actor, 'resume');
     return lifecycle.resume(ticket, contract, by(actor, at));
   });
 
-export const resolve = (deps: DeskDeps, actorId: string, ticketId: string) =>
-  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+export const resolve = (deps: DeskDeps, actorId: string, ticketId: string, precondition?: Precondition) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, contract, at }, actor) => {
     requireDeskSide(actor, 'resolve');
     return lifecycle.resolve(ticket, contract, by(actor, at));
   });
 
-export const setPriority = (deps: DeskDeps, actorId: string, ticketId: string, priority: string) =>
-  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+export const setPriority = (
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  priority: string,
+  precondition?: Precondition,
+) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, contract, at }, actor) => {
     requireDeskSide(actor, 'setPriority');
     return lifecycle.setPriority(ticket, priority, contract, by(actor, at));
   });
@@ -99,8 +148,9 @@ export const comment = (
   actorId: string,
   ticketId: string,
   note: { body: string; visibility: 'public' | 'internal'; idempotencyKey?: string },
+  precondition?: Precondition,
 ) =>
-  act(deps, actorId, ticketId, ({ ticket, contract, at }, actor) => {
+  act(deps, actorId, ticketId, precondition, ({ ticket, contract, at }, actor) => {
     if (note.visibility === 'internal') requireDeskSide(actor, 'internalComment');
     const { idempotencyKey, ...text } = note;
     const id = idempotencyKey === undefined ? deps.ids.newId() : commentIdFor(idempotencyKey);
@@ -110,23 +160,32 @@ export const comment = (
     return customerReplied ? then(commented, (t) => lifecycle.resume(t, contract, by(actor, at))) : commented;
   });
 
-export const accept = (deps: DeskDeps, actorId: string, ticketId: string) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+export const accept = (deps: DeskDeps, actorId: string, ticketId: string, precondition?: Precondition) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireContactOf(actor, ticket, 'accept');
     return lifecycle.accept(ticket, by(actor, at));
   });
 
 /** The customer rejects the solution (or the desk takes it back): the ticket is worked on again. */
-export const reopen = (deps: DeskDeps, actorId: string, ticketId: string, reason?: string) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => lifecycle.reopen(ticket, by(actor, at), reason));
+export const reopen = (
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  reason?: string,
+  precondition?: Precondition,
+) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) =>
+    lifecycle.reopen(ticket, by(actor, at), reason),
+  );
 
 export const recordEffort = (
   deps: DeskDeps,
   actorId: string,
   ticketId: string,
   entry: { minutes: number; note?: string; billable?: boolean },
+  precondition?: Precondition,
 ) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireDeskSide(actor, 'logEffort');
     return logEffort(
       ticket,
@@ -140,20 +199,26 @@ export const markBillable = (
   actorId: string,
   ticketId: string,
   estimate: { estimateMinutes: number; reason: string },
+  precondition?: Precondition,
 ) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireDeskSide(actor, 'flagBillable');
     return flagBillable(ticket, estimate, by(actor, at));
   });
 
-export const approveEstimate = (deps: DeskDeps, actorId: string, ticketId: string) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+export const approveEstimate = (
+  deps: DeskDeps,
+  actorId: string,
+  ticketId: string,
+  precondition?: Precondition,
+) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireContactOf(actor, ticket, 'approveEstimate');
     return approveBillable(ticket, by(actor, at));
   });
 
-export const acknowledge = (deps: DeskDeps, actorId: string, ticketId: string) =>
-  act(deps, actorId, ticketId, ({ ticket, at }, actor) => {
+export const acknowledge = (deps: DeskDeps, actorId: string, ticketId: string, precondition?: Precondition) =>
+  act(deps, actorId, ticketId, precondition, ({ ticket, at }, actor) => {
     requireDeskSide(actor, 'acknowledge');
     return acknowledgeEscalation(ticket, by(actor, at));
   });

@@ -126,7 +126,7 @@ async function commitTogether(
       return refusals.map((refusal) => refusal ?? { value: saved });
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError) || attempt >= CONFLICT_ROUNDS) throw error;
-      await backOff(attempt);
+      await backOff(deps.waiter, attempt);
     }
   }
 }

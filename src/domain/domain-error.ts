@@ -40,5 +40,7 @@ export const DOMAIN_ERROR_CODES = [
   'textEmpty',
   'textTooLong',
   'chatUserAmbiguous',
+  'staleAction',
+  'inputMissing',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

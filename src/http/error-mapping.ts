@@ -42,6 +42,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   textEmpty: 422,
   textTooLong: 422,
   chatUserAmbiguous: 409,
+  staleAction: 409,
+  inputMissing: 422,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */

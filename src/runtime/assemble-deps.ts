@@ -2,12 +2,14 @@ import { ChangeBatches } from '../app/change-batches.ts';
 import type { ChannelSender } from '../app/messaging/channel.ts';
 import { MessageDelivery, type DeliverySignals } from '../app/messaging/delivery.ts';
 import type { AppLogger, ChangeSignals, DeskDeps } from '../app/desk-deps.ts';
-import type { Clock, ContractCatalogue, SlaTimerScheduler } from '../app/ports.ts';
+import type { Clock, ContractCatalogue, SlaTimerScheduler, Waiter } from '../app/ports.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { MongoStore } from '../store/mongo/index.ts';
 
 export interface DeskParts {
   clock: Clock;
+  /** How the application pauses: on the real clock in a desk, on the test's clock in tests. */
+  waiter: Waiter;
   timers: SlaTimerScheduler;
   contracts: ContractCatalogue;
   /** Where messages go: the log, the web-hook, the chat platforms. */
@@ -23,6 +25,7 @@ export interface DeskParts {
 export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
   return {
     clock: parts.clock,
+    waiter: parts.waiter,
     ids: store.ids,
     tickets: store.tickets,
     organisations: store.organisations,
@@ -36,7 +39,7 @@ export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
     conversations: store.conversations,
     inbound: store.inbound,
     contracts: parts.contracts,
-    batches: new ChangeBatches(),
+    batches: new ChangeBatches(parts.waiter),
     logger: parts.logger,
     ...(parts.signals ? { signals: parts.signals } : {}),
     delivery: new MessageDelivery({

@@ -18,6 +18,7 @@ import { assembleDeps } from './assemble-deps.ts';
 import { createDeskMetrics } from './desk-metrics.ts';
 import { StartupError } from './startup-error.ts';
 import { systemClock } from './system-clock.ts';
+import { systemWaiter } from './system-waiter.ts';
 
 /** A desk wired to its database and job queue, not yet serving or working. */
 export interface OpenDesk {
@@ -95,6 +96,7 @@ export async function openDesk(
     const deps: DeskDeps = assembleDeps(store, {
       signals: metrics.signals,
       clock: systemClock,
+      waiter: systemWaiter,
       timers: jobs.scheduler,
       contracts,
       channels: channelsFor(config, logger),

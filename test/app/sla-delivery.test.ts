@@ -40,6 +40,7 @@ function withPlatform(platform: MemoryChannel) {
   const { deps, store, clock, timers } = desk();
   return assembleDeps(store, {
     clock,
+    waiter: deps.waiter,
     timers,
     contracts: deps.contracts,
     channels: [platform],

@@ -111,6 +111,7 @@ describe('the web-hook as a channel of the outbox', () => {
     const { store, clock, timers, deps: base } = desk();
     const deps = assembleDeps(store, {
       clock,
+      waiter: base.waiter,
       timers,
       contracts: base.contracts,
       channels: [new WebhookChannel({ url: 'https://hooks.example.net/flaky', secret: 'k3y' })],

@@ -12,7 +12,7 @@ import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts
 import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
-import type { ManualClock } from '../support/test-desk.ts';
+import { ClockWaiter, type ManualClock } from '../support/test-desk.ts';
 import { forget } from './dying-process.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -43,6 +43,7 @@ export async function startProcess(
   await jobs.scheduler.replace('warm-up', []);
   const deps = assembleDeps(store, {
     clock,
+    waiter: new ClockWaiter(clock),
     timers: jobs.scheduler,
     contracts: new LoadedContracts([]),
     channels: [notifier],

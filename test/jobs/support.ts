@@ -5,6 +5,7 @@ import { addAgent, addContact, createOrganisation } from '../../src/app/director
 import type { ContractCatalogue, SlaTimerScheduler } from '../../src/app/ports.ts';
 import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
+import { systemWaiter } from '../../src/runtime/system-waiter.ts';
 import { contractFromTerms } from '../../src/contracts/load-contract.ts';
 import { PRESETS } from '../../src/contracts/presets.ts';
 import type { Organisation } from '../../src/domain/desk/organisation.ts';
@@ -96,6 +97,7 @@ export function deskOn(
 ): DeskDeps {
   return assembleDeps(createMongoStore(connection), {
     clock: { now: () => new Date() },
+    waiter: systemWaiter,
     timers,
     contracts,
     channels: [notifier],

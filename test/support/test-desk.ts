@@ -1,7 +1,7 @@
 import { beforeAll } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { addAgent, addContact, createOrganisation, setCeo } from '../../src/app/directory.ts';
-import type { Clock, SlaTimerScheduler } from '../../src/app/ports.ts';
+import type { Clock, SlaTimerScheduler, Waiter } from '../../src/app/ports.ts';
 import { LoadedContracts } from '../../src/contracts/contract-catalogue.ts';
 import type { Organisation } from '../../src/domain/desk/organisation.ts';
 import type { Person } from '../../src/domain/desk/people.ts';
@@ -26,6 +26,25 @@ export class ManualClock implements Clock {
   }
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/**
+ * Waits on a test's clock: a wait of `ms` moves the clock on to `ms` after the instant it began, and
+ * ends on the next turn of the event loop, so what the application measures and what it waits for
+ * are one clock. Waits that overlap (begun at the same instant) move it once, as real time would.
+ */
+export class ClockWaiter implements Waiter {
+  constructor(private readonly clock: ManualClock) {}
+  wait(ms: number): Promise<void> {
+    const until = this.clock.now().getTime() + ms;
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        const behind = until - this.clock.now().getTime();
+        if (behind > 0) this.clock.advance(behind);
+        resolve();
+      }),
+    );
   }
 }
 
@@ -84,6 +103,7 @@ export function useTestDesk(
     const deps: DeskDeps = assembleDeps(store, {
       signals: metrics.signals,
       clock,
+      waiter: new ClockWaiter(clock),
       timers,
       contracts: new LoadedContracts(extraContracts),
       channels: [notifier],

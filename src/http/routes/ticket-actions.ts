@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { DeskDeps } from '../../app/desk-deps.ts';
+import { performAction, type TicketAction } from '../../app/perform-action.ts';
 import * as actions from '../../app/ticket-actions.ts';
-import type { Ticket } from '../../domain/tickets/ticket.ts';
 import * as schemas from '../request-schemas.ts';
 import { route, type Route } from '../router.ts';
 import { actorOf, LINK_RESULT, TICKET, ticketAnswer, ticketAnswers } from './common.ts';
@@ -15,12 +14,13 @@ interface ActionSpec<B extends z.ZodType> {
   body?: { name: string; zod: B };
   /** Statuses beyond 404 the use case may refuse with. */
   refusals: readonly number[];
-  run(deps: DeskDeps, actorId: string, ticketId: string, body: z.output<B>): Promise<Ticket>;
+  /** The action the request stands for; every one goes through `performAction`, as chat buttons do. */
+  action(body: z.output<B>): TicketAction;
 }
 
 const NO_FIELDS = { name: 'NoFields', zod: schemas.noBody };
 
-/** `POST /api/tickets/:id/actions/<slug>`: one use case; the answer is the ticket as the actor may see it. */
+/** `POST /api/tickets/:id/actions/<slug>`: one action; the answer is the ticket as the actor may see it. */
 function action<B extends z.ZodType = typeof schemas.noBody>(spec: ActionSpec<B>): Route {
   return route({
     name: spec.name,
@@ -37,7 +37,12 @@ function action<B extends z.ZodType = typeof schemas.noBody>(spec: ActionSpec<B>
     async handle(context) {
       const actor = actorOf(context);
       // The use case already hands back the ticket as this person may see it.
-      const ticket = await spec.run(context.services.deps, actor.id, context.params.id, context.body);
+      const ticket = await performAction(
+        context.services.deps,
+        actor.id,
+        context.params.id,
+        spec.action(context.body),
+      );
       return { status: 200, body: await ticketAnswer(context, ticket) };
     },
   });
@@ -49,7 +54,7 @@ export const ticketActionRoutes: Route[] = [
     name: 'claimTicket',
     summary: 'Claim an unclaimed ticket (desk only); a second claimant learns who was first',
     refusals: [409],
-    run: (deps, actor, id) => actions.claim(deps, actor, id),
+    action: () => ({ name: 'claim' }),
   }),
   action({
     slug: 'assign',
@@ -57,35 +62,35 @@ export const ticketActionRoutes: Route[] = [
     summary: 'Assign the ticket to an agent (desk only)',
     body: { name: 'AssignRequest', zod: schemas.assignBody },
     refusals: [409],
-    run: (deps, actor, id, body) => actions.assign(deps, actor, id, body.assigneeId),
+    action: ({ assigneeId }) => ({ name: 'assign', assigneeId }),
   }),
   action({
     slug: 'start',
     name: 'startWork',
     summary: 'Work has started: stops the response clock (desk only)',
     refusals: [409],
-    run: (deps, actor, id) => actions.startWork(deps, actor, id),
+    action: () => ({ name: 'start' }),
   }),
   action({
     slug: 'wait',
     name: 'waitOnCustomer',
     summary: 'Wait on the customer: pauses the resolution clock (desk only)',
     refusals: [409],
-    run: (deps, actor, id) => actions.waitOnCustomer(deps, actor, id),
+    action: () => ({ name: 'wait' }),
   }),
   action({
     slug: 'resume',
     name: 'resumeWork',
     summary: 'Back in the desk’s hands after waiting on the customer (desk only)',
     refusals: [409],
-    run: (deps, actor, id) => actions.resume(deps, actor, id),
+    action: () => ({ name: 'resume' }),
   }),
   action({
     slug: 'resolve',
     name: 'resolveTicket',
     summary: 'Resolve: the customer is asked to accept (desk only)',
     refusals: [409],
-    run: (deps, actor, id) => actions.resolve(deps, actor, id),
+    action: () => ({ name: 'resolve' }),
   }),
   action({
     slug: 'priority',
@@ -93,7 +98,7 @@ export const ticketActionRoutes: Route[] = [
     summary: 'Set the priority (desk only); reschedules the SLA timers',
     body: { name: 'PriorityRequest', zod: schemas.priorityBody },
     refusals: [409, 422],
-    run: (deps, actor, id, body) => actions.setPriority(deps, actor, id, body.priority),
+    action: ({ priority }) => ({ name: 'priority', priority }),
   }),
   action({
     slug: 'comment',
@@ -101,14 +106,14 @@ export const ticketActionRoutes: Route[] = [
     summary: 'Comment; internal notes are desk only, a customer reply resumes a waiting ticket',
     body: { name: 'CommentRequest', zod: schemas.commentBody },
     refusals: [409],
-    run: (deps, actor, id, body) => actions.comment(deps, actor, id, body),
+    action: ({ body, visibility }) => ({ name: 'comment', body, visibility }),
   }),
   action({
     slug: 'accept',
     name: 'acceptSolution',
     summary: 'The customer accepts the solution: the ticket closes',
     refusals: [409],
-    run: (deps, actor, id) => actions.accept(deps, actor, id),
+    action: () => ({ name: 'accept' }),
   }),
   action({
     slug: 'reopen',
@@ -116,7 +121,7 @@ export const ticketActionRoutes: Route[] = [
     summary: 'Reject the solution: the ticket is worked on again',
     body: { name: 'ReopenRequest', zod: schemas.reopenBody },
     refusals: [409],
-    run: (deps, actor, id, body) => actions.reopen(deps, actor, id, body.reason),
+    action: ({ reason }) => ({ name: 'reopen', ...(reason === undefined ? {} : { reason }) }),
   }),
   action({
     slug: 'effort',
@@ -124,7 +129,7 @@ export const ticketActionRoutes: Route[] = [
     summary: 'Log effort in minutes (desk only)',
     body: { name: 'EffortRequest', zod: schemas.effortBody },
     refusals: [409, 422],
-    run: (deps, actor, id, body) => actions.recordEffort(deps, actor, id, body),
+    action: (entry) => ({ name: 'effort', ...entry }),
   }),
   action({
     slug: 'billable',
@@ -132,21 +137,21 @@ export const ticketActionRoutes: Route[] = [
     summary: 'Flag out-of-contract work with an estimate for the customer to approve (desk only)',
     body: { name: 'BillableRequest', zod: schemas.billableBody },
     refusals: [409, 422],
-    run: (deps, actor, id, body) => actions.markBillable(deps, actor, id, body),
+    action: (estimate) => ({ name: 'billable', ...estimate }),
   }),
   action({
     slug: 'approve-estimate',
     name: 'approveEstimate',
     summary: 'The customer approves the billable estimate',
     refusals: [409],
-    run: (deps, actor, id) => actions.approveEstimate(deps, actor, id),
+    action: () => ({ name: 'approveEstimate' }),
   }),
   action({
     slug: 'acknowledge',
     name: 'acknowledgeEscalation',
     summary: 'Acknowledge the ticket’s escalation (desk only)',
     refusals: [409],
-    run: (deps, actor, id) => actions.acknowledge(deps, actor, id),
+    action: () => ({ name: 'acknowledge' }),
   }),
   route({
     name: 'linkToProblem',

@@ -19,6 +19,7 @@ function deliveringOn(...channels: MemoryChannel[]) {
   const metrics = createDeskMetrics(store, () => clock.now());
   const delivering = assembleDeps(store, {
     clock,
+    waiter: deps.waiter,
     timers,
     contracts: deps.contracts,
     channels,
