@@ -200,3 +200,30 @@ describe('addresses and conversations', () => {
     expect((await deps.outbox.failures(100)).filter((f) => f.message.ticketId === ticket.id)).toEqual([]);
   });
 });
+
+describe('an outbox an older version wrote', () => {
+  it('has its whole notices divided into deliveries per channel and delivered, none lost', async () => {
+    const acme = await desk().seedCustomer('Upgrade AB');
+    const { deps } = deliveringOn(new MemoryChannel({ name: 'before' }));
+    const ticket = await openFor(deps, acme, 'Upgraded');
+    const { notices } = (await deps.tickets.committed(ticket.id, 0))!;
+    // As the previous version kept an undelivered notice: whole, by its id, no channel.
+    const outbox = desk().connection.db!.collection('outbox');
+    const at = desk().clock.now();
+    await outbox.insertOne({
+      _id: notices[0]!.id as never,
+      notice: notices[0],
+      attempts: 0,
+      addedAt: at,
+      dueAt: at,
+    });
+
+    const after = new MemoryChannel({ name: 'after' });
+    const upgraded = deliveringOn(after);
+    await relayPending(upgraded.deps);
+    expect(after.sent.map((m) => m.id)).toEqual([notices[0]!.id]);
+    expect(await outbox.countDocuments({ _id: notices[0]!.id as never })).toBe(0);
+    await relayPending(upgraded.deps);
+    expect(after.sent).toHaveLength(1);
+  });
+});

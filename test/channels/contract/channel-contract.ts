@@ -205,9 +205,13 @@ export function channelContract(channel: string, useWorld: () => () => ChannelWo
         expect(got, `${person.name} told once`).toHaveLength(1);
         escalations.push(got[0]!);
       }
-      // Nobody claimed it: the reminder went to the triage place, once.
-      const triage = (await world().seenBy('triage')).filter((m) => about(id)(m) && m.ref !== m.thread);
-      expect(triage.length).toBeGreaterThanOrEqual(1);
+      // Nobody claimed it: the reminder went to the triage place, in the card's thread, once.
+      const card = await cardOf(world(), id);
+      const inCardThread = (await world().seenBy('triage')).filter(
+        (m) => m.thread === card.thread && m.ref !== card.ref,
+      );
+      expect(inCardThread).toHaveLength(1);
+      expect(inCardThread[0]!.text).toContain(id);
 
       const staleAck = await world().press(acme.incidentManager, escalations[0]!, 'acknowledge', eventId());
       // Said in words, naming the level the button was for and the one the ticket is at now.
