@@ -24,9 +24,17 @@ export interface AppLogger {
   warn(details: object, message: string): void;
 }
 
+/**
+ * Where a ticket was opened from: the API, a monitoring alert, or the chat channel's name ("slack",
+ * "teams", "web"): few and fixed by configuration, so they make good metric labels.
+ */
+export type TicketSource = 'api' | 'alert' | (string & {});
+
 /** Told of every change once it is carried out: for figures such as escalations per level. */
 export interface ChangeSignals {
   carriedOut(events: readonly TicketEvent[]): void;
+  /** A ticket was really opened: once per ticket, never for a repeated try that gave it back. */
+  ticketOpened(source: TicketSource): void;
 }
 
 /** Everything the use cases need from the outside world, as ports. */

@@ -3,7 +3,7 @@ import { isDeskSide } from '../domain/desk/people.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import { alertRepeated, openTicket as open, requirePriority } from '../domain/tickets/lifecycle.ts';
 import { isOpen, type Category, type Ticket } from '../domain/tickets/ticket.ts';
-import type { DeskDeps } from './desk-deps.ts';
+import type { DeskDeps, TicketSource } from './desk-deps.ts';
 import { requireRegisteredContact } from './policy.ts';
 import { createHash } from 'node:crypto';
 import type { Organisation } from '../domain/desk/organisation.ts';
@@ -11,9 +11,12 @@ import type { Change } from '../domain/tickets/lifecycle.ts';
 import { changeTicket, commit, loadOrganisation, loadPerson } from './ticket-changes.ts';
 
 export interface OpenTicketRequest {
-  organisationId: string;
+  /** The customer the ticket is for; left out, the requester's organisation. */
+  organisationId?: string;
   /** The contact the ticket is for; the actor when a contact opens it themselves. */
   requesterId: string;
+  /** Where it is opened from, for the count of tickets opened (monitoring alerts come as reports). */
+  source: Exclude<TicketSource, 'alert'>;
   category: Category;
   title: string;
   description: string;
@@ -37,8 +40,10 @@ export async function openTicket(
   request: OpenTicketRequest,
 ): Promise<Ticket> {
   const actor = await loadPerson(deps, actorId);
-  const organisation = await loadOrganisation(deps, request.organisationId);
   const requester = actor.id === request.requesterId ? actor : await loadPerson(deps, request.requesterId);
+  const organisationId = request.organisationId ?? requester.organisationId;
+  if (organisationId === undefined) throw new DomainError('organisationRequired');
+  const organisation = await loadOrganisation(deps, organisationId);
   if (!isDeskSide(actor) && actor.id !== requester.id)
     throw new DomainError('agentsOnly', { action: 'openFor' });
   requireRegisteredContact(requester, organisation);
@@ -47,20 +52,38 @@ export async function openTicket(
   const decides = isDeskSide(actor) || contract.terms.prioritySetBy === 'customer';
   const priority = decides && request.priority ? request.priority : contract.terms.defaultPriority;
   const requestedPriority = !decides && request.priority !== priority ? request.priority : undefined;
-  const { idempotencyKey, ...fields } = request;
+  const { idempotencyKey, source, organisationId: _named, ...rest } = request;
+  const fields = { ...rest, organisationId };
   const decide = (id: string) =>
     open({ ...fields, id, priority, ...(requestedPriority ? { requestedPriority } : {}) }, contract, {
       actorId: actor.id,
       at: deps.clock.now(),
     });
-  if (idempotencyKey === undefined) {
-    return commit(deps, decide(await deps.ids.nextTicketId()), { organisation, contract, isNew: true });
-  }
-  return openOnce(deps, `request:${actor.id}:${idempotencyKey}`, fingerprint(fields), decide, {
-    organisation,
-    contract,
-    idempotencyKey,
-  });
+  const context = { organisation, contract };
+  const { ticket, opened } =
+    idempotencyKey === undefined
+      ? await openNew(deps, decide, context)
+      : await openOnce(deps, `request:${actor.id}:${idempotencyKey}`, fingerprint(fields), decide, {
+          ...context,
+          idempotencyKey,
+        });
+  if (opened) deps.signals?.ticketOpened(source);
+  return ticket;
+}
+
+/** A ticket an open gave back, and whether this call opened it (not a repeat of an earlier try). */
+interface Opened {
+  ticket: Ticket;
+  opened: boolean;
+}
+
+async function openNew(
+  deps: DeskDeps,
+  decide: (id: string) => Change,
+  context: { organisation: Organisation; contract: Contract },
+): Promise<Opened> {
+  const ticket = await commit(deps, decide(await deps.ids.nextTicketId()), { ...context, isNew: true });
+  return { ticket, opened: true };
 }
 
 const fingerprint = (fields: object): string =>
@@ -84,7 +107,7 @@ async function openOnce(
   print: string,
   decide: (id: string) => Change,
   context: { organisation: Organisation; contract: Contract; idempotencyKey: string },
-): Promise<Ticket> {
+): Promise<Opened> {
   let claim = await deps.openClaims.latest(key);
   let polls = 0;
   for (;;) {
@@ -118,16 +141,16 @@ async function openOrFind(
   ticketId: string,
   decide: (id: string) => Change,
   context: { organisation: Organisation; contract: Contract },
-): Promise<Ticket> {
+): Promise<Opened> {
   const existing = await deps.tickets.get(ticketId);
-  if (existing) return existing;
+  if (existing) return { ticket: existing, opened: false };
   try {
-    return await commit(deps, decide(ticketId), { ...context, isNew: true });
+    return { ticket: await commit(deps, decide(ticketId), { ...context, isNew: true }), opened: true };
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'alreadyExists') throw error;
     const settled = await deps.tickets.settle(ticketId);
     if (!settled) throw error;
-    return settled;
+    return { ticket: settled, opened: false };
   }
 }
 
@@ -188,6 +211,8 @@ export async function reportAlert(
       contract,
       { at: deps.clock.now() },
     );
-    return { ticket: await commit(deps, change, { organisation, contract, isNew: true }), created: true };
+    const ticket = await commit(deps, change, { organisation, contract, isNew: true });
+    deps.signals?.ticketOpened('alert');
+    return { ticket, created: true };
   }
 }

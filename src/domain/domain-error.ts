@@ -42,5 +42,6 @@ export const DOMAIN_ERROR_CODES = [
   'chatUserAmbiguous',
   'staleAction',
   'inputMissing',
+  'organisationRequired',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -44,6 +44,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   chatUserAmbiguous: 409,
   staleAction: 409,
   inputMissing: 422,
+  organisationRequired: 422,
 };
 
 /** The HTTP answer for an error the layers below raise on purpose; undefined for a real failure. */

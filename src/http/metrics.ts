@@ -4,7 +4,6 @@ export interface HttpMetrics {
   readonly registry: Registry;
   /** One finished request; `route` is the route's pattern, so ids never become label values. */
   observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void;
-  ticketOpened(via: 'api' | 'alert'): void;
 }
 
 /** Prometheus instruments on a registry of their own, so several servers in one process never clash. */
@@ -24,12 +23,6 @@ export function createHttpMetrics(others: readonly Registry[] = []): HttpMetrics
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [own],
   });
-  const opened = new Counter({
-    name: 'sladesk_tickets_opened_total',
-    help: 'Tickets opened through the HTTP API, by how (a person, or a monitoring alert)',
-    labelNames: ['via'] as const,
-    registers: [own],
-  });
   // Merged once every instrument is on its registry: a merge copies what is there.
   const registry = others.length > 0 ? Registry.merge([own, ...others]) : own;
   return {
@@ -38,9 +31,6 @@ export function createHttpMetrics(others: readonly Registry[] = []): HttpMetrics
       const labels = { method, route, status: String(status) };
       requests.inc(labels);
       duration.observe(labels, seconds);
-    },
-    ticketOpened(via) {
-      opened.inc({ via });
     },
   };
 }

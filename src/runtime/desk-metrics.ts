@@ -8,8 +8,9 @@ import type { MongoStore } from '../store/mongo/index.ts';
 const OPEN_COUNTS_FOR_MS = 15_000;
 
 /**
- * What an on-call engineer watches beside the HTTP figures: the SLA steps this process announced
- * (reminders, escalations per level, breaches, acknowledgements), and, read from the database at
+ * What an on-call engineer watches beside the HTTP figures: the tickets this process opened (from
+ * the API, chat or alerts), the SLA steps it announced (reminders, escalations per level,
+ * breaches, acknowledgements), and, read from the database at
  * each scrape, the open tickets by status and priority, the outbox (pending, failed) and the
  * relay's backlog and lag. The step counters count what this process carried out (`npm start`
  * runs everything in one process; with split roles, each process counts its own).
@@ -26,6 +27,12 @@ export function createDeskMetrics(store: MongoStore, now: () => Date = () => new
     name: 'sladesk_sla_breaches_total',
     help: 'SLA deadlines passed (the first escalation level of a clock), by clock',
     labelNames: ['clock'] as const,
+    registers: [registry],
+  });
+  const opened = new Counter({
+    name: 'sladesk_tickets_opened_total',
+    help: 'Tickets opened, by where from (api, slack, teams, web, or a monitoring alert)',
+    labelNames: ['via'] as const,
     registers: [registry],
   });
   const acknowledged = new Counter({
@@ -122,6 +129,9 @@ export function createDeskMetrics(store: MongoStore, now: () => Date = () => new
         }
         if (event.type === 'escalation_acknowledged') acknowledged.inc({ level: String(event.level) });
       }
+    },
+    ticketOpened(source) {
+      opened.inc({ via: source });
     },
   };
   return { registry, signals, deliverySignals };

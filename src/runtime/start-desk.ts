@@ -9,6 +9,7 @@ import type { Database } from '../store/database.ts';
 import type { DatabaseLostError } from '../store/database-errors.ts';
 import { openDesk, type OpenDeskOptions } from './open-desk.ts';
 import { StartupError } from './startup-error.ts';
+import { warnUnavailableChannels } from './unavailable-channels.ts';
 
 export type Role = 'web' | 'worker';
 
@@ -68,6 +69,7 @@ export async function startDesk(
         relay: () => relayPending(desk.deps),
       });
     }
+    warnUnavailableChannels(config, logger);
     logger.info({ url, roles: [...roles] }, 'sladesk is running');
     let stopping: Promise<void> | undefined;
     return {

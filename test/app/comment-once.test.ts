@@ -16,6 +16,7 @@ describe('a comment with an idempotency key', () => {
     openTicket(desk().deps, acme.contact.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api',
       category: 'user_support',
       title: 'Export question',
       description: 'How?',

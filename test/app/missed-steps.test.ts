@@ -12,6 +12,7 @@ describe('steps missed while no worker ran', () => {
     const ticket = await openTicket(deps, acme.agent.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'Down all weekend',
       description: 'd',

@@ -29,6 +29,7 @@ async function incident(customer: SeededCustomer): Promise<Ticket> {
   return openTicket(deps, customer.agent.id, {
     organisationId: customer.organisation.id,
     requesterId: customer.contact.id,
+    source: 'api',
     category: 'incident',
     title: 'Down',
     description: 'd',

@@ -27,6 +27,7 @@ async function lateTicket(name: string) {
   const ticket = await openTicket(deps, acme.agent.id, {
     organisationId: acme.organisation.id,
     requesterId: acme.contact.id,
+    source: 'api',
     category: 'incident',
     title: 'Down',
     description: 'd',

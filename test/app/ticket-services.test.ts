@@ -15,6 +15,7 @@ const openAsContact = (customer: SeededCustomer, fields: Partial<OpenTicketReque
   openTicket(desk().deps, customer.contact.id, {
     organisationId: customer.organisation.id,
     requesterId: customer.contact.id,
+    source: 'api',
     category: 'incident',
     title: 'a',
     description: 'a',
@@ -60,6 +61,7 @@ describe('opening a ticket', () => {
     const base = {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api' as const,
       category: 'incident' as const,
       title: 't',
       description: 'd',
@@ -80,6 +82,7 @@ describe('opening a ticket', () => {
     const request = {
       organisationId: acme.organisation.id,
       requesterId: globex.contact.id,
+      source: 'api' as const,
       category: 'order' as const,
       title: 't',
       description: 'd',
@@ -107,6 +110,7 @@ describe('who sees and does what', () => {
     const theirs = await openTicket(deps, globex.contact.id, {
       organisationId: globex.organisation.id,
       requesterId: globex.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'b',
       description: 'b',
@@ -247,6 +251,7 @@ describe('escalation and closing', () => {
     const t = await openTicket(deps, acme.agent.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'Down',
       description: 'd',

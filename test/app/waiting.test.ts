@@ -44,6 +44,7 @@ describe('waiting on the clock the application measures with', () => {
       openTicket(deps, acme.contact.id, {
         organisationId: acme.organisation.id,
         requesterId: acme.contact.id,
+        source: 'api',
         category: 'incident',
         title: 'Held',
         description: 'd',

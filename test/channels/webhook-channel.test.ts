@@ -139,6 +139,7 @@ describe('the web-hook as a channel of the outbox', () => {
     const ticket = await openTicket(deps, acme.contact.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'Hooked',
       description: 'x',

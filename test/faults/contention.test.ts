@@ -109,6 +109,7 @@ describe('changes that meet', () => {
     const ticket = await openTicket(deps, acme.contact.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api',
       category: 'user_support',
       title: 'Before',
       description: 'd',
@@ -120,6 +121,7 @@ describe('changes that meet', () => {
       openTicket(deps, leaver.id, {
         organisationId: acme.organisation.id,
         requesterId: leaver.id,
+        source: 'api',
         category: 'user_support',
         title: 'After',
         description: 'd',
@@ -133,6 +135,7 @@ describe('changes that meet', () => {
     const request = {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api' as const,
       category: 'incident' as const,
       title: 'First try died',
       description: 'd',
@@ -154,6 +157,7 @@ describe('changes that meet', () => {
     const ticket = await openTicket(deps, acme.contact.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'Busy',
       description: 'd',
@@ -196,6 +200,7 @@ describe('changes that meet', () => {
       openTicket(deps, acme.agent.id, {
         organisationId: acme.organisation.id,
         requesterId: acme.contact.id,
+        source: 'api',
         category,
         title,
         description: 'd',

@@ -56,6 +56,7 @@ describe('a process killed at every point of a change', () => {
   const request = (title: string, idempotencyKey: string) => ({
     organisationId: acme.organisation.id,
     requesterId: acme.contact.id,
+    source: 'api' as const,
     category: 'incident' as const,
     title,
     description: 'The portal is down',

@@ -45,6 +45,7 @@ describe('delivery when workers die or run side by side', () => {
   const request = (title: string) => ({
     organisationId: acme.organisation.id,
     requesterId: acme.contact.id,
+    source: 'api',
     category: 'incident' as const,
     title,
     description: 'The portal is down',

@@ -46,6 +46,7 @@ describe('SLA timers through the real services, store and one worker', () => {
     const ticket = await openTicket(deps, desk.agent.id, {
       organisationId: desk.organisation.id,
       requesterId: desk.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'Order flow down',
       description: 'Nothing gets through',
@@ -96,6 +97,7 @@ describe('SLA timers through the real services, store and one worker', () => {
     const ticket = await openTicket(deps, desk.agent.id, {
       organisationId: desk.organisation.id,
       requesterId: desk.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'Printer on fire',
       description: '…',

@@ -66,6 +66,7 @@ describe('two workers on one database', () => {
         openTicket(i % 2 ? second : first, desk.agent.id, {
           organisationId: desk.organisation.id,
           requesterId: desk.contact.id,
+          source: 'api',
           category: 'incident',
           title: `Alarm ${i}`,
           description: 'Threshold crossed',

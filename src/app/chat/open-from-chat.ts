@@ -46,6 +46,7 @@ export async function openFromChat(
     description,
     ...(request.priority === undefined ? {} : { priority: request.priority }),
     idempotencyKey: chatEventKey(request.channel, request.eventId),
+    source: request.channel,
   });
   if (!duplicate) await deps.inbound.record(request.channel, request.eventId, deps.clock.now());
   return { ticket, duplicate };

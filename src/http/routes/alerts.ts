@@ -24,14 +24,12 @@ export const alertRoutes = [
     },
     refusals: [404, 422],
     async handle(context) {
-      const { deps, metrics } = context.services;
+      const { deps } = context.services;
       const key = keyOf(context);
       const { organisationId: named, ...report } = context.body;
       const organisationId = organisationFor(key, named);
-      if (!organisationId)
-        throw new HttpError(422, 'organisationRequired', 'api.errors.organisationRequired');
+      if (!organisationId) throw new HttpError(422, 'organisationRequired', 'errors.organisationRequired');
       const { ticket, created } = await reportAlert(deps, { ...report, organisationId });
-      if (created) metrics.ticketOpened('alert');
       return {
         status: created ? 201 : 200,
         body: { created, ticket: await ticketAnswer(context, asSeenBy(key, ticket)) },

@@ -33,6 +33,7 @@ describe('replyInThread', () => {
     const ticket = await openTicket(desk().deps, acme.contact.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,
+      source: 'api',
       category: 'incident',
       title: 'Reports are empty',
       description: 'Since Monday',

@@ -39,6 +39,7 @@ async function openFor(deps: ReturnType<typeof deliveringOn>['deps'], acme: Seed
   return openTicket(deps, acme.contact.id, {
     organisationId: acme.organisation.id,
     requesterId: acme.contact.id,
+    source: 'api',
     category: 'incident',
     title,
     description: 'The portal is down',
