@@ -145,7 +145,6 @@ function ticket(n: number, version: number): Keyed {
       escalationLevel: 0,
       acknowledgedLevel: 0,
     },
-    conversations: { slack: { team: 'T0BENCH', channel: 'C0SUPPORT', threadTs: `${1736150400 + n}.000100` } },
     createdAt: created,
     updatedAt: minutes(n * 7 + 45 + version),
     version,

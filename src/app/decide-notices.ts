@@ -2,13 +2,17 @@ import type { Organisation } from '../domain/desk/organisation.ts';
 import type { TicketEvent } from '../domain/tickets/events.ts';
 import { stepName } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
-import type { Notice, NotificationAction, Recipient } from './notification.ts';
+import { stepFor, type ButtonActionName } from './action-steps.ts';
+import type { Audience, MessageButton } from './messaging/message.ts';
+import type { Notice, NoticeSubject, Recipient } from './notification.ts';
 import type { DeskSettings } from './ports.ts';
 
 interface Message {
   to: Recipient | undefined;
   key: string;
-  actions?: NotificationAction[];
+  actions?: ButtonActionName[];
+  /** The first post of the triage card, which later changes update in place. */
+  card?: boolean;
   /** Also when the recipient did it themselves: the requester always gets their ticket's id. */
   evenToActor?: boolean;
 }
@@ -37,11 +41,7 @@ function messagesFor(
     case 'opened':
       return [
         { to: requester, key: 'opened', evenToActor: true },
-        {
-          to: TRIAGE,
-          key: ticket.requestedPriority ? 'triageNewRequested' : 'triageNew',
-          actions: [{ kind: 'claim' }],
-        },
+        { to: TRIAGE, key: ticket.requestedPriority ? 'triageNewRequested' : 'triageNew', card: true },
       ];
     case 'claimed':
     case 'assigned':
@@ -68,7 +68,7 @@ function messagesFor(
         { to: owner, key: 'priorityChanged' },
       ];
     case 'resolved':
-      return [{ to: requester, key: 'resolved', actions: [{ kind: 'accept' }, { kind: 'reopen' }] }];
+      return [{ to: requester, key: 'resolved', actions: ['accept', 'reopen'] }];
     case 'reopened':
       return [{ to: owner, key: 'reopened' }];
     case 'closed':
@@ -79,7 +79,7 @@ function messagesFor(
         { to: person(organisation.accountOwnerId) ?? TRIAGE, key: 'effortThreshold' },
       ];
     case 'billable_flagged':
-      return [{ to: requester, key: 'billableFlagged', actions: [{ kind: 'approveEstimate' }] }];
+      return [{ to: requester, key: 'billableFlagged', actions: ['approveEstimate'] }];
     case 'billable_approved':
       return [{ to: owner, key: 'billableApproved' }];
     case 'reminder':
@@ -89,7 +89,7 @@ function messagesFor(
         {
           to: ladder(event.level, organisation, settings),
           key: `escalated.${event.clock}`,
-          actions: [{ kind: 'acknowledge', level: event.level }],
+          actions: ['acknowledge'],
         },
       ];
     case 'escalation_acknowledged':
@@ -102,6 +102,76 @@ function messagesFor(
     case 'incident_linked':
       return [];
   }
+}
+
+/**
+ * What the triage card offers for the ticket as it now stands: a claimed ticket has no Claim
+ * button, a closed one none at all. The server checks every press again.
+ */
+export function cardActions(ticket: Ticket): ButtonActionName[] {
+  switch (ticket.status) {
+    case 'new':
+      return ['claim', 'assign', 'priority'];
+    case 'claimed':
+      return ['start', 'assign', 'priority', 'wait', 'resolve'];
+    case 'in_progress':
+      return ['assign', 'priority', 'wait', 'resolve'];
+    case 'waiting_on_customer':
+      return ['resume', 'assign', 'priority', 'resolve'];
+    case 'resolved':
+    case 'closed':
+      // The customer's turn (accept or not), or nothing left to do.
+      return [];
+  }
+}
+
+/** Changes that show on the triage card: it is updated in place after any of them. */
+const CARD_EVENTS: ReadonlySet<TicketEvent['type']> = new Set([
+  'claimed',
+  'assigned',
+  'work_started',
+  'waiting_on_customer',
+  'resumed',
+  'priority_changed',
+  'resolved',
+  'reopened',
+  'accepted',
+  'closed',
+  'escalated',
+  'escalation_acknowledged',
+  'billable_flagged',
+  'billable_approved',
+]);
+
+function audienceOf(to: Recipient, ticket: Ticket): Audience {
+  if (to.kind === 'triage') return 'triage';
+  return to.personId === ticket.requesterId ? 'requester' : `person:${to.personId}`;
+}
+
+const buttonsFor = (ticket: Ticket, actions: readonly ButtonActionName[]): MessageButton[] =>
+  actions.map((action) => {
+    const madeFor = stepFor(ticket, action);
+    return { action, ticketId: ticket.id, ...(madeFor ? { madeFor } : {}) };
+  });
+
+function subjectOf(ticket: Ticket, organisation: Organisation): NoticeSubject {
+  return {
+    title: ticket.title,
+    priority: ticket.priority,
+    status: ticket.status,
+    category: ticket.category,
+    version: ticket.version,
+    ...(ticket.requestedPriority ? { requestedPriority: ticket.requestedPriority } : {}),
+    ...(ticket.sla.responseDue ? { responseDue: ticket.sla.responseDue } : {}),
+    ...(ticket.sla.resolutionDue ? { resolutionDue: ticket.sla.resolutionDue } : {}),
+    ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
+    ...(ticket.requesterId ? { requesterId: ticket.requesterId } : {}),
+    organisation: {
+      name: organisation.name,
+      locale: organisation.locale,
+      timeZone: organisation.timeZone,
+    },
+  };
 }
 
 /**
@@ -128,33 +198,41 @@ export function decideNotices(
   settings: DeskSettings,
 ): Notice[] {
   const notices: Notice[] = [];
+  const subject = subjectOf(ticket, organisation);
+  let cardPosted = false;
   for (const [index, event] of events.entries()) {
     for (const message of messagesFor(event, ticket, organisation, settings)) {
       const to = message.to;
       // Nobody needs telling what they just did themselves.
       if (!to || (to.kind === 'person' && to.personId === event.actorId && !message.evenToActor)) continue;
+      cardPosted ||= message.card === true;
       notices.push({
         id: notificationId(event, index, ticket, to),
         recipient: to,
+        audience: audienceOf(to, ticket),
+        kind: message.card ? 'card' : 'post',
         ticketId: ticket.id,
         key: message.key,
         event,
-        actions: message.actions ?? [],
-        subject: {
-          title: ticket.title,
-          priority: ticket.priority,
-          ...(ticket.requestedPriority ? { requestedPriority: ticket.requestedPriority } : {}),
-          ...(ticket.sla.responseDue ? { responseDue: ticket.sla.responseDue } : {}),
-          ...(ticket.sla.resolutionDue ? { resolutionDue: ticket.sla.resolutionDue } : {}),
-          ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
-          organisation: {
-            name: organisation.name,
-            locale: organisation.locale,
-            timeZone: organisation.timeZone,
-          },
-        },
+        buttons: buttonsFor(ticket, message.card ? cardActions(ticket) : (message.actions ?? [])),
+        subject,
       });
     }
+  }
+  // One update of the triage card per change, showing the ticket as the change left it.
+  const shown = events.find((event) => CARD_EVENTS.has(event.type));
+  if (shown && !cardPosted) {
+    notices.push({
+      id: `${ticket.id}:v${ticket.version}:card`,
+      recipient: TRIAGE,
+      audience: 'triage',
+      kind: 'card',
+      ticketId: ticket.id,
+      key: 'triageCard',
+      event: shown,
+      buttons: buttonsFor(ticket, cardActions(ticket)),
+      subject,
+    });
   }
   return notices;
 }

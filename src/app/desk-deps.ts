@@ -1,12 +1,14 @@
 import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { ChangeBatches } from './change-batches.ts';
-import type { NoticeDelivery } from './deliver-notices.ts';
+import type { MessageDelivery } from './messaging/delivery.ts';
 import type {
   AuditLog,
   Clock,
   ContractCatalogue,
+  ConversationStore,
   DeskSettingsRepository,
   IdGenerator,
+  InboundLog,
   OpenClaims,
   OrganisationRepository,
   Outbox,
@@ -22,8 +24,11 @@ export interface AppLogger {
   warn(details: object, message: string): void;
 }
 
-/** Where a ticket was opened from: the API, a chat channel, or a monitoring alert. */
-export type TicketSource = 'api' | 'slack' | 'teams' | 'web' | 'alert';
+/**
+ * Where a ticket was opened from: the API, a monitoring alert, or the chat channel's name ("slack",
+ * "teams", "web"): few and fixed by configuration, so they make good metric labels.
+ */
+export type TicketSource = 'api' | 'alert' | (string & {});
 
 /** Told of every change once it is carried out: for figures such as escalations per level. */
 export interface ChangeSignals {
@@ -48,7 +53,9 @@ export interface DeskDeps {
   openClaims: OpenClaims;
   pendingChanges: PendingChanges;
   outbox: Outbox;
-  delivery: NoticeDelivery;
+  delivery: MessageDelivery;
+  conversations: ConversationStore;
+  inbound: InboundLog;
   /** This process's meeting point for changes to the same record (see change-batches.ts). */
   batches: ChangeBatches;
   logger: AppLogger;

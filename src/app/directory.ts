@@ -4,7 +4,7 @@ import {
   removeContact as withoutContact,
   type Organisation,
 } from '../domain/desk/organisation.ts';
-import type { Identity, Person } from '../domain/desk/people.ts';
+import { withIdentity, type Identity, type Person } from '../domain/desk/people.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { changeRecord } from './change-batches.ts';
@@ -96,15 +96,14 @@ const changePerson = (
 /**
  * Links a chat identity (a Slack or Teams user, a web login) to a person, so that what they do on
  * that platform is theirs; one identity belongs to one person (`IdentityTakenError` otherwise).
+ * Linking a known identity again brings its platform details up to date (a Teams conversation
+ * the bot was installed in since), and saves nothing when they are the same.
  */
 export function linkIdentity(deps: DeskDeps, personId: string, identity: Identity): Promise<Person> {
-  return changePerson(deps, personId, (person) =>
-    person.identities.some(
-      (own) => own.channel === identity.channel && own.externalId === identity.externalId,
-    )
-      ? person
-      : { ...person, identities: [...person.identities, identity] },
-  );
+  return changePerson(deps, personId, (person) => {
+    const identities = withIdentity(person.identities, identity);
+    return identities === person.identities ? person : { ...person, identities };
+  });
 }
 
 async function requireAgent(deps: DeskDeps, personId: string): Promise<Person> {

@@ -30,13 +30,15 @@ export function requireContactOf(
   }
 }
 
+/** SPEC (004 §2.4): the organisation's list is the registration of its contacts. */
+export const isRegisteredContact = (person: Person, organisation: Organisation): boolean =>
+  person.role === 'contact' &&
+  person.organisationId === organisation.id &&
+  organisation.contactIds.includes(person.id);
+
 /** SPEC (004 §2.4): only a customer's registered contacts may open tickets for it. */
 export function requireRegisteredContact(person: Person, organisation: Organisation): void {
-  if (
-    person.role !== 'contact' ||
-    person.organisationId !== organisation.id ||
-    !organisation.contactIds.includes(person.id)
-  ) {
+  if (!isRegisteredContact(person, organisation)) {
     throw new DomainError('notAContact', { organisation: organisation.name });
   }
 }

@@ -3,8 +3,10 @@ import type { Organisation } from '../domain/desk/organisation.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { TicketTimer } from '../domain/tickets/timers.ts';
+import type { Notice } from './notification.ts';
 import type { Category, Ticket, TicketStatus } from '../domain/tickets/ticket.ts';
-import type { Notice, Notification } from './notification.ts';
+import type { Address, MessageRef } from './messaging/channel.ts';
+import type { Audience, OutgoingMessage } from './messaging/message.ts';
 
 /** The application's only source of "now"; tests pass a clock they move by hand. */
 export interface Clock {
@@ -106,30 +108,51 @@ export interface PendingChanges {
 }
 
 /**
- * Notices waiting to be delivered: added once by id when their change is carried out, removed once
- * delivered, kept with their attempts when a delivery fails.
+ * Messages waiting to be delivered, one entry per message and channel: added once by id when their
+ * change is carried out, removed once delivered, kept with their attempts while the channel fails,
+ * and kept as failed, for an operator to see, once given up on.
  */
 export interface Outbox {
-  add(notices: readonly Notice[], at: Date): Promise<void>;
+  add(entries: readonly NewOutboxEntry[], at: Date): Promise<void>;
   /** Entries due for a (first or next) attempt at `now`, oldest first. */
   due(now: Date, limit: number): Promise<OutboxEntry[]>;
   /** These were delivered (or found sent already): they leave the outbox. */
   delivered(ids: readonly string[]): Promise<void>;
   /** A failed attempt: tried again from `retryAt`, or given up on (`retryAt` undefined). */
   failed(
-    notice: Notice,
+    entry: OutboxEntry,
     attempts: number,
     at: Date,
     retryAt: Date | undefined,
     reason: string,
   ): Promise<void>;
   backlog(): Promise<{ pending: number; failed: number; oldest?: Date }>;
+  /** The entries given up on, most recent first. */
+  failures(limit: number): Promise<FailedDelivery[]>;
+  /**
+   * Notices an older version put in the outbox whole, before deliveries were kept per channel: the
+   * relay turns them into entries (`add`) and then lets them go (`dropNotices`).
+   */
+  undividedNotices(limit: number): Promise<Notice[]>;
+  dropNotices(ids: readonly string[]): Promise<void>;
 }
 
-export interface OutboxEntry {
-  notice: Notice;
+export interface NewOutboxEntry {
+  /** `<message id>><channel>`: one delivery per message and channel. */
+  id: string;
+  channel: string;
+  address: Address;
+  message: OutgoingMessage;
+}
+
+export interface OutboxEntry extends NewOutboxEntry {
   attempts: number;
   addedAt: Date;
+}
+
+export interface FailedDelivery extends OutboxEntry {
+  failedAt: Date;
+  lastError: string;
 }
 
 /** Raised by an organisation's `save` when someone else saved it first. */
@@ -166,6 +189,8 @@ export interface PersonRepository {
   /** Saves the person at version + 1 if still at `person.version`; `ConcurrentPersonChangeError` otherwise. */
   save(person: Person): Promise<Person>;
   findByIdentity(channel: Channel, externalId: string): Promise<Person | undefined>;
+  /** Everyone whose e-mail address is `email`, compared case-insensitively (addresses are not unique). */
+  findByEmail(email: string): Promise<Person[]>;
   list(filter: { role?: Person['role']; organisationId?: string }): Promise<Person[]>;
 }
 
@@ -176,11 +201,6 @@ export interface PersonRepository {
 export interface AuditLog {
   /** The ticket's events up to its `version`, in time order (within an instant, as committed). */
   forTicket(ticket: { id: string; version: number }): Promise<TicketEvent[]>;
-}
-
-/** Tells people what happened; each chat channel implements it. */
-export interface Notifier {
-  notify(notification: Notification): Promise<void>;
 }
 
 /**
@@ -241,9 +261,12 @@ export interface ContractCatalogue {
   contract(contractId: string): Contract;
 }
 
-/** Desk-wide settings kept in the database: who is CEO (escalation level 3). */
+/** Desk-wide settings kept in the database. */
 export interface DeskSettings {
+  /** Who is CEO (escalation level 3). */
   ceoId?: string;
+  /** Where each channel's triage place is (a Slack channel id, a Teams channel…), by channel name. */
+  triage?: Record<string, string>;
 }
 
 export interface DeskSettingsRepository {
@@ -291,9 +314,9 @@ export interface Waiter {
 export interface Conversation {
   ticketId: string;
   channel: string;
-  audience: import('./messaging/message.ts').Audience;
+  audience: Audience;
   /** The first message posted there: replies thread under it, a triage card is updated in place. */
-  root: import('./messaging/channel.ts').MessageRef;
+  root: MessageRef;
   /** For a triage card: the ticket version it shows now. */
   shownVersion?: number;
 }

@@ -17,7 +17,7 @@ const PLAN_ROUNDS = 5;
 /**
  * Carries out a committed change, idempotently, so that the writer right after its commit and the
  * relay after a crash may both do it: the ticket's timers are planned from the ticket as stored,
- * its notices go to the outbox (once per id), the other side of a problem link follows, the to-do
+ * its notices go to the outbox (once per message and channel), the other side of a problem link follows, the to-do
  * entry goes, and the notices are delivered.
  */
 export async function carryOut(
@@ -28,7 +28,8 @@ export async function carryOut(
   contract: Contract,
 ): Promise<void> {
   await planTimers(deps, ticket, contract);
-  await deps.outbox.add(effects.notices, deps.clock.now());
+  const deliveries = await deps.delivery.prepare(ticket, effects.notices);
+  await deps.outbox.add(deliveries, deps.clock.now());
   for (const event of effects.events) {
     if (event.type === 'linked_to_problem') {
       await changeTicket(deps, event.problemId, ({ ticket: problem, at }) =>
@@ -41,7 +42,7 @@ export async function carryOut(
   }
   await deps.pendingChanges.done(ticket.id, version);
   deps.signals?.carriedOut(effects.events);
-  await deps.delivery.deliver(effects.notices);
+  await deps.delivery.deliver(deliveries);
 }
 
 /**
@@ -79,8 +80,22 @@ export async function relayPending(deps: DeskDeps, { limit = 100 } = {}): Promis
       );
     }
   }
+  await divideOlderNotices(deps, limit);
   await deps.delivery.deliverDue();
   return finished;
+}
+
+/**
+ * An older version kept each undelivered notice whole in the outbox; it becomes one entry per
+ * channel, as if its change were carried out now, so an upgrade loses none of them.
+ */
+async function divideOlderNotices(deps: DeskDeps, limit: number): Promise<void> {
+  const notices = await deps.outbox.undividedNotices(limit);
+  for (const notice of notices) {
+    const ticket = await deps.tickets.get(notice.ticketId);
+    if (ticket) await deps.outbox.add(await deps.delivery.prepare(ticket, [notice]), deps.clock.now());
+  }
+  await deps.outbox.dropNotices(notices.map((notice) => notice.id));
 }
 
 /** Carries out one unfinished change; false when it was never committed (nothing to do). */

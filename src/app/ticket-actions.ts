@@ -5,6 +5,7 @@ import { acknowledgeEscalation } from '../domain/tickets/escalation.ts';
 import * as lifecycle from '../domain/tickets/lifecycle.ts';
 import type { Change } from '../domain/tickets/lifecycle.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
+import { commentIdFor } from './comment-ids.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { requireCanSee, requireContactOf, requireDeskSide } from './policy.ts';
 import { changeTicket, loadActor, loadPerson, type ChangeContext } from './ticket-changes.ts';
@@ -138,17 +139,23 @@ export const setPriority = (
     return lifecycle.setPriority(ticket, priority, contract, by(actor, at));
   });
 
-/** A comment; a customer's reply to a ticket waiting on them puts it back in the desk's hands. */
+/**
+ * A comment; a customer's reply to a ticket waiting on them puts it back in the desk's hands. With
+ * an `idempotencyKey` (a chat event's), the comment is written once: a repeat changes nothing.
+ */
 export const comment = (
   deps: DeskDeps,
   actorId: string,
   ticketId: string,
-  note: { body: string; visibility: 'public' | 'internal' },
+  note: { body: string; visibility: 'public' | 'internal'; idempotencyKey?: string },
   precondition?: Precondition,
 ) =>
   act(deps, actorId, ticketId, precondition, ({ ticket, contract, at }, actor) => {
     if (note.visibility === 'internal') requireDeskSide(actor, 'internalComment');
-    const commented = lifecycle.comment(ticket, { ...note, id: deps.ids.newId() }, by(actor, at));
+    const { idempotencyKey, ...text } = note;
+    const id = idempotencyKey === undefined ? deps.ids.newId() : commentIdFor(idempotencyKey);
+    if (ticket.comments.some((written) => written.id === id)) return { ticket, events: [] };
+    const commented = lifecycle.comment(ticket, { ...text, id }, by(actor, at));
     const customerReplied = !isDeskSide(actor) && ticket.status === 'waiting_on_customer';
     return customerReplied ? then(commented, (t) => lifecycle.resume(t, contract, by(actor, at))) : commented;
   });

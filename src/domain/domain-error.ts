@@ -37,7 +37,11 @@ export const DOMAIN_ERROR_CODES = [
   'alreadyLinked',
   'idempotencyKeyReused',
   'openInProgress',
+  'textEmpty',
+  'textTooLong',
+  'chatUserAmbiguous',
   'staleAction',
+  'inputMissing',
   'organisationRequired',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -39,7 +39,11 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   alreadyLinked: 409,
   idempotencyKeyReused: 422,
   openInProgress: 409,
+  textEmpty: 422,
+  textTooLong: 422,
+  chatUserAmbiguous: 409,
   staleAction: 409,
+  inputMissing: 422,
   organisationRequired: 422,
 };
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CHANNELS } from '../domain/desk/people.ts';
 import { LOCALES } from '../domain/locale.ts';
 import { CATEGORIES, STATUSES } from '../domain/tickets/ticket.ts';
 import { MAX_LIST_LIMIT } from '../app/ports.ts';
+import { TEXT_LIMITS } from '../domain/tickets/text-rules.ts';
 
 /**
  * What the API accepts, checked at the edge and described in /api/openapi.json from these very
@@ -11,7 +11,8 @@ import { MAX_LIST_LIMIT } from '../app/ports.ts';
 
 const id = z.string().trim().min(1).max(128);
 const line = (max: number) => z.string().trim().min(1).max(max);
-const longText = z.string().trim().max(10_000);
+const description = z.string().trim().max(TEXT_LIMITS.description);
+const title = line(TEXT_LIMITS.title);
 const priority = line(32).describe("A priority key of the organisation's contract, e.g. P1 or A");
 
 function isTimeZone(name: string): boolean {
@@ -50,8 +51,8 @@ export const openTicketBody = z.strictObject({
   organisationId: id.optional().describe("Defaults to the API key's organisation, else the requester's"),
   requesterId: id.optional().describe('The contact the ticket is for; defaults to the acting person'),
   category: z.enum(CATEGORIES),
-  title: line(200),
-  description: longText.default(''),
+  title,
+  description: description.default(''),
   priority: priority
     .optional()
     .describe('Requested priority; the desk decides unless the contract lets the customer'),
@@ -86,7 +87,7 @@ export const noBody = z.strictObject({});
 export const assignBody = z.strictObject({ assigneeId: id });
 export const priorityBody = z.strictObject({ priority });
 export const commentBody = z.strictObject({
-  body: line(10_000),
+  body: line(TEXT_LIMITS.comment),
   visibility: z.enum(['public', 'internal']).default('public'),
 });
 export const reopenBody = z.strictObject({ reason: line(2000).optional() });
@@ -108,8 +109,8 @@ export const linkProblemBody = z.strictObject({ problemId: line(64) });
 export const alertBody = z.strictObject({
   organisationId: id.optional().describe("Only with an admin key; an organisation's key reports for its own"),
   alertKey: line(200).describe('Identifies the alert: a repeat while its incident is open adds to it'),
-  title: line(200),
-  description: longText.default(''),
+  title,
+  description: description.default(''),
   priority: priority.optional(),
 });
 
@@ -124,7 +125,33 @@ export const organisationBody = z.strictObject({
   accountOwnerId: id.optional(),
 });
 
-const identity = z.strictObject({ channel: z.enum(CHANNELS), externalId: line(256) });
+const externalId = line(256);
+
+/** How a person is known on one channel, with what that platform needs to reach them (see Identity). */
+const identity = z.discriminatedUnion('channel', [
+  z.strictObject({
+    channel: z.literal('slack'),
+    externalId: externalId.describe('The Slack user id, e.g. U012AB3CD'),
+    teamId: line(64).optional().describe('The Slack workspace (team) id, e.g. T012AB3CD'),
+  }),
+  z.strictObject({
+    channel: z.literal('teams'),
+    externalId: externalId.describe('The user’s Microsoft Entra (AAD) object id'),
+    tenantId: line(64).optional().describe('The Microsoft Entra tenant id'),
+    conversation: z
+      .strictObject({
+        id: line(1024),
+        serviceUrl: z
+          .url({ protocol: /^https$/, error: 'api.validation.httpsUrl' })
+          .max(2048)
+          .describe('The Bot Framework service URL of the conversation'),
+      })
+      .optional()
+      .describe('The 1:1 conversation the bot was installed in, to message the person'),
+  }),
+  z.strictObject({ channel: z.literal('web'), externalId: externalId.describe('The web login') }),
+  z.strictObject({ channel: z.literal('email'), externalId: externalId.describe('The e-mail address') }),
+]);
 
 export const personBody = z.strictObject({
   name: line(200),
@@ -143,3 +170,24 @@ export const escalationBody = z.strictObject({
 export const ceoBody = z.strictObject({ personId: id.describe('Escalation level 3') });
 
 export const apiKeyBody = z.strictObject({ label: line(100).optional() });
+
+export const failedDeliveriesQuery = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('At most this many, most recent first (default 100)'),
+});
+
+export const triageChannelPath = z.strictObject({
+  channel: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/)
+    .describe('The channel’s name: slack, teams, web'),
+});
+
+export const triagePlaceBody = z.strictObject({
+  target: line(256).describe('Where the channel posts triage cards: a Slack channel id, a Teams channel id'),
+});

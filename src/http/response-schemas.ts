@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, type Person } from '../domain/desk/people.ts';
+import type { Person } from '../domain/desk/people.ts';
 import type { Organisation } from '../domain/desk/organisation.ts';
 import { LOCALES } from '../domain/locale.ts';
 import type { ScheduledTicket } from '../app/ticket-schedule.ts';
@@ -69,9 +69,6 @@ export const ticketResponse = z.object({
     escalationLevel: level,
     acknowledgedLevel: level,
   }),
-  conversations: z
-    .partialRecord(z.enum(CHANNELS), z.record(z.string(), z.string()))
-    .describe('Where the ticket’s conversation lives on each chat channel'),
   createdAt: instant,
   updatedAt: instant,
   resolvedAt: instant.optional(),
@@ -142,7 +139,19 @@ export const personResponse = z.object({
   organisationId: z.string().optional(),
   email: z.string().optional(),
   locale: z.enum(LOCALES).optional(),
-  identities: z.array(z.object({ channel: z.enum(CHANNELS), externalId: z.string() })),
+  identities: z.array(
+    z.discriminatedUnion('channel', [
+      z.object({ channel: z.literal('slack'), externalId: z.string(), teamId: z.string().optional() }),
+      z.object({
+        channel: z.literal('teams'),
+        externalId: z.string(),
+        tenantId: z.string().optional(),
+        conversation: z.object({ id: z.string(), serviceUrl: z.string() }).optional(),
+      }),
+      z.object({ channel: z.literal('web'), externalId: z.string() }),
+      z.object({ channel: z.literal('email'), externalId: z.string() }),
+    ]),
+  ),
   version: z.number().int().describe('Counts the saves of this person').optional(),
 });
 
@@ -221,3 +230,26 @@ export type DescribedOrganisation =
   Json<Organisation> extends z.input<typeof organisationResponse> ? true : never;
 export type DescribedPerson = Json<Person> extends z.input<typeof personResponse> ? true : never;
 export const describedShapes: [DescribedTicket, DescribedOrganisation, DescribedPerson] = [true, true, true];
+
+export const failedDeliveriesResponse = z.object({
+  failed: z.array(
+    z.object({
+      id: z.string().describe('"<notification id>><channel>"'),
+      channel: z.string(),
+      ticketId: z.string(),
+      key: z.string().describe('The message key (locales/notify.*)'),
+      recipient: z.union([
+        z.object({ kind: z.literal('person'), personId: z.string() }),
+        z.object({ kind: z.literal('triage') }),
+      ]),
+      attempts: z.number().int(),
+      addedAt: instant,
+      failedAt: instant,
+      lastError: z.string().describe('What the channel said the last time'),
+    }),
+  ),
+});
+
+export const triagePlacesResponse = z.object({
+  triage: z.record(z.string(), z.string()).describe('Each channel’s triage place, by channel name'),
+});

@@ -48,6 +48,11 @@ function issueMessage(locale: Locale, issue: RawIssue): string {
       return sizeIssue(locale, issue, 'max');
     case 'invalid_format':
       return translate(locale, 'api.validation.format', { format: word(locale, 'formats', issue.format) });
+    case 'invalid_union':
+      // A discriminated union with no option for the value given (an unknown `channel`).
+      if ('options' in issue && Array.isArray(issue.options))
+        return translate(locale, 'api.validation.oneOf', { values: issue.options.map(String).join(', ') });
+      return translate(locale, 'api.validation.invalid');
     case 'unrecognized_keys':
       return translate(locale, 'api.validation.unknownFields', { fields: issue.keys.join(', ') });
     default:

@@ -8,13 +8,16 @@ export const MISSING_KINDS = ['ticket', 'person', 'organisation', 'apiKey'] as c
 const WORDED_PARAMS = [
   ['action', 'actions'],
   ['status', 'statuses'],
+  ['field', 'fields'],
+  ['platform', 'platforms'],
 ] as const;
 
 /**
- * A refusal said in the person's words rather than the code's: an action or status identifier
- * (`startWork`, `in_progress`) becomes "start work", "in progress", `notFound` says which ticket,
- * person or organisation was not found, and `staleAction` what moved on since the button was made.
- * Every edge (HTTP, CLI, chat) words refusals here.
+ * A refusal said in the person's words rather than the code's: an action, status, field or platform
+ * identifier (`startWork`, `in_progress`) becomes "start work", "in progress"; `notFound` says which
+ * ticket, person or organisation was not found; `notAContact` said to a chat user names the platform
+ * user they are known by; `staleAction` says what moved on since the button was made. Every edge
+ * (HTTP, CLI, chat) words refusals here.
  */
 export function errorMessage(locale: Locale, key: string, params: Params = {}): string {
   const words: Record<string, string | number> = { ...params };
@@ -27,6 +30,9 @@ export function errorMessage(locale: Locale, key: string, params: Params = {}): 
     const kind = MISSING_KINDS.find((name) => params[name] !== undefined);
     if (kind) return translate(locale, `errors.missing.${kind}`, words);
   }
+  // Refused on a chat platform, where the person is known by their platform user only.
+  if (key === 'errors.notAContact' && params.externalId !== undefined)
+    return translate(locale, 'chat.notAContact', words);
   if (key === 'errors.staleAction') {
     const moved = STALE_KINDS.find((kind) => params.moved === kind);
     if (moved) return translate(locale, `errors.stale.${moved}`, words);

@@ -1,7 +1,8 @@
 import { ChangeBatches } from '../app/change-batches.ts';
-import { NoticeDelivery } from '../app/deliver-notices.ts';
+import type { ChannelSender } from '../app/messaging/channel.ts';
+import { MessageDelivery, type DeliverySignals } from '../app/messaging/delivery.ts';
 import type { AppLogger, ChangeSignals, DeskDeps } from '../app/desk-deps.ts';
-import type { Clock, ContractCatalogue, Notifier, SlaTimerScheduler, Waiter } from '../app/ports.ts';
+import type { Clock, ContractCatalogue, SlaTimerScheduler, Waiter } from '../app/ports.ts';
 import type { Locale } from '../domain/locale.ts';
 import type { MongoStore } from '../store/mongo/index.ts';
 
@@ -11,11 +12,13 @@ export interface DeskParts {
   waiter: Waiter;
   timers: SlaTimerScheduler;
   contracts: ContractCatalogue;
-  notifier: Notifier;
+  /** Where messages go: the log, the web-hook, the chat platforms. */
+  channels: readonly ChannelSender[];
   /** The language of the triage channel. */
   triageLocale: Locale;
   logger: AppLogger;
   signals?: ChangeSignals;
+  deliverySignals?: DeliverySignals;
 }
 
 /** The application's ports over the store, with the parts that differ between a desk and a test. */
@@ -33,18 +36,23 @@ export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
     openClaims: store.openClaims,
     pendingChanges: store.pendingChanges,
     outbox: store.outbox,
+    conversations: store.conversations,
+    inbound: store.inbound,
     contracts: parts.contracts,
     batches: new ChangeBatches(parts.waiter),
     logger: parts.logger,
     ...(parts.signals ? { signals: parts.signals } : {}),
-    delivery: new NoticeDelivery({
+    delivery: new MessageDelivery({
       people: store.people,
-      notifier: parts.notifier,
+      settings: store.deskSettings,
+      channels: parts.channels,
       deliveries: store.deliveries,
       outbox: store.outbox,
+      conversations: store.conversations,
       clock: parts.clock,
       triageLocale: parts.triageLocale,
       logger: parts.logger,
+      ...(parts.deliverySignals ? { signals: parts.deliverySignals } : {}),
     }),
   };
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { ChangeSignals } from '../app/desk-deps.ts';
+import type { DeliverySignals } from '../app/messaging/delivery.ts';
 import type { TicketEvent } from '../domain/tickets/events.ts';
 import type { MongoStore } from '../store/mongo/index.ts';
 
@@ -60,7 +61,7 @@ export function createDeskMetrics(store: MongoStore, now: () => Date = () => new
   const outbox = () => store.outbox.backlog();
   new Gauge({
     name: 'sladesk_outbox_pending',
-    help: 'Notices waiting to be delivered (first try or retry)',
+    help: 'Deliveries (message and channel) waiting for a first try or a retry',
     registers: [registry],
     async collect() {
       this.set((await outbox()).pending);
@@ -68,7 +69,7 @@ export function createDeskMetrics(store: MongoStore, now: () => Date = () => new
   });
   new Gauge({
     name: 'sladesk_outbox_failed',
-    help: 'Notices given up on after every try',
+    help: 'Deliveries (message and channel) given up on after every try; listed at GET /api/notifications/failed',
     registers: [registry],
     async collect() {
       this.set((await outbox()).failed);
@@ -92,6 +93,32 @@ export function createDeskMetrics(store: MongoStore, now: () => Date = () => new
     },
   });
 
+  const delivered = new Counter({
+    name: 'sladesk_notifications_delivered_total',
+    help: 'Messages delivered, by channel',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  const gaveUp = new Counter({
+    name: 'sladesk_notifications_failed_total',
+    help: 'Deliveries given up on after their last try, by channel',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  const unreachable = new Counter({
+    name: 'sladesk_notifications_unreachable_total',
+    help: 'Messages whose recipient no chat channel reaches (no identity there, no triage place), by audience',
+    labelNames: ['audience'] as const,
+    registers: [registry],
+  });
+  const deliverySignals: DeliverySignals = {
+    delivered: (channel) => delivered.inc({ channel }),
+    gaveUp: (channel) => gaveUp.inc({ channel }),
+    // One person's own thread is "person", not their id: labels stay few.
+    unreachable: (audience) =>
+      unreachable.inc({ audience: audience.startsWith('person:') ? 'person' : audience }),
+  };
+
   const signals: ChangeSignals = {
     carriedOut(events: readonly TicketEvent[]) {
       for (const event of events) {
@@ -107,5 +134,5 @@ export function createDeskMetrics(store: MongoStore, now: () => Date = () => new
       opened.inc({ via: source });
     },
   };
-  return { registry, signals };
+  return { registry, signals, deliverySignals };
 }

@@ -1,12 +1,11 @@
 import type { DeskDeps } from '../app/desk-deps.ts';
-import type { Notifier } from '../app/ports.ts';
+import type { ChannelSender } from '../app/messaging/channel.ts';
 import type { Config } from '../config/config.ts';
 import { LoadedContracts } from '../contracts/contract-catalogue.ts';
 import { createAgendaJobs } from '../jobs/agenda-jobs.ts';
 import type { Logger } from '../log.ts';
-import { FanOutNotifier } from '../notify/fan-out-notifier.ts';
-import { LogNotifier } from '../notify/log-notifier.ts';
-import { WebhookNotifier } from '../notify/webhook-notifier.ts';
+import { LogChannel } from '../channels/log/log-channel.ts';
+import { WebhookChannel } from '../channels/webhook/webhook-channel.ts';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.ts';
 import {
   DatabaseConnectError,
@@ -32,10 +31,11 @@ export interface OpenDesk {
   close(): Promise<void>;
 }
 
-function notifierFor(config: Config, logger: Logger): Notifier {
-  const channels: Notifier[] = [new LogNotifier(logger)];
-  if (config.webhook) channels.push(new WebhookNotifier(config.webhook));
-  return channels.length === 1 ? channels[0]! : new FanOutNotifier(channels);
+/** The channels this desk delivers on: the log always, the web-hook when configured. */
+function channelsFor(config: Config, logger: Logger): ChannelSender[] {
+  const channels: ChannelSender[] = [new LogChannel(logger)];
+  if (config.webhook) channels.push(new WebhookChannel(config.webhook));
+  return channels;
 }
 
 /** The contract files, or a StartupError naming SLADESK_CONTRACTS_DIR when the folder is not there. */
@@ -99,7 +99,8 @@ export async function openDesk(
       waiter: systemWaiter,
       timers: jobs.scheduler,
       contracts,
-      notifier: notifierFor(config, logger),
+      channels: channelsFor(config, logger),
+      deliverySignals: metrics.deliverySignals,
       triageLocale: config.locale,
       logger,
     });

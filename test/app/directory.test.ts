@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addAgent, createOrganisation } from '../../src/app/directory.ts';
+import { addAgent, createOrganisation, linkIdentity } from '../../src/app/directory.ts';
 import { DomainError } from '../../src/domain/domain-error.ts';
 import { useTestDesk } from '../support/test-desk.ts';
 
@@ -52,5 +52,26 @@ describe('setting up organisations', () => {
       identities: [{ channel: 'slack', externalId: 'U0TAKEN' }],
     }).catch((e: unknown) => e);
     expect((taken as DomainError).code).toBe('identityTaken');
+  });
+
+  it('links an identity once, and brings its platform details up to date when seen with newer ones', async () => {
+    const agent = await addAgent(desk().deps, { name: 'Linker' });
+    const linked = await linkIdentity(desk().deps, agent.id, { channel: 'slack', externalId: 'U0LINK' });
+    expect(linked.identities).toEqual([{ channel: 'slack', externalId: 'U0LINK' }]);
+    const same = await linkIdentity(desk().deps, agent.id, { channel: 'slack', externalId: 'U0LINK' });
+    expect(same.version).toBe(linked.version);
+
+    const detailed = await linkIdentity(desk().deps, agent.id, {
+      channel: 'slack',
+      externalId: 'U0LINK',
+      teamId: 'T0LINK',
+    });
+    expect(detailed.identities).toEqual([{ channel: 'slack', externalId: 'U0LINK', teamId: 'T0LINK' }]);
+    expect(detailed.version).toBe(linked.version! + 1);
+    // Seen without the detail: it is kept, and nothing is saved.
+    const without = await linkIdentity(desk().deps, agent.id, { channel: 'slack', externalId: 'U0LINK' });
+    expect(without).toStrictEqual(await desk().store.people.get(agent.id));
+    expect(without.version).toBe(detailed.version);
+    expect(without.identities).toEqual(detailed.identities);
   });
 });

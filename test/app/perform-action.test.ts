@@ -177,7 +177,7 @@ describe('a button made for a step the ticket has moved on from', () => {
       waiter: deps.waiter,
       timers,
       contracts: deps.contracts,
-      notifier: desk().notifier,
+      channels: [desk().notifier],
       triageLocale: 'en',
       logger: { warn: () => undefined },
     });

@@ -1,23 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../../src/app/notification.ts';
+import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from '../../src/app/messaging/delivery.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
-import type { Notifier } from '../../src/app/ports.ts';
 import { fireTimer } from '../../src/app/sla-steps.ts';
-import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from '../../src/app/deliver-notices.ts';
+import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
 import { relayPending } from '../../src/app/relay.ts';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { useTestDesk } from '../support/test-desk.ts';
 
 /** A chat platform that is down for the first `outages` messages, then takes everything. */
-class FlakyPlatform implements Notifier {
-  readonly delivered: Notification[] = [];
-  constructor(private outages: number) {}
-  async notify(notification: Notification): Promise<void> {
-    if (this.outages > 0) {
-      this.outages--;
-      throw new Error('platform unavailable');
-    }
-    this.delivered.push(notification);
+class FlakyPlatform extends MemoryChannel {
+  constructor(outages: number) {
+    super();
+    this.failNext(outages, new Error('platform unavailable'));
+  }
+  get delivered() {
+    return this.sent;
   }
 }
 
@@ -40,14 +37,14 @@ async function lateTicket(name: string) {
   return { acme, ticket };
 }
 
-function withPlatform(platform: Notifier) {
+function withPlatform(platform: MemoryChannel) {
   const { deps, store, clock, timers } = desk();
   return assembleDeps(store, {
     clock,
     waiter: deps.waiter,
     timers,
     contracts: deps.contracts,
-    notifier: platform,
+    channels: [platform],
     triageLocale: 'en',
     logger: { warn: () => undefined },
   });

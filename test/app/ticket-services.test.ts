@@ -51,7 +51,8 @@ describe('opening a ticket', () => {
     expect(told[0]!.text).toBe(
       `Your ticket ${ticket.id} “Invoices fail” is registered. Work starts at the latest 2026-11-16 17:00.`,
     );
-    expect(told[1]!.actions).toEqual([{ kind: 'claim' }]);
+    // The triage card offers what an unclaimed ticket allows.
+    expect(told[1]!.message.buttons.map((b) => b.action)).toEqual(['claim', 'assign', 'priority']);
   });
 
   it('lets the desk set priority; the customer only requests one (stratiteq)', async () => {
@@ -270,7 +271,7 @@ describe('escalation and closing', () => {
     expect(level1.text).toBe(
       `Escalation level 1: work on ticket ${t.id} “Down” (Acme ladder, P1) should have started at 2026-11-16 11:00; it is 20 min late in business time. Owner: nobody yet.`,
     );
-    expect(level1.actions).toEqual([{ kind: 'acknowledge', level: 1 }]);
+    expect(level1.message.buttons).toEqual([{ action: 'acknowledge', ticketId: t.id, madeFor: 'level1' }]);
     clock.set('2026-11-16T13:05:00+01:00');
     await fireTimer(deps, t.id, 'response:level2');
     await fireTimer(deps, t.id, 'response:level3');

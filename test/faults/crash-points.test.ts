@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_LEASE_MS } from '../../src/app/deliver-notices.ts';
+import { DELIVERY_LEASE_MS, deliveryId } from '../../src/app/messaging/delivery.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
 import { relayPending, RELAY_GRACE_MS } from '../../src/app/relay.ts';
 import * as actions from '../../src/app/ticket-actions.ts';
@@ -24,15 +24,17 @@ function unconfirmed(
   death: { diedAt(): { method: string; collection: string; id?: unknown } | undefined },
 ): string[] {
   const diedAt = death.diedAt();
-  return state.deliveredTwice.filter(
-    (id) =>
-      !(
-        diedAt?.collection === 'notification_deliveries' &&
-        diedAt.method === 'insertOne' &&
-        diedAt.id === id
-      ),
-  );
+  for (const id of state.deliveredTwice) {
+    const diedConfirming =
+      diedAt?.collection === 'notification_deliveries' &&
+      diedAt.method === 'insertOne' &&
+      diedAt.id === deliveryId(id, 'memory');
+    if (diedConfirming) excused.add(id);
+  }
+  // The sends of every round are counted together, so an excused repeat stays one in later rounds.
+  return state.deliveredTwice.filter((id) => !excused.has(id));
 }
+const excused = new Set<string>();
 
 /** Each case restarts a desk some twenty times over: tens of seconds on a busy machine. */
 const ROUNDS_TIMEOUT_MS = 180_000;

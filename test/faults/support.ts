@@ -9,7 +9,7 @@ import type { Person } from '../../src/domain/desk/people.ts';
 import type { Ticket } from '../../src/domain/tickets/ticket.ts';
 import { ticketTimers } from '../../src/domain/tickets/timers.ts';
 import { createAgendaJobs, type AgendaJobs } from '../../src/jobs/agenda-jobs.ts';
-import { MemoryNotifier } from '../../src/notify/memory-notifier.ts';
+import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
 import { ClockWaiter, type ManualClock } from '../support/test-desk.ts';
@@ -21,13 +21,18 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 export interface DeskProcess {
   deps: DeskDeps;
   connection: Connection;
-  notifier: MemoryNotifier;
+  notifier: MemoryChannel;
   jobs: AgendaJobs;
   /** Ends it; for a "killed" process, whatever its last calls throw is ignored. */
   close(): Promise<void>;
 }
 
-export async function startProcess(dbName: string, clock: ManualClock): Promise<DeskProcess> {
+/** `notifier`: the platform it delivers to; several processes may share one, as they share Slack. */
+export async function startProcess(
+  dbName: string,
+  clock: ManualClock,
+  notifier: MemoryChannel = new MemoryChannel(),
+): Promise<DeskProcess> {
   const connection = await mongoose
     .createConnection(inject('mongoUri'), { dbName, serverSelectionTimeoutMS: 10_000 })
     .asPromise();
@@ -36,13 +41,12 @@ export async function startProcess(dbName: string, clock: ManualClock): Promise<
   const jobs = createAgendaJobs({ connection, logger: quiet });
   // The job backend prepares its storage when it is made: done before a test counts writes.
   await jobs.scheduler.replace('warm-up', []);
-  const notifier = new MemoryNotifier();
   const deps = assembleDeps(store, {
     clock,
     waiter: new ClockWaiter(clock),
     timers: jobs.scheduler,
     contracts: new LoadedContracts([]),
-    notifier,
+    channels: [notifier],
     triageLocale: 'en',
     logger: quiet,
   });
@@ -121,7 +125,7 @@ export async function carriedOut(
     undelivered: noticeIds.filter((id) => count(id) === 0),
     deliveredTwice: noticeIds.filter((id) => count(id) > 1),
     pending: await db.collection('pending_changes').countDocuments({ ticketId }),
-    outbox: await db.collection('outbox').countDocuments({ 'notice.ticketId': ticketId }),
+    outbox: await db.collection('outbox').countDocuments({ 'message.ticketId': ticketId }),
     timersPlanned: expected
       ? planned.some((job) => job.step === expected.step && job.at.getTime() === expected.at.getTime())
       : planned.length === 0,

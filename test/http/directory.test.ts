@@ -121,6 +121,76 @@ describe('the directory over HTTP (admin)', () => {
     ]);
   });
 
+  it('keeps what each platform needs to reach a person: Slack team, Teams tenant and conversation', async () => {
+    const created = await api().call(
+      'POST',
+      '/api/organisations',
+      asAdmin({ name: 'Platforms AB', contractId: 'stratiteq', locale: 'en' }),
+    );
+    const identities = [
+      { channel: 'slack', externalId: 'U0PLAT', teamId: 'T0PLAT' },
+      {
+        channel: 'teams',
+        externalId: '6f1c2d3e-aad-object',
+        tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+        conversation: { id: 'a:1XyZ-conversation', serviceUrl: 'https://smba.trafficmanager.net/emea/' },
+      },
+      { channel: 'web', externalId: 'plat' },
+    ];
+    const contact = await api().call(
+      'POST',
+      `/api/organisations/${created.body.id}/contacts`,
+      asAdmin({ name: 'Pia Plattform', identities }),
+    );
+    expect(contact.status, contact.text).toBe(201);
+    expect(personResponse.parse(contact.body).identities).toEqual(identities);
+    const listed = await api().call('GET', `/api/organisations/${created.body.id}/contacts`, asAdmin());
+    expect(listed.body.contacts[0].identities).toEqual(identities);
+    expect((await api().desk.store.people.findByIdentity('slack', 'U0PLAT'))?.identities).toEqual(identities);
+  });
+
+  it('refuses platform details that do not belong to the channel, an unknown channel and a plain-http service URL', async () => {
+    const created = await api().call(
+      'POST',
+      '/api/organisations',
+      asAdmin({ name: 'Bad Platforms AB', contractId: 'stratiteq', locale: 'en' }),
+    );
+    const path = `/api/organisations/${created.body.id}/contacts`;
+    const refused = await api().call(
+      'POST',
+      path,
+      asAdmin({
+        name: 'Bo Bad',
+        identities: [
+          { channel: 'slack', externalId: 'U0BAD', tenantId: 'T0BAD' },
+          { channel: 'skype', externalId: 'bo' },
+          {
+            channel: 'teams',
+            externalId: 'aad-bo',
+            conversation: { id: 'a:1', serviceUrl: 'http://smba.trafficmanager.net/emea/' },
+          },
+        ],
+      }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues).toEqual([
+      { in: 'body', field: 'identities.0', code: 'unrecognized_keys', message: 'unknown field(s): tenantId' },
+      {
+        in: 'body',
+        field: 'identities.1.channel',
+        code: 'invalid_union',
+        message: 'must be one of slack, teams, web, email',
+      },
+      {
+        in: 'body',
+        field: 'identities.2.conversation.serviceUrl',
+        code: 'invalid_format',
+        message: 'must be an https URL',
+      },
+    ]);
+    expect((await api().call('GET', path, asAdmin())).body.contacts).toEqual([]);
+  });
+
   it('registers at most ten contacts per organisation', async () => {
     const created = await api().call(
       'POST',

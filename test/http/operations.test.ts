@@ -40,6 +40,9 @@ describe('operations', () => {
     expect(request.required).toEqual(['category', 'title']);
     expect(request.properties.category.enum).toContain('development_request');
     expect(request.additionalProperties).toBe(false);
+    // A ticket's conversations live in their own store, not in its answers.
+    expect(Object.keys(document.components.schemas.Ticket.properties)).not.toContain('conversations');
+    expect(Object.keys(document.components.schemas.Ticket.properties)).toContain('sla');
     expect(open.responses['401'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/Error',
     });

@@ -41,6 +41,26 @@ describe('refusals in the person’s words', () => {
     );
   });
 
+  it('tells a chat user who matches no contact which platform user they are known by', () => {
+    expect(errorMessage('en', 'errors.notAContact', { platform: 'slack', externalId: 'U123' })).toBe(
+      'you are not registered as a contact of any customer of this desk; ask your organisation’s administrator to add you (Slack user U123)',
+    );
+    expect(errorMessage('sv', 'errors.notAContact', { platform: 'teams', externalId: 'aad-1' })).toBe(
+      'du är inte registrerad som kontaktperson hos någon av den här servicedeskens kunder; be din organisations administratör att lägga till dig (Teams-användare aad-1)',
+    );
+    // Known by their record: the organisation is named, as before.
+    expect(errorMessage('en', 'errors.notAContact', { organisation: 'Acme' })).toBe(
+      'only registered contacts of Acme may open tickets for it',
+    );
+  });
+
+  it('names the text that is empty or too long', () => {
+    expect(errorMessage('en', 'errors.textEmpty', { field: 'title' })).toBe('the title must not be empty');
+    expect(errorMessage('sv', 'errors.textTooLong', { field: 'comment', max: 10_000, length: 10_001 })).toBe(
+      'kommentaren får ha högst 10000 tecken; den här har 10001',
+    );
+  });
+
   it('has words for every action the code refuses and every status', async () => {
     const text = await sourceText();
     const actions = new Set<string>();

@@ -64,7 +64,11 @@ describe('SLA timers through the real services, store and one worker', () => {
     });
     const level1 = () =>
       notifier.sent.filter(
-        (n) => n.ticketId === ticket.id && n.event.type === 'escalated' && n.event.level === 1,
+        (n) =>
+          n.ticketId === ticket.id &&
+          n.message.kind === 'post' &&
+          n.event.type === 'escalated' &&
+          n.event.level === 1,
       );
 
     await notifier.watch.until(() => level1().length > 0);
@@ -87,7 +91,9 @@ describe('SLA timers through the real services, store and one worker', () => {
     expect(stepRuns()).toHaveLength(1);
     const [message] = level1();
     expect(message!.recipient).toEqual({ kind: 'person', personId: desk.incidentManager.id });
-    expect(message!.actions).toEqual([{ kind: 'acknowledge', level: 1 }]);
+    expect(message!.message.buttons).toEqual([
+      { action: 'acknowledge', ticketId: ticket.id, madeFor: 'level1' },
+    ]);
     expect(message!.text).toContain(ticket.id);
     // The reminder (0.6 s) went to triage, as nobody had claimed the ticket; once as well.
     expect(notifier.slaMessages().filter((line) => line.startsWith(ticket.id))).toEqual([

@@ -3,8 +3,9 @@ import mongoose, { type Connection } from 'mongoose';
 import { inject } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { addAgent, addContact, createOrganisation } from '../../src/app/directory.ts';
-import type { Notification } from '../../src/app/notification.ts';
-import type { ContractCatalogue, Notifier, SlaTimerScheduler } from '../../src/app/ports.ts';
+import type { MessageRef } from '../../src/app/messaging/channel.ts';
+import type { ContractCatalogue, SlaTimerScheduler } from '../../src/app/ports.ts';
+import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { systemWaiter } from '../../src/runtime/system-waiter.ts';
 import { contractFromTerms } from '../../src/contracts/load-contract.ts';
@@ -49,20 +50,21 @@ export async function untilStored(check: () => Promise<boolean>): Promise<void> 
   while (!(await check())) await nextTurn();
 }
 
-/** The notifier port, keeping what it was asked to send. */
-export class RecordingNotifier implements Notifier {
-  readonly sent: Notification[] = [];
-  /** Told of every message sent. */
+/** A channel that takes every message and keeps it; its `watch` is told of each one posted. */
+export class RecordingNotifier extends MemoryChannel {
   readonly watch = new Watch();
 
-  async notify(notification: Notification): Promise<void> {
-    this.sent.push(notification);
+  override async post(...args: Parameters<MemoryChannel['post']>): Promise<MessageRef> {
+    const ref = await super.post(...args);
     this.watch.changed();
+    return ref;
   }
 
   /** Escalations and reminders: `clock:level` per ticket, e.g. "SD-1 response:level1". */
   slaMessages(): string[] {
-    return this.sent.flatMap(({ event, ticketId, recipient }) => {
+    // The triage card's updates after a step are the card, not the step's announcement.
+    return this.sent.flatMap(({ event, ticketId, recipient, message }) => {
+      if (message.kind === 'card') return [];
       const to = recipient.kind === 'person' ? recipient.personId : 'triage';
       if (event.type === 'escalated') return [`${ticketId} ${event.clock}:level${event.level} → ${to}`];
       if (event.type === 'reminder') return [`${ticketId} ${event.clock}:reminder → ${to}`];
@@ -134,7 +136,7 @@ export function contractCatalogue(): ContractCatalogue {
 export function deskOn(
   connection: Connection,
   timers: SlaTimerScheduler,
-  notifier: Notifier,
+  notifier: MemoryChannel,
   contracts: ContractCatalogue = contractCatalogue(),
 ): DeskDeps {
   return assembleDeps(createMongoStore(connection), {
@@ -142,7 +144,7 @@ export function deskOn(
     waiter: systemWaiter,
     timers,
     contracts,
-    notifier,
+    channels: [notifier],
     triageLocale: 'en',
     logger: { warn: () => {} },
   });

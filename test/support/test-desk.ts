@@ -7,7 +7,8 @@ import type { Organisation } from '../../src/domain/desk/organisation.ts';
 import type { Person } from '../../src/domain/desk/people.ts';
 import type { Contract } from '../../src/domain/sla/contract.ts';
 import type { SlaTimer } from '../../src/domain/tickets/sla-clock.ts';
-import { MemoryNotifier } from '../../src/notify/memory-notifier.ts';
+import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
+import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
 import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { createDeskMetrics } from '../../src/runtime/desk-metrics.ts';
@@ -61,10 +62,12 @@ export class RecordingScheduler implements SlaTimerScheduler {
 export interface TestDesk {
   deps: DeskDeps;
   store: MongoStore;
+  /** The file's own database, for looking at what was stored. */
+  connection: Connection;
   /** The desk's SLA, outbox and relay figures. */
   metrics: Registry;
   clock: ManualClock;
-  notifier: MemoryNotifier;
+  notifier: MemoryChannel;
   timers: RecordingScheduler;
   /** A customer on `contractId` with its Incident Manager and account owner, two contacts, and a CEO. */
   seedCustomer(name: string, contractId?: string): Promise<SeededCustomer>;
@@ -93,7 +96,7 @@ export function useTestDesk(
     const store = createMongoStore(connection());
     await store.ensureIndexes();
     const clock = new ManualClock(new Date(start));
-    const notifier = new MemoryNotifier();
+    const notifier = new MemoryChannel();
     const timers = new RecordingScheduler();
     const silent = { warn: () => undefined };
     const metrics = createDeskMetrics(store, () => clock.now());
@@ -103,7 +106,7 @@ export function useTestDesk(
       waiter: new ClockWaiter(clock),
       timers,
       contracts: new LoadedContracts(extraContracts),
-      notifier,
+      channels: [notifier],
       triageLocale: 'en',
       logger: silent,
     });
@@ -111,6 +114,7 @@ export function useTestDesk(
     desk = {
       deps,
       store,
+      connection: connection(),
       metrics: metrics.registry,
       clock,
       notifier,

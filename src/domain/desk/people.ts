@@ -38,3 +38,30 @@ export interface Person {
 }
 
 export const isDeskSide = (person: Person): boolean => person.role === 'agent' || person.role === 'admin';
+
+/** The same identity: one channel, one external id (platform details aside). */
+export const sameIdentity = (a: Identity, b: Identity): boolean =>
+  a.channel === b.channel && a.externalId === b.externalId;
+
+/**
+ * A person's identities after the platform showed `seen` again: added when new; when known, its
+ * platform details brought up to date by what was seen (a detail the platform left out is kept).
+ * The same array when nothing changed, so a caller can tell and save nothing.
+ */
+export function withIdentity(identities: Identity[], seen: Identity): Identity[] {
+  const known = identities.find((own) => sameIdentity(own, seen));
+  if (!known) return [...identities, seen];
+  const given = Object.fromEntries(Object.entries(seen).filter(([, value]) => value !== undefined));
+  const updated = { ...known, ...given } as Identity;
+  if (details(updated) === details(known)) return identities;
+  return identities.map((own) => (own === known ? updated : own));
+}
+
+const details = (identity: Identity): string => {
+  const { teamId, tenantId, conversation } = identity as {
+    teamId?: string;
+    tenantId?: string;
+    conversation?: { id: string; serviceUrl: string };
+  };
+  return JSON.stringify([teamId, tenantId, conversation?.id, conversation?.serviceUrl]);
+};

@@ -3,8 +3,9 @@ import type { Contract } from '../sla/contract.ts';
 import { endOfOpenDaysAfter } from '../sla/open-days.ts';
 import type { TicketEvent, TicketEventBody } from './events.ts';
 import { deadlines, initialSla } from './sla-clock.ts';
-import type { Category, ConversationRefs, Ticket, TicketStatus } from './ticket.ts';
+import type { Category, Ticket, TicketStatus } from './ticket.ts';
 import { isOpen } from './ticket.ts';
+import { requireText } from './text-rules.ts';
 
 /** A ticket after a change, and what happened, in order. */
 export interface Change {
@@ -46,20 +47,20 @@ export interface NewTicket {
   priority: string;
   requestedPriority?: string;
   alertKey?: string;
-  conversations?: ConversationRefs;
 }
 
 export function openTicket(input: NewTicket, contract: Contract, act: Act): Change {
   requirePriority(contract, input.priority);
   const ticket: Ticket = {
     ...input,
+    title: requireText('title', input.title),
+    description: requireText('description', input.description),
     status: 'new',
     comments: [],
     effort: [],
     effortThresholdNotified: false,
     incidentIds: [],
     ...(input.alertKey ? { alertCount: 1 } : {}),
-    conversations: input.conversations ?? {},
     sla: initialSla(act.at, input.priority, contract),
     createdAt: act.at,
     updatedAt: act.at,
@@ -222,7 +223,7 @@ export function comment(
   act: Act & { actorId: string },
 ): Change {
   requireStatus(ticket, 'comment', ['new', 'claimed', 'in_progress', 'waiting_on_customer', 'resolved']);
-  const entry = { ...note, authorId: act.actorId, at: act.at };
+  const entry = { ...note, body: requireText('comment', note.body), authorId: act.actorId, at: act.at };
   return changed(ticket, { comments: [...ticket.comments, entry] }, act, {
     type: 'commented',
     commentId: note.id,

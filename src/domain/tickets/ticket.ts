@@ -1,5 +1,3 @@
-import type { Channel } from '../desk/people.ts';
-
 /** SPEC ticket categories (004 §2.6) plus the problem behind recurring incidents (002, 003). */
 export const CATEGORIES = ['incident', 'user_support', 'order', 'development_request', 'problem'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -73,9 +71,6 @@ export interface SlaState {
   acknowledgedLevel: EscalationLevel;
 }
 
-/** Where a ticket's conversation lives on each channel, so replies thread and cards update in place. */
-export type ConversationRefs = Partial<Record<Channel, Record<string, string>>>;
-
 export interface Ticket {
   /** Human id, e.g. "SD-1042": unique, never reused. */
   id: string;
@@ -104,7 +99,6 @@ export interface Ticket {
   alertKey?: string;
   alertCount?: number;
   sla: SlaState;
-  conversations: ConversationRefs;
   createdAt: Date;
   updatedAt: Date;
   resolvedAt?: Date;

@@ -1,6 +1,7 @@
 import type { Route } from '../router.ts';
 import { alertRoutes } from './alerts.ts';
 import { directoryRoutes } from './directory.ts';
+import { messagingRoutes } from './messaging.ts';
 import { operationRoutes } from './operations.ts';
 import { ticketActionRoutes } from './ticket-actions.ts';
 import { ticketRoutes } from './tickets.ts';
@@ -11,5 +12,6 @@ export const ROUTES: readonly Route[] = [
   ...ticketActionRoutes,
   ...alertRoutes,
   ...directoryRoutes,
+  ...messagingRoutes,
   ...operationRoutes,
 ];

@@ -9,7 +9,7 @@ type DeskSettingsDocument = StoredDeskSettings & { _id: string };
 const DESK = 'desk';
 
 const deskSettingsSchema = new Schema<DeskSettingsDocument>(
-  { _id: { type: String, required: true }, ceoId: String },
+  { _id: { type: String, required: true }, ceoId: String, triage: { type: Schema.Types.Mixed } },
   { ...SCHEMA_OPTIONS, collection: 'desk_settings' },
 );
 
@@ -32,7 +32,7 @@ export class MongoDeskSettingsRepository implements DeskSettingsRepository {
   }
 
   async save(settings: StoredDeskSettings): Promise<void> {
-    const content = withoutUndefined({ ceoId: settings.ceoId });
+    const content = withoutUndefined({ ceoId: settings.ceoId, triage: settings.triage });
     try {
       await this.settings.replaceOne({ _id: DESK }, content, { upsert: true });
     } catch (error) {

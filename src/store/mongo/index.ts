@@ -2,9 +2,11 @@ import type { Connection, Model } from 'mongoose';
 import type {
   ApiKeyRepository,
   AuditLog,
+  ConversationStore,
   DeliveryLog,
   DeskSettingsRepository,
   IdGenerator,
+  InboundLog,
   OpenClaims,
   OrganisationRepository,
   Outbox,
@@ -14,9 +16,11 @@ import type {
 } from '../../app/ports.ts';
 import { apiKeyModel, MongoApiKeyRepository } from './api-key-repository.ts';
 import { MongoAuditLog } from './audit-log.ts';
+import { conversationModel, conversationThreadModel, MongoConversationStore } from './conversations.ts';
 import { deliveryModel, MongoDeliveryLog } from './delivery-log.ts';
 import { deskSettingsModel, MongoDeskSettingsRepository } from './desk-settings.ts';
 import { MongoOrganisationRepository, organisationModel } from './organisation-repository.ts';
+import { inboundEventModel, MongoInboundLog } from './inbound-log.ts';
 import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
 import { MongoOpenClaims, openClaimModel } from './open-claims.ts';
@@ -47,6 +51,8 @@ export interface MongoStore {
   openClaims: OpenClaims;
   pendingChanges: PendingChanges;
   outbox: Outbox;
+  conversations: ConversationStore;
+  inbound: InboundLog;
   /** Open tickets per status and priority, keyed "<status>\0<priority>": one read of the open queue. */
   openTicketCounts(): Promise<Map<string, number>>;
   /**
@@ -77,6 +83,9 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     deliveryModel(connection),
     shelfEntryModel(connection),
     openTicketModel(connection),
+    conversationModel(connection),
+    conversationThreadModel(connection),
+    inboundEventModel(connection),
   ] as unknown as Model<never>[];
 
   return {
@@ -91,6 +100,8 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     openClaims: new MongoOpenClaims(connection),
     pendingChanges: new MongoPendingChanges(connection),
     outbox: new MongoOutbox(connection),
+    conversations: new MongoConversationStore(connection),
+    inbound: new MongoInboundLog(connection),
     async openTicketCounts() {
       const summaries = await openTicketModel(connection)
         .find({}, { status: 1, priority: 1 })

@@ -1,17 +1,24 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { Address } from '../../app/messaging/channel.ts';
+import type { OutgoingMessage } from '../../app/messaging/message.ts';
 import type { Notice } from '../../app/notification.ts';
-import type { Outbox, OutboxEntry } from '../../app/ports.ts';
+import type { FailedDelivery, NewOutboxEntry, Outbox, OutboxEntry } from '../../app/ports.ts';
 import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls, withoutUndefined } from './plain.ts';
 
 /**
- * `outbox`: the notices not yet delivered, `_id` the notice's id. An entry is added once (a repeated
- * add of the same notice writes nothing), removed when delivered, and kept with its attempts while
- * a delivery fails; one given up on stays, with `failedAt`, for an operator to see. Delivered
- * notices leave, so the collection holds only what is pending.
+ * `outbox`: the deliveries not yet done, one per message and channel, `_id` "<message id>><channel>".
+ * An entry is added once (a repeated add writes nothing), removed when delivered, and kept with its
+ * attempts while its channel fails; one given up on stays, with `failedAt`, for an operator to see.
+ * Delivered entries leave, so the collection holds only what is pending or failed.
  */
 interface OutboxDocument {
   _id: string;
-  notice: Notice;
+  /** Absent on an entry of an older version, which held the whole notice (`notice`) instead. */
+  channel: string;
+  address: Address;
+  message: OutgoingMessage;
+  /** An older version's whole notice, before deliveries were kept per channel. */
+  notice?: Notice;
   attempts: number;
   addedAt: Date;
   /** When the next attempt is due; absent once given up on. */
@@ -23,8 +30,11 @@ interface OutboxDocument {
 const outboxSchema = new Schema<OutboxDocument>(
   {
     _id: { type: String, required: true },
-    // As the application decided it; its fields vary with the event.
-    notice: { type: Schema.Types.Mixed, required: true },
+    channel: { type: String, required: true },
+    // As the application composed them; their fields vary with the event and the platform.
+    address: { type: Schema.Types.Mixed, required: true },
+    message: { type: Schema.Types.Mixed, required: true },
+    notice: { type: Schema.Types.Mixed },
     attempts: { type: Number, required: true },
     addedAt: { type: Date, required: true },
     dueAt: Date,
@@ -34,8 +44,9 @@ const outboxSchema = new Schema<OutboxDocument>(
   { ...SCHEMA_OPTIONS, collection: 'outbox' },
 );
 
-// Delivery takes what is due, oldest first.
+// Delivery takes what is due, oldest first; an operator lists what was given up on.
 outboxSchema.index({ dueAt: 1 });
+outboxSchema.index({ failedAt: -1 });
 
 export function outboxModel(connection: Connection): Model<OutboxDocument> {
   return modelOn(connection, 'OutboxEntry', outboxSchema, 'outbox');
@@ -51,11 +62,13 @@ export class MongoOutbox implements Outbox {
     this.entries = outboxModel(connection);
   }
 
-  async add(notices: readonly Notice[], addedAt: Date): Promise<void> {
-    if (notices.length === 0) return;
-    const documents = notices.map((notice) => ({
-      _id: notice.id,
-      notice: withoutUndefined(notice),
+  async add(entries: readonly NewOutboxEntry[], addedAt: Date): Promise<void> {
+    if (entries.length === 0) return;
+    const documents = entries.map((entry) => ({
+      _id: entry.id,
+      channel: entry.channel,
+      address: withoutUndefined(entry.address),
+      message: withoutUndefined(entry.message),
       attempts: 0,
       addedAt,
       dueAt: addedAt,
@@ -75,10 +88,33 @@ export class MongoOutbox implements Outbox {
       .sort({ dueAt: 1 })
       .limit(limit)
       .lean<OutboxDocument[]>();
+    // An older version's whole notices wait for the relay to divide them (`undividedNotices`).
+    return found.filter((entry) => entry.channel !== undefined).map(entryOf);
+  }
+
+  async undividedNotices(limit: number): Promise<Notice[]> {
+    const found = await this.entries
+      .find({ channel: { $exists: false } })
+      .limit(limit)
+      .lean<(OutboxDocument & { notice: Notice })[]>();
+    return found.map((entry) => withoutNulls(entry.notice));
+  }
+
+  async dropNotices(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.entries.deleteMany({ _id: { $in: [...ids] }, channel: { $exists: false } });
+  }
+
+  async failures(limit: number): Promise<FailedDelivery[]> {
+    const found = await this.entries
+      .find({ failedAt: { $exists: true } })
+      .sort({ failedAt: -1 })
+      .limit(limit)
+      .lean<OutboxDocument[]>();
     return found.map((entry) => ({
-      notice: withoutNulls(entry.notice),
-      attempts: entry.attempts,
-      addedAt: entry.addedAt,
+      ...entryOf(entry),
+      failedAt: entry.failedAt!,
+      lastError: entry.lastError ?? '',
     }));
   }
 
@@ -88,7 +124,7 @@ export class MongoOutbox implements Outbox {
   }
 
   async failed(
-    notice: Notice,
+    entry: OutboxEntry,
     attempts: number,
     now: Date,
     retryAt: Date | undefined,
@@ -96,11 +132,13 @@ export class MongoOutbox implements Outbox {
   ): Promise<void> {
     // Written whole: the entry may have been removed meanwhile by a process that found it claimed.
     await this.entries.replaceOne(
-      { _id: notice.id },
+      { _id: entry.id },
       withoutUndefined({
-        notice: withoutUndefined(notice),
+        channel: entry.channel,
+        address: withoutUndefined(entry.address),
+        message: withoutUndefined(entry.message),
         attempts,
-        addedAt: now,
+        addedAt: entry.addedAt,
         dueAt: retryAt,
         failedAt: retryAt ? undefined : now,
         lastError: reason.slice(0, MAX_REASON),
@@ -120,4 +158,15 @@ export class MongoOutbox implements Outbox {
     ]);
     return { pending, failed, ...(oldest ? { oldest: oldest.addedAt } : {}) };
   }
+}
+
+function entryOf(entry: OutboxDocument): OutboxEntry {
+  return {
+    id: entry._id,
+    channel: entry.channel,
+    address: withoutNulls(entry.address),
+    message: withoutNulls(entry.message),
+    attempts: entry.attempts,
+    addedAt: entry.addedAt,
+  };
 }

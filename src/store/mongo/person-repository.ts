@@ -13,7 +13,15 @@ import {
   VersionedDocuments,
 } from './versioned-documents.ts';
 
-type PersonDocument = Omit<Person, 'id' | 'version'> & { _id: string; version: number };
+/**
+ * `emailKey` is the e-mail address in lower case, written with every write of the person (so it
+ * can never disagree with `email`), for finding a chat user's contact record by the address their
+ * platform gives. An index on it rather than an `_id`-addressed lookup collection: addresses are
+ * not unique (one human may be a contact of two customers), a second collection would be a second
+ * write to keep in step with every change of a person, and the lookup runs only on a chat user's
+ * first contact, over `people`, which holds contacts (at most ten per customer) and agents.
+ */
+type PersonDocument = Omit<Person, 'id' | 'version'> & { _id: string; version: number; emailKey?: string };
 
 /**
  * `person_identities`: who owns each chat identity, `_id` "slack:U123" (channel, then the external
@@ -45,12 +53,21 @@ const personSchema = new Schema<PersonDocument>(
           {
             channel: { type: String, enum: CHANNELS, required: true },
             externalId: { type: String, required: true },
+            // What the platform needs to reach the person (see Identity): Slack's team, Teams'
+            // tenant and the 1:1 conversation the bot was installed in.
+            teamId: String,
+            tenantId: String,
+            conversation: new Schema(
+              { id: { type: String, required: true }, serviceUrl: { type: String, required: true } },
+              { _id: false },
+            ),
           },
           { _id: false },
         ),
       ],
       default: undefined,
     },
+    emailKey: String,
     version: { type: Number, required: true },
   },
   { ...SCHEMA_OPTIONS, collection: 'people' },
@@ -59,6 +76,7 @@ const personSchema = new Schema<PersonDocument>(
 // An organisation's contacts, and the desk's agents.
 personSchema.index({ organisationId: 1, role: 1, name: 1 });
 personSchema.index({ role: 1, name: 1 });
+personSchema.index({ emailKey: 1 });
 
 const identitySchema = new Schema<IdentityDocument>(
   {
@@ -83,6 +101,18 @@ export function identityModel(connection: Connection): Model<IdentityDocument> {
 }
 
 export const identityKey = (identity: Identity): string => `${identity.channel}:${identity.externalId}`;
+
+export const emailKey = (email: string): string => email.trim().toLowerCase();
+
+const asDocument = (person: Person): PersonDocument => ({
+  ...(toDocument(person) as PersonDocument),
+  ...(person.email ? { emailKey: emailKey(person.email) } : {}),
+});
+
+const asPerson = (document: PersonDocument): Person => {
+  const { emailKey: _key, ...person } = fromDocument<Person & { emailKey?: string }>(document);
+  return person;
+};
 
 const hasIdentity = (person: Pick<Person, 'identities'> | null | undefined, identity: Identity): boolean =>
   !!person?.identities?.some(
@@ -119,7 +149,7 @@ export class MongoPersonRepository implements PersonRepository {
     const inserted = { ...person, version: 0 };
     const claimed = await this.claim(person);
     try {
-      await this.versions.create(toDocument(inserted) as PersonDocument);
+      await this.versions.create(asDocument(inserted));
     } catch (error) {
       await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
       if (error instanceof CreatedAlreadyError || isDuplicateKeyError(error))
@@ -131,7 +161,7 @@ export class MongoPersonRepository implements PersonRepository {
 
   async get(id: string): Promise<Person | undefined> {
     const document = await this.people.findById(id).lean<PersonDocument>();
-    return document ? fromDocument<Person>(document) : undefined;
+    return document ? asPerson(document) : undefined;
   }
 
   async save(person: Person): Promise<Person> {
@@ -140,7 +170,7 @@ export class MongoPersonRepository implements PersonRepository {
     const saved = { ...person, version: (person.version ?? 0) + 1 };
     const claimed = await this.claim(person);
     try {
-      await this.versions.save(toDocument(saved) as PersonDocument);
+      await this.versions.save(asDocument(saved));
     } catch (error) {
       await this.identities.deleteMany({ _id: { $in: claimed }, personId: person.id });
       if (error instanceof StaleVersionError) throw new ConcurrentPersonChangeError(person.id);
@@ -163,12 +193,23 @@ export class MongoPersonRepository implements PersonRepository {
     return hasIdentity(person, identity) ? person : undefined;
   }
 
+  async findByEmail(email: string): Promise<Person[]> {
+    const key = emailKey(email);
+    if (!key) return [];
+    // People stored before `emailKey` existed have none until their next save: they are compared here.
+    const documents = await this.people
+      .find({ $or: [{ emailKey: key }, { emailKey: { $exists: false }, email: { $exists: true } }] })
+      .sort({ _id: 1 })
+      .lean<PersonDocument[]>();
+    return documents.filter((document) => document.email && emailKey(document.email) === key).map(asPerson);
+  }
+
   async list(filter: { role?: Person['role']; organisationId?: string }): Promise<Person[]> {
     const query: QueryFilter<PersonDocument> = {};
     if (filter.role !== undefined) query.role = filter.role;
     if (filter.organisationId !== undefined) query.organisationId = filter.organisationId;
     const documents = await this.people.find(query).sort({ name: 1, _id: 1 }).lean<PersonDocument[]>();
-    return documents.map((document) => fromDocument<Person>(document));
+    return documents.map(asPerson);
   }
 
   /** Claims each of the person's identities for them; returns the keys newly claimed. */

@@ -80,8 +80,6 @@ export const ticketSchema = new Schema<TicketDocument>(
     alertKey: String,
     alertCount: Number,
     sla: { type: slaSchema, required: true },
-    // Per channel (slack, teams, web, email) a free-form record of where the conversation lives.
-    conversations: { type: Schema.Types.Mixed, default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     resolvedAt: Date,

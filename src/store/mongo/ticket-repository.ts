@@ -24,9 +24,9 @@ import {
 } from './versioned-documents.ts';
 
 function toTicket(document: TicketDocument): Ticket {
-  const ticket = fromDocument<Ticket>(document);
-  // Mongoose leaves out an empty Mixed object on some write paths; the domain always has one.
-  return { ...ticket, conversations: ticket.conversations ?? {} };
+  // Tickets stored before conversations moved to their own store still carry their old map.
+  const { conversations: _dropped, ...ticket } = fromDocument<Ticket & { conversations?: unknown }>(document);
+  return ticket;
 }
 
 /** The ticket revisions, where each change of a ticket is committed (see versioned-documents.ts). */

@@ -67,6 +67,24 @@ describe('opening', () => {
     expect(change.events.map((e) => e.type)).toEqual(['opened']);
     expect(change.ticket.version).toBe(0);
   });
+
+  it('keeps texts within the limits every edge shares: trimmed, a title not empty, none too long', () => {
+    const open = (title: string, description: string) =>
+      lifecycle.openTicket(
+        { id: 'SD-8', organisationId: 'org-1', category: 'incident', title, description, priority: 'P3' },
+        stratiteq,
+        contact(MONDAY_0900),
+      ).ticket;
+    expect(open('  Printer  ', ' ')).toMatchObject({ title: 'Printer', description: '' });
+    expect(code(() => open(' ', 'd'))).toBe('textEmpty');
+    expect(code(() => open('t'.repeat(201), 'd'))).toBe('textTooLong');
+    expect(code(() => open('t', 'd'.repeat(10_001)))).toBe('textTooLong');
+    const note = (body: string) =>
+      lifecycle.comment(opened(), { id: 'c-1', body, visibility: 'public' }, agent(MONDAY_0900));
+    expect(note(' Done ').ticket.comments[0]!.body).toBe('Done');
+    expect(code(() => note('\n'))).toBe('textEmpty');
+    expect(code(() => note('x'.repeat(10_001)))).toBe('textTooLong');
+  });
 });
 
 describe('the state machine', () => {

@@ -45,7 +45,7 @@ export function newTicket(
 /**
  * A ticket that went through most of its life: claimed, commented (public and internal), waited on
  * the customer and resumed (a closed paused span), billable work flagged and approved, effort
- * logged, a reminder recorded, conversations on two channels, then resolved.
+ * logged, a reminder recorded, then resolved.
  * Returns the events too, in the order they happened.
  */
 export function fullTicket(id: string): { ticket: Ticket; events: TicketEvent[] } {
@@ -61,10 +61,6 @@ export function fullTicket(id: string): { ticket: Ticket; events: TicketEvent[] 
       description: 'Since this morning every export ends in a 500.',
       priority: 'P2',
       requestedPriority: 'P1',
-      conversations: {
-        slack: { channel: 'C0123', thread: '1741000000.000100', card: '1741000000.000200' },
-        teams: { conversationId: '19:abc@thread.tacv2', activityId: '1741000000300' },
-      },
     },
     contract,
     { actorId: 'contact-1', at: at(0) },

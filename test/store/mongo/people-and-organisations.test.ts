@@ -156,6 +156,34 @@ describe('MongoPersonRepository', () => {
       'p-l1',
     ]);
   });
+
+  it('finds everyone with an e-mail address, in any case, and follows a changed address', async () => {
+    const { people } = store();
+    const eva = await people.insert(person('p-eva', { email: 'Eva.Ek@Example.se' }));
+    await people.insert(person('p-eva2', { email: 'eva.ek@example.se', organisationId: 'org-2' }));
+    await people.insert(person('p-eve', { email: 'eve@example.se' }));
+    const ids = async (email: string) => (await people.findByEmail(email)).map((found) => found.id);
+    expect(await ids('EVA.EK@example.SE')).toEqual(['p-eva', 'p-eva2']);
+    expect((await people.findByEmail('eva.ek@example.se'))[0]).toStrictEqual(eva);
+    expect(await ids('nobody@example.se')).toEqual([]);
+    expect(await ids('')).toEqual([]);
+
+    await people.save({ ...eva, email: 'eva@elsewhere.example' });
+    expect(await ids('eva.ek@example.se')).toEqual(['p-eva2']);
+    expect(await ids('Eva@Elsewhere.example')).toEqual(['p-eva']);
+    await people.save({ ...eva, email: undefined, version: 1 });
+    expect(await ids('eva@elsewhere.example')).toEqual([]);
+  });
+
+  it('finds by e-mail people stored before the lower-cased address was kept', async () => {
+    const { people } = store();
+    await people.insert(person('p-old', { email: 'Old.Timer@Example.se' }));
+    await database()
+      .db!.collection('people')
+      .updateOne({ _id: 'p-old' as never }, { $unset: { emailKey: 1 } });
+    expect((await people.findByEmail('old.timer@example.se')).map((found) => found.id)).toEqual(['p-old']);
+    expect(await people.get('p-old')).not.toHaveProperty('emailKey');
+  });
 });
 
 describe('MongoOrganisationRepository and desk settings', () => {

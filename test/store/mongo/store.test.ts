@@ -29,6 +29,9 @@ describe('createMongoStore', () => {
         'DeskSettings',
         'TicketShelfEntry',
         'OpenTicket',
+        'Conversation',
+        'ConversationThread',
+        'InboundEvent',
       ]),
     );
     await store.tickets.insert(newTicket({ id: 'SD-1' }), NO_EFFECTS);
@@ -57,6 +60,8 @@ describe('createMongoStore', () => {
       'open_claims',
       'ticket_shelf',
       'open_tickets',
+      'conversations',
+      'conversation_threads',
     ]) {
       expect(await keysOf(collection), collection).toEqual([['{"_id":1}', false]]);
     }
@@ -65,6 +70,10 @@ describe('createMongoStore', () => {
     expect(await keysOf('pending_changes')).toContainEqual(['{"since":1}', false]);
     expect(await keysOf('outbox')).toContainEqual(['{"dueAt":1}', false]);
     expect(await keysOf('person_identities')).toContainEqual(['{"personId":1}', false]);
+    // A chat user's contact record, by the address their platform gives.
+    expect(await keysOf('people')).toContainEqual(['{"emailKey":1}', false]);
+    // Handled chat events are dropped by age.
+    expect(await keysOf('inbound_events')).toContainEqual(['{"at":1}', false]);
     const collections = (await database().db!.listCollections().toArray()).map((c) => c.name);
     expect(collections).toEqual(
       expect.arrayContaining([
@@ -80,6 +89,9 @@ describe('createMongoStore', () => {
         'desk_settings',
         'ticket_shelf',
         'open_tickets',
+        'conversations',
+        'conversation_threads',
+        'inbound_events',
       ]),
     );
   });

@@ -77,6 +77,21 @@ describe('MongoTicketRepository: round trips and optimistic concurrency', () => 
     expect(stored?.version).toBe(1);
   });
 
+  it('loads a ticket stored with the old per-ticket conversations map, without it, and saves it without', async () => {
+    const { tickets } = store();
+    const inserted = await tickets.insert(newTicket({ id: 'SD-30' }), NO_EFFECTS);
+    await raw().updateOne(
+      { _id: 'SD-30' as never },
+      { $set: { conversations: { slack: { channel: 'C0123', thread: '1741000000.000100' } } } },
+    );
+    const read = await tickets.get('SD-30');
+    expect(read).toStrictEqual(structuredCloneWithoutUndefined(inserted));
+    const listed = await tickets.list({ organisationId: 'org-1', limit: 200 });
+    expect(listed.tickets.find((ticket) => ticket.id === 'SD-30')).not.toHaveProperty('conversations');
+    await tickets.save(claim(read!, { actorId: 'agent-1', at: MONDAY }).ticket, NO_EFFECTS);
+    expect(await raw().findOne({ _id: 'SD-30' as never })).not.toHaveProperty('conversations');
+  });
+
   it('refuses a save from a stale version with ConcurrentChangeError', async () => {
     const { tickets } = store();
     const inserted = await tickets.insert(newTicket({ id: 'SD-4' }), NO_EFFECTS);

@@ -1,0 +1,53 @@
+import { DomainError } from '../../domain/domain-error.ts';
+import { isDeskSide } from '../../domain/desk/people.ts';
+import { requireText } from '../../domain/tickets/text-rules.ts';
+import type { Category, Ticket } from '../../domain/tickets/ticket.ts';
+import type { DeskDeps } from '../desk-deps.ts';
+import { openTicket } from '../open-ticket.ts';
+import { chatEventKey, type ChatUser } from './chat-user.ts';
+import { identifyChatUser } from './identify-chat-user.ts';
+
+export interface ChatOpen {
+  /** The receiving channel's name ("slack", "teams", "web"). */
+  channel: string;
+  /** The platform's id of the event, the same on every redelivery. */
+  eventId: string;
+  from: ChatUser;
+  category: Category;
+  title: string;
+  description: string;
+  /** What the customer asks for; the desk decides unless the contract lets the customer set it. */
+  priority?: string;
+}
+
+/**
+ * A customer opens a ticket from chat, for their own organisation. The event's key is the open's
+ * idempotency key, so a redelivered event (also one that came back after a crash, before it was
+ * logged as handled) gives back the ticket it opened instead of opening another. `duplicate` says
+ * the event was logged as handled before.
+ */
+export async function openFromChat(
+  deps: DeskDeps,
+  request: ChatOpen,
+): Promise<{ ticket: Ticket; duplicate: boolean }> {
+  // Checked before anything is claimed: a refusal later would leave a ticket number drawn for nothing.
+  const title = requireText('title', request.title);
+  const description = requireText('description', request.description);
+  const duplicate = await deps.inbound.handled(request.channel, request.eventId);
+  const requester = await identifyChatUser(deps, request.from);
+  if (isDeskSide(requester) || !requester.organisationId) {
+    throw new DomainError('customerOnly', { action: 'openFromChat' });
+  }
+  const ticket = await openTicket(deps, requester.id, {
+    organisationId: requester.organisationId,
+    requesterId: requester.id,
+    category: request.category,
+    title,
+    description,
+    ...(request.priority === undefined ? {} : { priority: request.priority }),
+    idempotencyKey: chatEventKey(request.channel, request.eventId),
+    source: request.channel,
+  });
+  if (!duplicate) await deps.inbound.record(request.channel, request.eventId, deps.clock.now());
+  return { ticket, duplicate };
+}

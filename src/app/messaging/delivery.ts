@@ -1,0 +1,195 @@
+import type { Locale } from '../../domain/locale.ts';
+import type { Ticket } from '../../domain/tickets/ticket.ts';
+import type { Notice } from '../notification.ts';
+import type {
+  Clock,
+  ConversationStore,
+  DeliveryLog,
+  DeskSettingsRepository,
+  NewOutboxEntry,
+  Outbox,
+  OutboxEntry,
+  PersonRepository,
+} from '../ports.ts';
+import { addressOn } from './addresses.ts';
+import { ChannelBusyError, type ChannelSender } from './channel.ts';
+import { composeMessage, personLookup } from './compose.ts';
+
+export interface DeliveryLogger {
+  warn(details: object, message: string): void;
+}
+
+/** What delivery tells the desk's figures. */
+export interface DeliverySignals {
+  /** A message whose recipient no chat channel reaches (no identity, no triage place). */
+  unreachable(audience: string): void;
+  delivered(channel: string): void;
+  /** A delivery given up on after its last try. */
+  gaveUp(channel: string): void;
+}
+
+/** Tries per message and channel before it is given up on and kept as failed. */
+export const MAX_DELIVERY_ATTEMPTS = 8;
+/**
+ * A sender that claimed a delivery and has not confirmed it this long after is taken to be dead,
+ * and the message is sent again: longer than any channel may take to answer.
+ */
+export const DELIVERY_LEASE_MS = 120_000;
+/** The wait before try n + 1: 30 s, 1 min, 2 min, … at most an hour. */
+export const retryDelayMs = (attempts: number): number => Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
+
+export const deliveryId = (messageId: string, channel: string): string => `${messageId}>${channel}`;
+
+/**
+ * Hands messages to the channels, each (message, channel) once: the outbox keeps one entry per
+ * pair, the delivery log lets exactly one sender have each attempt (a lease: a claim left
+ * unconfirmed is taken over), and a channel that fails is retried with back-off without re-sending
+ * on the channels that succeeded. Threads and the triage card's place are kept in the conversation
+ * store, so a channel only renders and posts.
+ */
+export class MessageDelivery {
+  private readonly channels: Map<string, ChannelSender>;
+
+  constructor(
+    private readonly deps: {
+      people: PersonRepository;
+      settings: DeskSettingsRepository;
+      channels: readonly ChannelSender[];
+      deliveries: DeliveryLog;
+      outbox: Outbox;
+      conversations: ConversationStore;
+      clock: Clock;
+      /** The language of the triage channel, where agents of any customer meet. */
+      triageLocale: Locale;
+      logger: DeliveryLogger;
+      signals?: DeliverySignals;
+    },
+  ) {
+    this.channels = new Map(deps.channels.map((channel) => [channel.name, channel]));
+  }
+
+  /**
+   * A change's notices as outbox entries: composed once, addressed on every channel that reaches
+   * the recipient. A recipient no chat channel reaches is reported, not silently dropped.
+   */
+  async prepare(ticket: Ticket, notices: readonly Notice[]): Promise<NewOutboxEntry[]> {
+    if (notices.length === 0) return [];
+    const people = personLookup((id) => this.deps.people.get(id));
+    const settings = await this.deps.settings.get();
+    const chat = this.deps.channels.filter((channel) => channel.reach === 'identities');
+    const entries: NewOutboxEntry[] = [];
+    for (const notice of notices) {
+      const message = await composeMessage(notice, ticket, people, this.deps.triageLocale);
+      const to = notice.recipient;
+      const person = to.kind === 'person' ? await people(to.personId) : undefined;
+      let reached = false;
+      for (const channel of this.deps.channels) {
+        const address = addressOn(channel, to, person, settings);
+        if (!address) continue;
+        reached ||= channel.reach === 'identities';
+        entries.push({ id: deliveryId(message.id, channel.name), channel: channel.name, address, message });
+      }
+      if (!reached && chat.length > 0) {
+        this.deps.signals?.unreachable(message.audience);
+        this.deps.logger.warn(
+          { ticketId: message.ticketId, key: message.key, recipient: to, channels: chat.map((c) => c.name) },
+          'nobody to tell: no chat channel reaches this recipient',
+        );
+      }
+    }
+    return entries;
+  }
+
+  /** Right after a change was carried out: its entries, first try. */
+  async deliver(entries: readonly NewOutboxEntry[]): Promise<void> {
+    const at = this.deps.clock.now();
+    await this.deliverAll(entries.map((entry) => ({ ...entry, attempts: 0, addedAt: at })));
+  }
+
+  /** What the outbox holds that is due: the periodic pass. Returns how many were handled. */
+  async deliverDue(limit = 100): Promise<number> {
+    const due = await this.deps.outbox.due(this.deps.clock.now(), limit);
+    await this.deliverAll(due);
+    return due.length;
+  }
+
+  private async deliverAll(entries: readonly OutboxEntry[]): Promise<void> {
+    const done: string[] = [];
+    for (const entry of entries) if (await this.attempt(entry)) done.push(entry.id);
+    await this.deps.outbox.delivered(done);
+  }
+
+  /** One try at one delivery; true when it is done with (sent now or before), so it may leave the outbox. */
+  private async attempt(entry: OutboxEntry): Promise<boolean> {
+    const { deliveries, clock } = this.deps;
+    // Attempt numbers go on from the outbox's count. A claim that succeeds at once means nobody
+    // tried this attempt before; one that is taken may be a message sent already, or a sender that
+    // went quiet for longer than the lease, whose attempt the next number takes over.
+    let attempt = entry.attempts;
+    for (;;) {
+      const claim = await deliveries.claim(entry.id, attempt, clock.now());
+      if (claim.ok) break;
+      if (await deliveries.sent(entry.id)) return true;
+      if (clock.now().getTime() - claim.since.getTime() < DELIVERY_LEASE_MS) return false;
+      attempt++;
+    }
+    try {
+      await this.send(entry);
+    } catch (error) {
+      await this.failed(entry, attempt + 1, error);
+      return false;
+    }
+    await deliveries.confirm(entry.id, clock.now());
+    this.deps.signals?.delivered(entry.channel);
+    return true;
+  }
+
+  /** Posts in the audience's conversation (starting it), or brings the triage card up to date. */
+  private async send({ channel: name, address, message }: OutboxEntry): Promise<void> {
+    const channel = this.channels.get(name);
+    if (!channel) throw new Error(`channel ${name} is not configured in this process`);
+    if (channel.reach === 'feed') {
+      await channel.post(address, message);
+      return;
+    }
+    const { conversations } = this.deps;
+    const conversation = await conversations.get(message.ticketId, name, message.audience);
+    if (message.kind === 'card' && conversation) {
+      // A late or repeated update never takes the card back to an older state.
+      if ((conversation.shownVersion ?? -1) >= message.ticketVersion) return;
+      await channel.update(conversation.root, message);
+      await conversations.show(message.ticketId, name, message.audience, message.ticketVersion);
+      return;
+    }
+    const root = await channel.post(address, message, conversation?.root);
+    // The triage conversation's root is the card, which later changes update: a triage message
+    // that comes before any card (a ticket older than cards) stands on its own.
+    if (conversation || (message.audience === 'triage' && message.kind !== 'card')) return;
+    await conversations.start({
+      ticketId: message.ticketId,
+      channel: name,
+      audience: message.audience,
+      root,
+      ...(message.kind === 'card' ? { shownVersion: message.ticketVersion } : {}),
+    });
+  }
+
+  private async failed(entry: OutboxEntry, tried: number, error: unknown): Promise<void> {
+    const now = this.deps.clock.now();
+    const waitMs = Math.max(retryDelayMs(tried), error instanceof ChannelBusyError ? error.retryAfterMs : 0);
+    const retryAt = tried < MAX_DELIVERY_ATTEMPTS ? new Date(now.getTime() + waitMs) : undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.deps.logger.warn(
+      {
+        err: error,
+        ticketId: entry.message.ticketId,
+        key: entry.message.key,
+        channel: entry.channel,
+        attempts: tried,
+      },
+      retryAt ? 'delivery failed; will try again' : 'delivery failed; giving up',
+    );
+    if (!retryAt) this.deps.signals?.gaveUp(entry.channel);
+    await this.deps.outbox.failed(entry, tried, now, retryAt, reason);
+  }
+}

@@ -1,0 +1,58 @@
+import { formatInTimeZone } from 'date-fns-tz';
+import type { ButtonActionName } from '../app/action-steps.ts';
+import type { OutgoingMessage } from '../app/messaging/message.ts';
+import type { Locale } from '../domain/locale.ts';
+import { translate, type Params } from '../i18n/translate.ts';
+
+/** "2 h 5 min" in the reader's language. */
+export function formatDuration(ms: number, locale: Locale): string {
+  const minutes = Math.round(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return translate(locale, 'notify.duration.minutes', { minutes: rest });
+  if (rest === 0) return translate(locale, 'notify.duration.hours', { hours });
+  return translate(locale, 'notify.duration.hoursMinutes', { hours, minutes: rest });
+}
+
+/**
+ * A message's parameters as words, for channels that show plain text (the log, the web-hook's
+ * `text`, a test channel) and as the fallback text richer channels send beside their layout:
+ * instants in the organisation's time zone, durations in the reader's units.
+ */
+export function plainParams({ params, locale, timeZone }: OutgoingMessage): Params {
+  const when = (date: Date | undefined) =>
+    date ? formatInTimeZone(date, timeZone, 'yyyy-MM-dd HH:mm') : '-';
+  const duration = (ms: number | undefined) => (ms === undefined ? '-' : formatDuration(ms, locale));
+  const nobody = translate(locale, 'notify.nobody');
+  return {
+    id: params.ticketId,
+    title: params.title,
+    organisation: params.organisation,
+    priority: params.priority,
+    status: translate(locale, `statuses.${params.status}`),
+    requestedPriority: params.requestedPriority ?? '-',
+    previousPriority: params.previousPriority ?? '-',
+    responseDue: when(params.responseDue),
+    resolutionDue: when(params.resolutionDue),
+    assignee: params.assignee ?? nobody,
+    actor: params.actor ?? nobody,
+    requester: params.requester ?? '-',
+    dueAt: when(params.dueAt),
+    lateBy: duration(params.lateByMs),
+    level: params.level ?? 0,
+    totalEffort: duration(params.totalEffortMs),
+    estimate: duration(params.estimateMs),
+    count: params.count ?? 0,
+    comment: params.comment ?? '',
+    reason: params.reason ?? '',
+  };
+}
+
+/** The whole message as one line of plain text in the reader's language. */
+export function plainText(message: OutgoingMessage): string {
+  return translate(message.locale, `notify.${message.key}`, plainParams(message));
+}
+
+/** A button's label in the reader's language. */
+export const buttonLabel = (locale: Locale, action: ButtonActionName): string =>
+  translate(locale, `buttons.${action}`);

@@ -1,0 +1,4 @@
+import { channelContract } from './channel-contract.ts';
+import { useMemoryWorld } from './memory-world.ts';
+
+channelContract('memory', useMemoryWorld);

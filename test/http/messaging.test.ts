@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from '../../src/app/messaging/delivery.ts';
+import { relayPending } from '../../src/app/relay.ts';
+import { useTestApi } from './support/api.ts';
+
+describe('messaging administration over HTTP', () => {
+  const api = useTestApi();
+
+  it('lists the deliveries given up on, with the channel’s last word, for admins only', async () => {
+    const { desk, adminKey } = api();
+    const acme = await desk.seedCustomer('Failed deliveries AB');
+    desk.notifier.failNext(1_000, new Error('platform answered 503'));
+    const opened = await api().call('POST', '/api/tickets', {
+      key: adminKey,
+      person: acme.contact.id,
+      body: { organisationId: acme.organisation.id, category: 'incident', title: 'Lost', description: 'x' },
+    });
+    expect(opened.status, opened.text).toBe(201);
+    for (let tried = 1; tried < MAX_DELIVERY_ATTEMPTS; tried++) {
+      desk.clock.advance(retryDelayMs(tried));
+      await relayPending(desk.deps);
+    }
+    const answer = await api().call('GET', '/api/notifications/failed?limit=10', { key: adminKey });
+    expect(answer.status, answer.text).toBe(200);
+    const mine = answer.body.failed.filter((f: { ticketId: string }) => f.ticketId === opened.body.id);
+    expect(mine.map((f: { key: string }) => f.key).sort()).toEqual(['opened', 'triageNew']);
+    expect(mine[0]).toMatchObject({
+      channel: 'memory',
+      attempts: MAX_DELIVERY_ATTEMPTS,
+      lastError: 'platform answered 503',
+    });
+    expect(mine[0].id).toBe(`${mine[0].id.split('>')[0]}>memory`);
+
+    const organisationKey = await api().organisationKey(acme.organisation.id);
+    const refused = await api().call('GET', '/api/notifications/failed', {
+      key: organisationKey,
+      person: acme.contact.id,
+    });
+    expect(refused.status).toBe(403);
+    const bad = await api().call('GET', '/api/notifications/failed?limit=0', { key: adminKey, lang: 'en' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('limit');
+  });
+
+  it('names each channel’s triage place, and refuses a malformed one', async () => {
+    const { adminKey } = api();
+    const set = await api().call('PUT', '/api/settings/triage/slack', {
+      key: adminKey,
+      body: { target: 'C0TRIAGE' },
+    });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body.triage).toMatchObject({ slack: 'C0TRIAGE' });
+    const read = await api().call('GET', '/api/settings/triage', { key: adminKey });
+    expect(read.body.triage.slack).toBe('C0TRIAGE');
+    expect((await api().desk.deps.settings.get()).triage?.slack).toBe('C0TRIAGE');
+
+    const empty = await api().call('PUT', '/api/settings/triage/slack', {
+      key: adminKey,
+      body: { target: ' ' },
+      lang: 'en',
+    });
+    expect(empty.status).toBe(400);
+    const badChannel = await api().call('PUT', '/api/settings/triage/Not%20A%20Channel', {
+      key: adminKey,
+      body: { target: 'x' },
+    });
+    expect(badChannel.status).toBe(400);
+    expect((await api().desk.deps.settings.get()).triage).toEqual({ slack: 'C0TRIAGE' });
+  });
+});
