@@ -317,8 +317,10 @@ export interface Conversation {
   audience: Audience;
   /** The first message posted there: replies thread under it, a triage card is updated in place. */
   root: MessageRef;
-  /** For a triage card: the ticket version it shows now. */
+  /** For a triage card: the newest ticket version a sender has put on it. */
   shownVersion?: number;
+  /** For a triage card: the message of that version, so whoever updates last can show the newest. */
+  card?: OutgoingMessage;
 }
 
 /**
@@ -339,15 +341,16 @@ export interface ConversationStore {
    */
   start(conversation: Conversation): Promise<Conversation>;
   /**
-   * The card now shows `version`: true, and recorded, when that is newer than what it showed; false
-   * when it already shows this version or a newer one (a late or repeated update, to be dropped).
+   * The card is to show `card` (its `ticketVersion`): recorded when that is newer than what it was
+   * to show, so the conversation always holds the newest card message. Returns the conversation as
+   * it stands afterwards.
    */
   show(
     ticketId: string,
     channel: string,
     audience: Conversation['audience'],
-    version: number,
-  ): Promise<boolean>;
+    card: OutgoingMessage,
+  ): Promise<Conversation | undefined>;
   /** The ticket and audience a platform thread belongs to. */
   ticketOfThread(
     channel: string,

@@ -4,6 +4,7 @@ import { requireText } from '../../domain/tickets/text-rules.ts';
 import type { Category, Ticket } from '../../domain/tickets/ticket.ts';
 import type { DeskDeps } from '../desk-deps.ts';
 import { openTicket } from '../open-ticket.ts';
+import { visibleTo } from '../ticket-queries.ts';
 import { chatEventKey, type ChatUser } from './chat-user.ts';
 import { identifyChatUser } from './identify-chat-user.ts';
 
@@ -49,5 +50,6 @@ export async function openFromChat(
     source: request.channel,
   });
   if (!duplicate) await deps.inbound.record(request.channel, request.eventId, deps.clock.now());
-  return { ticket, duplicate };
+  // A redelivery gets the ticket as it is now, which may carry the desk's internal notes.
+  return { ticket: visibleTo(requester, ticket), duplicate };
 }

@@ -3,6 +3,7 @@ import type { Ticket } from '../../domain/tickets/ticket.ts';
 import type { Notice } from '../notification.ts';
 import type {
   Clock,
+  Conversation,
   ConversationStore,
   DeliveryLog,
   DeskSettingsRepository,
@@ -14,6 +15,7 @@ import type {
 import { addressOn } from './addresses.ts';
 import { ChannelBusyError, type ChannelSender } from './channel.ts';
 import { composeMessage, personLookup } from './compose.ts';
+import type { OutgoingMessage } from './message.ts';
 
 export interface DeliveryLogger {
   warn(details: object, message: string): void;
@@ -37,6 +39,9 @@ export const MAX_DELIVERY_ATTEMPTS = 8;
 export const DELIVERY_LEASE_MS = 120_000;
 /** The wait before try n + 1: 30 s, 1 min, 2 min, … at most an hour. */
 export const retryDelayMs = (attempts: number): number => Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
+
+/** Rounds of "update the card, then look whether a newer version came meanwhile". */
+const CARD_ROUNDS = 5;
 
 export const deliveryId = (messageId: string, channel: string): string => `${messageId}>${channel}`;
 
@@ -155,10 +160,7 @@ export class MessageDelivery {
     const { conversations } = this.deps;
     const conversation = await conversations.get(message.ticketId, name, message.audience);
     if (message.kind === 'card' && conversation) {
-      // A late or repeated update never takes the card back to an older state.
-      if ((conversation.shownVersion ?? -1) >= message.ticketVersion) return;
-      await channel.update(conversation.root, message);
-      await conversations.show(message.ticketId, name, message.audience, message.ticketVersion);
+      await this.updateCard(channel, conversation, message);
       return;
     }
     const root = await channel.post(address, message, conversation?.root);
@@ -170,8 +172,29 @@ export class MessageDelivery {
       channel: name,
       audience: message.audience,
       root,
-      ...(message.kind === 'card' ? { shownVersion: message.ticketVersion } : {}),
+      ...(message.kind === 'card' ? { shownVersion: message.ticketVersion, card: message } : {}),
     });
+  }
+
+  /**
+   * Brings the triage card up to date. The conversation keeps the newest card message; each
+   * sender, after updating the platform, looks again and pushes that newest one if it is not what
+   * it just showed, so however two updates of one card land, the last to land shows the newest. A
+   * late update of an older version changes nothing.
+   */
+  private async updateCard(channel: ChannelSender, conversation: Conversation, message: OutgoingMessage) {
+    const { ticketId, audience } = message;
+    let current = await this.deps.conversations.show(ticketId, channel.name, audience, message);
+    // A newer version is there already: its sender shows it, and checks again after.
+    if ((current?.shownVersion ?? -1) > message.ticketVersion) return;
+    let shown: number | undefined;
+    for (let round = 0; round < CARD_ROUNDS && current?.card; round++) {
+      const newest = current.card;
+      if (newest.ticketVersion === shown) return;
+      await channel.update(conversation.root, newest);
+      shown = newest.ticketVersion;
+      current = await this.deps.conversations.get(ticketId, channel.name, audience);
+    }
   }
 
   private async failed(entry: OutboxEntry, tried: number, error: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { OutgoingMessage } from '../../app/messaging/message.ts';
 import type { Conversation, ConversationStore } from '../../app/ports.ts';
-import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls } from './plain.ts';
+import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls, withoutUndefined } from './plain.ts';
 
 /**
  * `conversations`: one document per (ticket, channel, audience), `_id`
@@ -18,6 +19,7 @@ interface ConversationDocument {
   audience: string;
   root: { id: string; thread: string };
   shownVersion?: number;
+  card?: OutgoingMessage;
   startedAt: Date;
 }
 
@@ -42,6 +44,8 @@ const conversationSchema = new Schema<ConversationDocument>(
       required: true,
     },
     shownVersion: Number,
+    // The newest card message, as the application composed it.
+    card: { type: Schema.Types.Mixed },
     startedAt: { type: Date, required: true },
   },
   { ...SCHEMA_OPTIONS, collection: 'conversations' },
@@ -113,19 +117,20 @@ export class MongoConversationStore implements ConversationStore {
     ticketId: string,
     channel: string,
     audience: Conversation['audience'],
-    version: number,
-  ): Promise<boolean> {
-    // One conditional single-document write. On FerretDB v1 a conditional update is a read and then
-    // a write, so two shows at the very same instant may both answer true: callers get "this
-    // version is not older than what was shown", not a lock on the card.
-    const { modifiedCount } = await this.conversations.updateOne(
-      {
-        _id: conversationId(ticketId, channel, audience),
-        $or: [{ shownVersion: { $exists: false } }, { shownVersion: { $lt: version } }],
-      },
-      { $set: { shownVersion: version } },
+    card: OutgoingMessage,
+  ): Promise<Conversation | undefined> {
+    const _id = conversationId(ticketId, channel, audience);
+    const version = card.ticketVersion;
+    // One conditional single-document write: only a newer version replaces the card. On FerretDB
+    // v1 a conditional update is a read and then a write, so two at the very same instant may both
+    // apply; the senders read the conversation again after updating the platform and push what it
+    // holds then, so the last of them shows the newest.
+    await this.conversations.updateOne(
+      { _id, $or: [{ shownVersion: { $exists: false } }, { shownVersion: { $lt: version } }] },
+      { $set: { shownVersion: version, card: withoutUndefined(card) } },
     );
-    return modifiedCount === 1;
+    const stored = await this.conversations.findById(_id).lean<ConversationDocument>();
+    return stored ? asConversation(stored) : undefined;
   }
 
   async ticketOfThread(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openFromChat, type ChatOpen } from '../../../src/app/chat/open-from-chat.ts';
 import { addAgent, addContact } from '../../../src/app/directory.ts';
+import * as actions from '../../../src/app/ticket-actions.ts';
 import type { DomainError } from '../../../src/domain/domain-error.ts';
 import { useTestDesk } from '../../support/test-desk.ts';
 import { slackUser, storedCounts } from './support.ts';
@@ -52,6 +53,22 @@ describe('openFromChat', () => {
     // Another event is another ticket.
     const other = await openFromChat(desk().deps, request('Ev002', 'U0KIM'));
     expect(other.ticket.id).not.toBe(first.ticket.id);
+  });
+
+  it('gives a redelivery the ticket as the customer may see it: never the desk’s internal notes', async () => {
+    const acme = await desk().seedCustomer('Chat notes AB');
+    await addContact(desk().deps, acme.organisation.id, {
+      name: 'Noa',
+      identities: [{ channel: 'slack', externalId: 'U0NOA' }],
+    });
+    const { ticket } = await openFromChat(desk().deps, request('Ev-notes', 'U0NOA'));
+    await actions.comment(desk().deps, acme.agent.id, ticket.id, {
+      body: 'internal only',
+      visibility: 'internal',
+    });
+    const again = await openFromChat(desk().deps, request('Ev-notes', 'U0NOA'));
+    expect(again.ticket.id).toBe(ticket.id);
+    expect(again.ticket.comments).toEqual([]);
   });
 
   it('gives the same ticket back when the event comes again after a crash before it was logged', async () => {

@@ -6,6 +6,8 @@ import { setTriagePlace } from '../../../src/app/messaging/messaging-admin.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import { relayPending } from '../../../src/app/relay.ts';
 import * as actions from '../../../src/app/ticket-actions.ts';
+import type { MessageRef } from '../../../src/app/messaging/channel.ts';
+import type { OutgoingMessage } from '../../../src/app/messaging/message.ts';
 import { MemoryChannel } from '../../../src/channels/memory/memory-channel.ts';
 import { assembleDeps } from '../../../src/runtime/assemble-deps.ts';
 import { createDeskMetrics } from '../../../src/runtime/desk-metrics.ts';
@@ -226,5 +228,46 @@ describe('an outbox an older version wrote', () => {
     expect(await outbox.countDocuments({ _id: notices[0]!.id as never })).toBe(0);
     await relayPending(upgraded.deps);
     expect(after.sent).toHaveLength(1);
+  });
+});
+
+/** A platform that holds back the update of one card version until the test lets it through. */
+class GatedChannel extends MemoryChannel {
+  heldVersion = -1;
+  release!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+  arrived!: () => void;
+  readonly held = new Promise<void>((resolve) => (this.arrived = resolve));
+  override async update(ref: MessageRef, message: OutgoingMessage): Promise<void> {
+    if (message.ticketVersion === this.heldVersion) {
+      this.arrived();
+      await this.gate;
+    }
+    return super.update(ref, message);
+  }
+}
+
+describe('two workers updating one card', () => {
+  it('however their updates land, the card ends on the newest version', async () => {
+    const acme = await desk().seedCustomer('Card race AB');
+    const platform = new GatedChannel({ name: 'race', reach: 'identities', identityChannel: 'web' });
+    const { deps } = desk();
+    for (const person of [acme.contact, acme.agent])
+      await linkIdentity(deps, person.id, { channel: 'web', externalId: `race-${person.id}` });
+    await setTriagePlace(deps, 'race', 'race-room');
+    const [one, two] = [deliveringOn(platform).deps, deliveringOn(platform).deps];
+    const ticket = await openFor(one, acme, 'Card race');
+    // Process one claims, and its card update is slow to reach the platform; meanwhile process
+    // two starts work and shows the newer card. Then the older update lands.
+    platform.heldVersion = ticket.version + 1;
+    const claiming = actions.claim(one, acme.agent.id, ticket.id);
+    await platform.held;
+    desk().clock.advance(1_000);
+    const started = await actions.startWork(two, acme.agent.id, ticket.id);
+    platform.release();
+    await claiming;
+    const card = platform.sent.find((m) => m.ticketId === ticket.id && m.message.kind === 'card')!;
+    expect(card.message.ticketVersion).toBe(started.version);
+    expect(card.message.params.status).toBe('in_progress');
   });
 });

@@ -1,3 +1,4 @@
+import type { OutgoingMessage } from '../../../src/app/messaging/message.ts';
 import { describe, expect, it } from 'vitest';
 import { NO_EFFECTS, type Conversation } from '../../../src/app/ports.ts';
 import { createMongoStore } from '../../../src/store/mongo/index.ts';
@@ -70,27 +71,30 @@ describe('MongoConversationStore', () => {
   it('answers a later start with the conversation as it stands', async () => {
     const { conversations } = store();
     const first = await conversations.start({ ...triage('SD-3', 'C1:200.1', 'C1:200.1'), shownVersion: 0 });
-    await conversations.show('SD-3', 'slack', 'triage', 2);
+    await conversations.show('SD-3', 'slack', 'triage', card('SD-3', 2));
     expect(await conversations.start(triage('SD-3', 'C1:200.9', 'C1:200.9'))).toStrictEqual({
       ...first,
       shownVersion: 2,
+      card: card('SD-3', 2),
     });
   });
 
-  it('records a newer shown version only: 5, then 4 and 5 again are refused, 6 is taken', async () => {
+  it('keeps the newest card only: 5, then 4 and 5 again change nothing, 6 replaces it', async () => {
     const { conversations } = store();
     await conversations.start(triage('SD-4', 'C1:300.1', 'C1:300.1'));
-    expect(await conversations.show('SD-4', 'slack', 'triage', 5)).toBe(true);
-    expect(await conversations.show('SD-4', 'slack', 'triage', 4)).toBe(false);
-    expect(await conversations.show('SD-4', 'slack', 'triage', 5)).toBe(false);
+    const shows = async (version: number) =>
+      (await conversations.show('SD-4', 'slack', 'triage', card('SD-4', version)))?.card?.ticketVersion;
+    expect(await shows(5)).toBe(5);
+    expect(await shows(4)).toBe(5);
+    expect(await shows(5)).toBe(5);
     expect((await conversations.get('SD-4', 'slack', 'triage'))?.shownVersion).toBe(5);
-    expect(await conversations.show('SD-4', 'slack', 'triage', 6)).toBe(true);
-    expect((await conversations.get('SD-4', 'slack', 'triage'))?.shownVersion).toBe(6);
+    expect(await shows(6)).toBe(6);
+    expect((await conversations.get('SD-4', 'slack', 'triage'))?.card).toStrictEqual(card('SD-4', 6));
   });
 
   it('shows nothing on a conversation never started', async () => {
     const { conversations } = store();
-    expect(await conversations.show('SD-5', 'slack', 'triage', 1)).toBe(false);
+    expect(await conversations.show('SD-5', 'slack', 'triage', card('SD-5', 1))).toBeUndefined();
     expect(await conversations.get('SD-5', 'slack', 'triage')).toBeUndefined();
   });
 
@@ -98,7 +102,25 @@ describe('MongoConversationStore', () => {
     const { conversations, tickets } = store();
     await tickets.insert(newTicket({ id: 'SD-6' }), NO_EFFECTS);
     await conversations.start(triage('SD-6', 'C1:400.1', 'C1:400.1'));
-    await conversations.show('SD-6', 'slack', 'triage', 3);
+    await conversations.show('SD-6', 'slack', 'triage', card('SD-6', 3));
     expect(await tickets.get('SD-6')).toMatchObject({ version: 0, updatedAt: MONDAY });
   });
 });
+
+/** A triage card message of the ticket at `version`. */
+function card(ticketId: string, version: number): OutgoingMessage {
+  return {
+    id: `${ticketId}:v${version}:card`,
+    ticketId,
+    recipient: { kind: 'triage' },
+    audience: 'triage',
+    kind: 'card',
+    ticketVersion: version,
+    key: 'triageCard',
+    locale: 'en',
+    timeZone: 'Europe/Stockholm',
+    params: { ticketId, title: 'Card', organisation: 'Acme', priority: 'P2', status: 'claimed' },
+    buttons: [{ action: 'assign', ticketId }],
+    event: { type: 'claimed', assigneeId: 'a-1', ticketId, at: MONDAY },
+  };
+}
