@@ -365,6 +365,6 @@ export interface ConversationStore {
 export interface InboundLog {
   /** True when `eventId` on `channel` was handled to the end before. */
   handled(channel: string, eventId: string): Promise<boolean>;
-  /** Marks it handled; a second mark is a no-op. */
-  record(channel: string, eventId: string, at: Date): Promise<void>;
+  /** Marks it handled: true when this was the first mark, false when it was marked before. */
+  record(channel: string, eventId: string, at: Date): Promise<boolean>;
 }

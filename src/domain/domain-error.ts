@@ -42,6 +42,7 @@ export const DOMAIN_ERROR_CODES = [
   'chatUserAmbiguous',
   'staleAction',
   'inputMissing',
+  'invalidButton',
   'organisationRequired',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -44,6 +44,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   chatUserAmbiguous: 409,
   staleAction: 409,
   inputMissing: 422,
+  invalidButton: 400,
   organisationRequired: 422,
 };
 

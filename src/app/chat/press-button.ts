@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/domain-error.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
-import type { ButtonActionName } from '../action-steps.ts';
+import { z } from 'zod';
+import { BUTTON_ACTIONS, type ButtonActionName } from '../action-steps.ts';
 import type { DeskDeps } from '../desk-deps.ts';
 import type { MessageButton } from '../messaging/message.ts';
 import { performAction, type TicketAction } from '../perform-action.ts';
@@ -35,26 +36,38 @@ function actionOf(name: ButtonActionName, input: ChatPress['input'] = {}): Ticke
   }
 }
 
+/** A button as a platform hands it back: whatever a browser or a forged request may have put in it. */
+const buttonSchema = z.strictObject({
+  action: z.enum(BUTTON_ACTIONS),
+  ticketId: z.string().min(1).max(64),
+  madeFor: z.string().min(1).max(100).optional(),
+});
+
 /**
  * A person pressed a button of one of the desk's messages: the action it stands for, on its
- * ticket, as that person, refused when the button is stale (see action-steps.ts). A redelivered
- * press is answered with the ticket as it is, and does nothing again.
+ * ticket, as that person, refused when the button is stale (see action-steps.ts). The press is
+ * recorded first, as its claim, so that a redelivery (also one arriving while the first is still
+ * at work) is answered with the ticket as it is and does nothing again. The price: a process that
+ * dies between recording and acting loses the press; the person sees nothing change and presses
+ * again, which is a new event.
  */
 export async function pressButton(
   deps: DeskDeps,
   press: ChatPress,
 ): Promise<{ ticket: Ticket; duplicate: boolean }> {
+  const parsed = buttonSchema.safeParse(press.button);
+  if (!parsed.success) throw new DomainError('invalidButton', { channel: press.channel });
+  const button = parsed.data as MessageButton;
   const person = await identifyChatUser(deps, press.from);
-  if (await deps.inbound.handled(press.channel, press.eventId)) {
-    return { ticket: await getTicket(deps, person.id, press.button.ticketId), duplicate: true };
+  if (!(await deps.inbound.record(press.channel, press.eventId, deps.clock.now()))) {
+    return { ticket: await getTicket(deps, person.id, button.ticketId), duplicate: true };
   }
   const ticket = await performAction(
     deps,
     person.id,
-    press.button.ticketId,
-    actionOf(press.button.action, press.input),
-    press.button.madeFor,
+    button.ticketId,
+    actionOf(button.action, press.input),
+    button.madeFor,
   );
-  await deps.inbound.record(press.channel, press.eventId, deps.clock.now());
   return { ticket, duplicate: false };
 }

@@ -5,7 +5,7 @@ import { commentIdFor } from '../comment-ids.ts';
 import type { DeskDeps } from '../desk-deps.ts';
 import { requireCanSee, requireDeskSide } from '../policy.ts';
 import type { Conversation } from '../ports.ts';
-import { comment } from '../ticket-actions.ts';
+import { performAction } from '../perform-action.ts';
 import { visibleTo } from '../ticket-queries.ts';
 import { chatEventKey, type ChatUser } from './chat-user.ts';
 import { identifyChatUser } from './identify-chat-user.ts';
@@ -47,7 +47,12 @@ export async function replyInThread(deps: DeskDeps, reply: ChatReply): Promise<R
     if (handled) return { kind: 'commented', ...handled, duplicate: true };
   }
   const visibility = visibilityIn(place.audience, author, reply.toCustomer === true);
-  const ticket = await comment(deps, author.id, place.ticketId, { body, visibility, idempotencyKey: key });
+  const ticket = await performAction(deps, author.id, place.ticketId, {
+    name: 'comment',
+    body,
+    visibility,
+    idempotencyKey: key,
+  });
   if (!duplicate) await deps.inbound.record(reply.channel, reply.eventId, deps.clock.now());
   return { kind: 'commented', ticket, visibility, duplicate };
 }

@@ -4,9 +4,10 @@ import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS } from './plain.ts';
 
 /**
  * `inbound_events`: one document per handled chat event, `_id` "<channel>:<eventId>", a unique
- * insert. It only speeds up a redelivery: what the event did is idempotent by its own key (the
- * open's idempotency key, the comment's id), so an entry that expired or was never written (a
- * crash after doing, before recording) costs a repeated no-op, never a second ticket or comment.
+ * insert. For opens and comments it only speeds up a redelivery: what they did is idempotent by
+ * its own key (the open's idempotency key, the comment's id), so an entry that expired or was never
+ * written (a crash after doing, before recording) costs a repeated no-op, never a second ticket or
+ * comment. A button press has no such key: it is recorded first, as its claim (see press-button.ts).
  */
 interface InboundEventDocument {
   _id: string;
@@ -48,13 +49,16 @@ export class MongoInboundLog implements InboundLog {
     return (await this.events.exists({ _id: inboundEventId(channel, eventId) })) !== null;
   }
 
-  async record(channel: string, eventId: string, at: Date): Promise<void> {
+  async record(channel: string, eventId: string, at: Date): Promise<boolean> {
+    let first = true;
     try {
       await this.events.create({ _id: inboundEventId(channel, eventId), at });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
+      first = false;
     }
     await this.pruneNowAndThen(at);
+    return first;
   }
 
   /**

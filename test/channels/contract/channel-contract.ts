@@ -46,6 +46,8 @@ export interface ChannelWorld {
   ): Promise<Answer>;
   /** The person presses a button of `message`. */
   press(person: Person, message: SeenMessage, action: ButtonActionName, eventId: string): Promise<Answer>;
+  /** The platform sends its last request again, exactly as it was (a retry after a lost ack). */
+  redeliverLast(): Promise<Answer>;
   /** Waits until what the platform's last requests set off is done (an adapter that acks first). */
   settled(): Promise<void>;
 }
@@ -235,6 +237,15 @@ export function channelContract(channel: string, useWorld: () => () => ChannelWo
       await world().settled();
       const ticket = (await world().deps.tickets.get(id))!;
       expect(ticket.comments.filter((c) => c.body === 'Only once, please')).toHaveLength(1);
+
+      // A press delivered twice acts once: the second is answered, and changes nothing.
+      const card = await cardOf(world(), id);
+      expect(await world().press(acme.agent, card, 'claim', eventId())).toEqual({ ok: true });
+      await world().settled();
+      const claimed = (await world().deps.tickets.get(id))!;
+      expect(await world().redeliverLast()).toEqual({ ok: true });
+      await world().settled();
+      expect((await world().deps.tickets.get(id))!.version).toBe(claimed.version);
       const page = await world().deps.tickets.list({ organisationId: acme.organisation.id });
       expect(page.tickets.filter((t) => t.title === 'Twice')).toHaveLength(1);
     });

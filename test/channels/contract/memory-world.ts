@@ -43,6 +43,12 @@ export function useMemoryWorld(): () => ChannelWorld {
   const desk = useTestDesk();
   const platform = new MemoryChannel({ name: CHANNEL, reach: 'identities', identityChannel: 'web' });
   let world: ChannelWorld | undefined;
+  let last: (() => Promise<Answer>) | undefined;
+  /** Sends a request and keeps it, so that it can be sent again as it was. */
+  const send = (request: () => Promise<Answer>) => {
+    last = request;
+    return request();
+  };
 
   beforeAll(async () => {
     const { store, clock, timers, deps: base } = desk();
@@ -86,23 +92,31 @@ export function useMemoryWorld(): () => ChannelWorld {
           .map(seen);
       },
       reply: (person, message, text, eventId, options = {}) =>
-        answerOf(deps, person, () =>
-          replyInThread(deps, {
-            channel: CHANNEL,
-            eventId,
-            from: from(person),
-            thread: message.thread,
-            text,
-            ...options,
-          }),
+        send(() =>
+          answerOf(deps, person, () =>
+            replyInThread(deps, {
+              channel: CHANNEL,
+              eventId,
+              from: from(person),
+              thread: message.thread,
+              text,
+              ...options,
+            }),
+          ),
         ),
       press(person, message, action: ButtonActionName, eventId) {
         const held = platform.sent.find((m) => m.ref.id === message.ref);
         const button = held?.message.buttons.find((b) => b.action === action);
         if (!button) throw new Error(`message ${message.ref} has no ${action} button`);
-        return answerOf(deps, person, () =>
-          pressButton(deps, { channel: CHANNEL, eventId, from: from(person), button }),
+        return send(() =>
+          answerOf(deps, person, () =>
+            pressButton(deps, { channel: CHANNEL, eventId, from: from(person), button }),
+          ),
         );
+      },
+      redeliverLast() {
+        if (!last) throw new Error('nothing was sent yet');
+        return last();
       },
       settled: async () => undefined,
     };
