@@ -171,7 +171,7 @@ export async function setCeo(
   personId: string,
 ): Promise<void> {
   await requireAgent(deps, personId);
-  await settings.save({ ...(await settings.get()), ceoId: personId });
+  await settings.setCeo(personId);
 }
 
 const byName = (a: Person, b: Person) =>

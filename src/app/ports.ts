@@ -269,9 +269,14 @@ export interface DeskSettings {
   triage?: Record<string, string>;
 }
 
+/**
+ * Each setting is written alone (one field of the one document), so two admins changing different
+ * settings at once (the CEO, two channels' triage places) never undo each other.
+ */
 export interface DeskSettingsRepository {
   get(): Promise<DeskSettings>;
-  save(settings: DeskSettings): Promise<void>;
+  setCeo(personId: string): Promise<void>;
+  setTriagePlace(channel: string, target: string): Promise<void>;
 }
 
 /**

@@ -17,8 +17,6 @@ export async function setTriagePlace(
   channel: string,
   target: string,
 ): Promise<Record<string, string>> {
-  const settings = await deps.settings.get();
-  const triage = { ...settings.triage, [channel]: target };
-  await deps.settings.save({ ...settings, triage });
-  return triage;
+  await deps.settings.setTriagePlace(channel, target);
+  return triagePlaces(deps);
 }

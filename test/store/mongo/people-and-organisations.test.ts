@@ -236,17 +236,21 @@ describe('MongoOrganisationRepository and desk settings', () => {
     expect(raced.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
   });
 
-  it('stores the desk settings: empty at first, replaced on save', async () => {
+  it('stores the desk settings: empty at first, each setting written alone', async () => {
     const { deskSettings } = store();
     expect(await deskSettings.get()).toEqual({});
-    await deskSettings.save({ ceoId: 'p-ceo' });
+    await deskSettings.setCeo('p-ceo');
     expect(await deskSettings.get()).toStrictEqual({ ceoId: 'p-ceo' });
-    await deskSettings.save({});
-    expect(await deskSettings.get()).toStrictEqual({});
+    // Different settings at the same moment, from two processes: neither undoes the other.
+    const other = createMongoStore(database()).deskSettings;
     await Promise.all([
-      deskSettings.save({ ceoId: 'a' }),
-      createMongoStore(database()).deskSettings.save({ ceoId: 'b' }),
+      deskSettings.setTriagePlace('slack', 'C0SLACK'),
+      other.setTriagePlace('teams', '19:teams'),
+      other.setCeo('p-ceo-2'),
     ]);
-    expect(['a', 'b']).toContain((await deskSettings.get()).ceoId);
+    expect(await deskSettings.get()).toStrictEqual({
+      ceoId: 'p-ceo-2',
+      triage: { slack: 'C0SLACK', teams: '19:teams' },
+    });
   });
 });
