@@ -69,6 +69,7 @@ describe('createMongoStore', () => {
     // The relay's and the delivery's to-do lists are read oldest first.
     expect(await keysOf('pending_changes')).toContainEqual(['{"since":1}', false]);
     expect(await keysOf('outbox')).toContainEqual(['{"dueAt":1}', false]);
+    expect(await keysOf('outbox_failed')).toContainEqual(['{"failedAt":-1}', false]);
     expect(await keysOf('person_identities')).toContainEqual(['{"personId":1}', false]);
     const collections = (await database().db!.listCollections().toArray()).map((c) => c.name);
     expect(collections).toEqual(
@@ -82,6 +83,7 @@ describe('createMongoStore', () => {
         'person_identities',
         'pending_changes',
         'outbox',
+        'outbox_failed',
         'desk_settings',
         'ticket_shelf',
         'open_tickets',
