@@ -33,6 +33,7 @@ const MODULES: readonly { name: string; load: () => Promise<{ default: Bench }> 
   { name: 'api', load: () => import('./api.ts') },
   { name: 'scale', load: () => import('./scale.ts') },
   { name: 'storage', load: () => import('./storage.ts') },
+  { name: 'outbox', load: () => import('./outbox.ts') },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {

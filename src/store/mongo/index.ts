@@ -24,7 +24,7 @@ import { inboundEventModel, MongoInboundLog } from './inbound-log.ts';
 import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
 import { MongoOpenClaims, openClaimModel } from './open-claims.ts';
-import { MongoOutbox, outboxModel } from './outbox.ts';
+import { failedDeliveryModel, MongoOutbox, outboxModel } from './outbox.ts';
 import { MongoPendingChanges, pendingChangeModel } from './pending-changes.ts';
 import { ticketModel } from './ticket-model.ts';
 import { MongoTicketRepository } from './ticket-repository.ts';
@@ -72,6 +72,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     revisionModel(connection, 'person'),
     pendingChangeModel(connection),
     outboxModel(connection),
+    failedDeliveryModel(connection),
     openClaimModel(connection),
     counterModel(connection),
     ticketIdModel(connection),

@@ -8,8 +8,10 @@ import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls, withoutUnde
 /**
  * `outbox`: the deliveries not yet done, one per message and channel, `_id` "<message id>><channel>".
  * An entry is added once (a repeated add writes nothing), removed when delivered, and kept with its
- * attempts while its channel fails; one given up on stays, with `failedAt`, for an operator to see.
- * Delivered entries leave, so the collection holds only what is pending or failed.
+ * attempts while its channel fails. One given up on moves, with `failedAt`, to `outbox_failed`, for
+ * an operator to see. So the outbox holds only what is pending: its poll (`due`) is read by every
+ * delivery pass, forever, and on the embedded FerretDB any query but an `_id` lookup reads every
+ * document of its collection, so given-up entries, which only accumulate, must not be in it.
  */
 interface OutboxDocument {
   _id: string;
@@ -27,29 +29,39 @@ interface OutboxDocument {
   lastError?: string;
 }
 
-const outboxSchema = new Schema<OutboxDocument>(
-  {
-    _id: { type: String, required: true },
-    channel: { type: String, required: true },
-    // As the application composed them; their fields vary with the event and the platform.
-    address: { type: Schema.Types.Mixed, required: true },
-    message: { type: Schema.Types.Mixed, required: true },
-    notice: { type: Schema.Types.Mixed },
-    attempts: { type: Number, required: true },
-    addedAt: { type: Date, required: true },
-    dueAt: Date,
-    failedAt: Date,
-    lastError: String,
-  },
-  { ...SCHEMA_OPTIONS, collection: 'outbox' },
-);
+const entryFields = {
+  _id: { type: String, required: true },
+  channel: { type: String, required: true },
+  // As the application composed them; their fields vary with the event and the platform.
+  address: { type: Schema.Types.Mixed, required: true },
+  message: { type: Schema.Types.Mixed, required: true },
+  notice: { type: Schema.Types.Mixed },
+  attempts: { type: Number, required: true },
+  addedAt: { type: Date, required: true },
+  dueAt: Date,
+  failedAt: Date,
+  lastError: String,
+};
 
-// Delivery takes what is due, oldest first; an operator lists what was given up on.
+const outboxSchema = new Schema<OutboxDocument>(entryFields, { ...SCHEMA_OPTIONS, collection: 'outbox' });
+const failedSchema = new Schema<OutboxDocument>(entryFields, {
+  ...SCHEMA_OPTIONS,
+  collection: 'outbox_failed',
+});
+
+// Delivery takes what is due, oldest first; an operator lists what was given up on (in the outbox
+// only an entry whose move to `outbox_failed` was cut short, see `failed`).
 outboxSchema.index({ dueAt: 1 });
 outboxSchema.index({ failedAt: -1 });
+failedSchema.index({ failedAt: -1 });
 
 export function outboxModel(connection: Connection): Model<OutboxDocument> {
   return modelOn(connection, 'OutboxEntry', outboxSchema, 'outbox');
+}
+
+/** `outbox_failed`: the deliveries given up on, as they were in the outbox, with `failedAt`. */
+export function failedDeliveryModel(connection: Connection): Model<OutboxDocument> {
+  return modelOn(connection, 'FailedDelivery', failedSchema, 'outbox_failed');
 }
 
 /** A failure's reason as kept: short, and never more than the channel said. */
@@ -57,9 +69,11 @@ const MAX_REASON = 300;
 
 export class MongoOutbox implements Outbox {
   private readonly entries: Model<OutboxDocument>;
+  private readonly givenUp: Model<OutboxDocument>;
 
   constructor(connection: Connection) {
     this.entries = outboxModel(connection);
+    this.givenUp = failedDeliveryModel(connection);
   }
 
   async add(entries: readonly NewOutboxEntry[], addedAt: Date): Promise<void> {
@@ -106,11 +120,19 @@ export class MongoOutbox implements Outbox {
   }
 
   async failures(limit: number): Promise<FailedDelivery[]> {
-    const found = await this.entries
-      .find({ failedAt: { $exists: true } })
-      .sort({ failedAt: -1 })
-      .limit(limit)
-      .lean<OutboxDocument[]>();
+    const [moved, unmoved] = await Promise.all([
+      this.givenUp.find({}).sort({ failedAt: -1 }).limit(limit).lean<OutboxDocument[]>(),
+      // Given up on, but not moved yet (see `failed`); the outbox is small, it holds what is pending.
+      this.entries
+        .find({ failedAt: { $exists: true } })
+        .sort({ failedAt: -1 })
+        .limit(limit)
+        .lean<OutboxDocument[]>(),
+    ]);
+    const movedIds = new Set(moved.map((entry) => entry._id));
+    const found = [...moved, ...unmoved.filter((entry) => !movedIds.has(entry._id))]
+      .sort((a, b) => b.failedAt!.getTime() - a.failedAt!.getTime())
+      .slice(0, limit);
     return found.map((entry) => ({
       ...entryOf(entry),
       failedAt: entry.failedAt!,
@@ -131,32 +153,44 @@ export class MongoOutbox implements Outbox {
     reason: string,
   ): Promise<void> {
     // Written whole: the entry may have been removed meanwhile by a process that found it claimed.
-    await this.entries.replaceOne(
-      { _id: entry.id },
-      withoutUndefined({
-        channel: entry.channel,
-        address: withoutUndefined(entry.address),
-        message: withoutUndefined(entry.message),
-        attempts,
-        addedAt: entry.addedAt,
-        dueAt: retryAt,
-        failedAt: retryAt ? undefined : now,
-        lastError: reason.slice(0, MAX_REASON),
-      }),
-      { upsert: true },
-    );
+    const written = withoutUndefined({
+      channel: entry.channel,
+      address: withoutUndefined(entry.address),
+      message: withoutUndefined(entry.message),
+      attempts,
+      addedAt: entry.addedAt,
+      dueAt: retryAt,
+      failedAt: retryAt ? undefined : now,
+      lastError: reason.slice(0, MAX_REASON),
+    });
+    await this.entries.replaceOne({ _id: entry.id }, written, { upsert: true });
+    if (retryAt) return;
+    // Given up on: no longer due where it is, then copied out and removed, so that a process
+    // stopped between any two steps leaves it listed as failed (once) and never due again.
+    await this.givenUp.replaceOne({ _id: entry.id }, written, { upsert: true });
+    await this.entries.deleteOne({ _id: entry.id, failedAt: { $exists: true } });
   }
 
   async backlog(): Promise<{ pending: number; failed: number; oldest?: Date }> {
-    const [pending, failed, oldest] = await Promise.all([
+    const [pending, moved, unmoved, oldest] = await Promise.all([
       this.entries.countDocuments({ dueAt: { $exists: true } }),
-      this.entries.countDocuments({ failedAt: { $exists: true } }),
+      this.givenUp.countDocuments({}),
+      // Given up on, not moved yet (see `failed`): none but after a process stopped mid-move.
+      this.entries.find({ failedAt: { $exists: true } }, { _id: 1 }).lean<{ _id: string }[]>(),
       this.entries
         .findOne({ dueAt: { $exists: true } })
         .sort({ addedAt: 1 })
         .lean<OutboxDocument>(),
     ]);
-    return { pending, failed, ...(oldest ? { oldest: oldest.addedAt } : {}) };
+    const copied =
+      unmoved.length === 0
+        ? 0
+        : await this.givenUp.countDocuments({ _id: { $in: unmoved.map((entry) => entry._id) } });
+    return {
+      pending,
+      failed: moved + unmoved.length - copied,
+      ...(oldest ? { oldest: oldest.addedAt } : {}),
+    };
   }
 }
 

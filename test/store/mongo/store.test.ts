@@ -69,6 +69,7 @@ describe('createMongoStore', () => {
     // The relay's and the delivery's to-do lists are read oldest first.
     expect(await keysOf('pending_changes')).toContainEqual(['{"since":1}', false]);
     expect(await keysOf('outbox')).toContainEqual(['{"dueAt":1}', false]);
+    expect(await keysOf('outbox_failed')).toContainEqual(['{"failedAt":-1}', false]);
     expect(await keysOf('person_identities')).toContainEqual(['{"personId":1}', false]);
     // A chat user's contact record, by the address their platform gives.
     expect(await keysOf('people')).toContainEqual(['{"emailKey":1}', false]);
@@ -86,6 +87,7 @@ describe('createMongoStore', () => {
         'person_identities',
         'pending_changes',
         'outbox',
+        'outbox_failed',
         'desk_settings',
         'ticket_shelf',
         'open_tickets',
