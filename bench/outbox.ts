@@ -316,6 +316,7 @@ async function run(): Promise<BenchReport> {
     let warnings = 0;
     const deps: DeskDeps = assembleDeps(store, {
       clock: systemClock,
+      waiter: desk.deps.waiter,
       timers: jobs.scheduler,
       contracts: desk.deps.contracts,
       channels: [channel],
@@ -349,6 +350,7 @@ async function run(): Promise<BenchReport> {
       openTicket(deps, people.contact.id, {
         organisationId: organisation.id,
         requesterId: people.contact.id,
+        source: 'api',
         category: 'incident',
         title: `Outbox ${++seq}: the invoice export to the ERP stops halfway`,
         description: DESCRIPTION,
@@ -403,7 +405,7 @@ async function run(): Promise<BenchReport> {
       const profile = newProfile();
       for (let handled = -1; handled !== 0;) {
         const passStarted = performance.now();
-        [handled] = await monitored.during(() => deps.delivery.deliverDue(knobs.limit), profile);
+        [{ due: handled }] = await monitored.during(() => deps.delivery.deliverDue(knobs.limit), profile);
         passMs.push(performance.now() - passStarted);
         for (let i = 0; i < rawPerPass; i++) {
           const t = performance.now();

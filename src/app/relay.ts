@@ -81,19 +81,36 @@ export async function relayPending(deps: DeskDeps, { limit = 100 } = {}): Promis
     }
   }
   await divideOlderNotices(deps, limit);
-  await deps.delivery.deliverDue();
+  // After an outage the outbox can hold thousands: pages follow while they come back full and
+  // get somewhere, up to a bound, so one pass a minute does not trickle them out 100 at a time.
+  for (let page = 0; page < DELIVERY_PAGES; page++) {
+    const { due, done } = await deps.delivery.deliverDue(DELIVERY_PAGE);
+    if (due < DELIVERY_PAGE || done === 0) break;
+  }
   return finished;
 }
+
+/** One pass delivers at most this many pages of this many entries. */
+const DELIVERY_PAGE = 100;
+const DELIVERY_PAGES = 20;
+
+/** Outboxes found to hold no older notices: they are not looked at again. */
+const dividedOutboxes = new WeakSet<object>();
 
 /**
  * An older version kept each undelivered notice whole in the outbox; it becomes one entry per
  * channel, as if its change were carried out now, so an upgrade loses none of them.
  */
 async function divideOlderNotices(deps: DeskDeps, limit: number): Promise<void> {
+  if (dividedOutboxes.has(deps.outbox)) return;
   const notices = await deps.outbox.undividedNotices(limit);
+  if (notices.length === 0) dividedOutboxes.add(deps.outbox);
   for (const notice of notices) {
     const ticket = await deps.tickets.get(notice.ticketId);
-    if (ticket) await deps.outbox.add(await deps.delivery.prepare(ticket, [notice]), deps.clock.now());
+    // The older version confirmed a sent notice under its own id: that one went out already.
+    const sent = await deps.delivery.confirmed(notice.id);
+    if (ticket && !sent)
+      await deps.outbox.add(await deps.delivery.prepare(ticket, [notice]), deps.clock.now());
   }
   await deps.outbox.dropNotices(notices.map((notice) => notice.id));
 }

@@ -105,23 +105,31 @@ export class MessageDelivery {
     return entries;
   }
 
+  /** True once a delivery (or, from an older version, a whole notice) was confirmed sent under `id`. */
+  confirmed(id: string): Promise<boolean> {
+    return this.deps.deliveries.sent(id);
+  }
+
   /** Right after a change was carried out: its entries, first try. */
   async deliver(entries: readonly NewOutboxEntry[]): Promise<void> {
     const at = this.deps.clock.now();
     await this.deliverAll(entries.map((entry) => ({ ...entry, attempts: 0, addedAt: at })));
   }
 
-  /** What the outbox holds that is due: the periodic pass. Returns how many were handled. */
-  async deliverDue(limit = 100): Promise<number> {
+  /**
+   * What the outbox holds that is due: one page of the periodic pass. Returns how many entries
+   * were due and how many of those it is done with (some may be held by another sender's lease).
+   */
+  async deliverDue(limit = 100): Promise<{ due: number; done: number }> {
     const due = await this.deps.outbox.due(this.deps.clock.now(), limit);
-    await this.deliverAll(due);
-    return due.length;
+    return { due: due.length, done: await this.deliverAll(due) };
   }
 
-  private async deliverAll(entries: readonly OutboxEntry[]): Promise<void> {
+  private async deliverAll(entries: readonly OutboxEntry[]): Promise<number> {
     const done: string[] = [];
     for (const entry of entries) if (await this.attempt(entry)) done.push(entry.id);
     await this.deps.outbox.delivered(done);
+    return done.length;
   }
 
   /** One try at one delivery; true when it is done with (sent now or before), so it may leave the outbox. */

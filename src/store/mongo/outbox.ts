@@ -108,7 +108,8 @@ export class MongoOutbox implements Outbox {
 
   async undividedNotices(limit: number): Promise<Notice[]> {
     const found = await this.entries
-      .find({ channel: { $exists: false } })
+      // Not the ones it had given up on: those stay as they were, counted as failed.
+      .find({ channel: { $exists: false }, failedAt: { $exists: false } })
       .limit(limit)
       .lean<(OutboxDocument & { notice: Notice })[]>();
     return found.map((entry) => withoutNulls(entry.notice));

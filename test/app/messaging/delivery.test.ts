@@ -11,6 +11,7 @@ import type { OutgoingMessage } from '../../../src/app/messaging/message.ts';
 import { MemoryChannel } from '../../../src/channels/memory/memory-channel.ts';
 import { assembleDeps } from '../../../src/runtime/assemble-deps.ts';
 import { createDeskMetrics } from '../../../src/runtime/desk-metrics.ts';
+import { createMongoStore } from '../../../src/store/mongo/index.ts';
 import { useTestDesk, type SeededCustomer } from '../../support/test-desk.ts';
 
 const desk = useTestDesk();
@@ -205,29 +206,52 @@ describe('addresses and conversations', () => {
 });
 
 describe('an outbox an older version wrote', () => {
-  it('has its whole notices divided into deliveries per channel and delivered, none lost', async () => {
+  it('has its whole notices divided into deliveries per channel and delivered; none lost, none sent twice', async () => {
     const acme = await desk().seedCustomer('Upgrade AB');
     const { deps } = deliveringOn(new MemoryChannel({ name: 'before' }));
-    const ticket = await openFor(deps, acme, 'Upgraded');
-    const { notices } = (await deps.tickets.committed(ticket.id, 0))!;
-    // As the previous version kept an undelivered notice: whole, by its id, no channel.
-    const outbox = desk().connection.db!.collection('outbox');
+    const pending = await openFor(deps, acme, 'Upgraded');
+    const sentAlready = await openFor(deps, acme, 'Sent before the upgrade');
+    const givenUp = await openFor(deps, acme, 'Given up before the upgrade');
+    const first = async (ticketId: string) => (await deps.tickets.committed(ticketId, 0))!.notices[0]!;
+    // As the previous version kept undelivered notices: whole, by their ids, without a channel.
+    const db = desk().connection.db!;
+    const outbox = db.collection('outbox');
     const at = desk().clock.now();
-    await outbox.insertOne({
-      _id: notices[0]!.id as never,
-      notice: notices[0],
-      attempts: 0,
-      addedAt: at,
-      dueAt: at,
-    });
+    const legacy = async (ticketId: string, more: object = {}) => {
+      const notice = await first(ticketId);
+      await outbox.insertOne({
+        _id: notice.id as never,
+        notice,
+        attempts: 0,
+        addedAt: at,
+        dueAt: at,
+        ...more,
+      });
+      return notice;
+    };
+    const waiting = await legacy(pending.id);
+    // Sent and confirmed under its own id, the process died before it left the outbox.
+    const confirmed = await legacy(sentAlready.id);
+    await db.collection('notification_deliveries').insertOne({ _id: confirmed.id as never, at });
+    const failed = await legacy(givenUp.id, { attempts: 8, failedAt: at, dueAt: undefined });
 
+    // A process of the new version, on its own store.
     const after = new MemoryChannel({ name: 'after' });
-    const upgraded = deliveringOn(after);
-    await relayPending(upgraded.deps);
-    expect(after.sent.map((m) => m.id)).toEqual([notices[0]!.id]);
-    expect(await outbox.countDocuments({ _id: notices[0]!.id as never })).toBe(0);
-    await relayPending(upgraded.deps);
-    expect(after.sent).toHaveLength(1);
+    const upgraded = assembleDeps(createMongoStore(desk().connection), {
+      clock: desk().clock,
+      waiter: desk().deps.waiter,
+      timers: desk().timers,
+      contracts: desk().deps.contracts,
+      channels: [after],
+      triageLocale: 'en',
+      logger: { warn: () => undefined },
+    });
+    await relayPending(upgraded);
+    await relayPending(upgraded);
+    expect(after.sent.map((m) => m.id)).toEqual([waiting.id]);
+    expect(await outbox.countDocuments({ _id: { $in: [waiting.id, confirmed.id] } as never })).toBe(0);
+    // The one it had given up on stays as it was, for an operator.
+    expect(await outbox.countDocuments({ _id: failed.id as never })).toBe(1);
   });
 });
 
