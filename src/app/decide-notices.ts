@@ -3,7 +3,7 @@ import type { TicketEvent } from '../domain/tickets/events.ts';
 import { stepName } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
 import { stepFor, type ButtonActionName } from './action-steps.ts';
-import type { Audience, MessageButton } from './messaging/message.ts';
+import { audienceOf, type MessageButton } from './messaging/message.ts';
 import type { Notice, NoticeSubject, Recipient } from './notification.ts';
 import type { DeskSettings } from './ports.ts';
 
@@ -143,11 +143,6 @@ const CARD_EVENTS: ReadonlySet<TicketEvent['type']> = new Set([
   'billable_approved',
 ]);
 
-function audienceOf(to: Recipient, ticket: Ticket): Audience {
-  if (to.kind === 'triage') return 'triage';
-  return to.personId === ticket.requesterId ? 'requester' : `person:${to.personId}`;
-}
-
 const buttonsFor = (ticket: Ticket, actions: readonly ButtonActionName[]): MessageButton[] =>
   actions.map((action) => {
     const madeFor = stepFor(ticket, action);
@@ -209,7 +204,7 @@ export function decideNotices(
       notices.push({
         id: notificationId(event, index, ticket, to),
         recipient: to,
-        audience: audienceOf(to, ticket),
+        audience: audienceOf(to, ticket.requesterId),
         kind: message.card ? 'card' : 'post',
         ticketId: ticket.id,
         key: message.key,

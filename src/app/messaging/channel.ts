@@ -25,7 +25,9 @@ export interface MessageRef {
  * A chat channel's sending side: renders a message its own way and hands it to its platform. It
  * decides nothing about who is told what, and keeps nothing: the core resolves the address, keeps
  * the conversation's references and retries. A send that fails throws; `retryAfterMs` on the error,
- * when the platform said so (429), is honoured as the earliest next try.
+ * when the platform said so (429), is honoured as the earliest next try. Every send must give up
+ * well within the delivery lease (2 min, `DELIVERY_LEASE_MS`): a send still running after it may
+ * be taken over by another worker and the message go twice (the web-hook gives up after 5 s).
  */
 export interface ChannelSender {
   /** The channel's name in the outbox and the conversation store: "slack", "teams", "web", "log"… */

@@ -2,7 +2,7 @@ import type { Person } from '../../domain/desk/people.ts';
 import type { Locale } from '../../domain/locale.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import type { Notice } from '../notification.ts';
-import type { Audience, MessageParams, OutgoingMessage } from './message.ts';
+import { audienceOf, type MessageParams, type OutgoingMessage } from './message.ts';
 
 /** Finds people by id, each at most once per pass. */
 export type PersonLookup = (id: string | undefined) => Promise<Person | undefined>;
@@ -14,13 +14,6 @@ export function personLookup(get: (id: string) => Promise<Person | undefined>): 
     if (!found.has(id)) found.set(id, get(id));
     return found.get(id)!;
   };
-}
-
-function audienceOf(notice: Notice): Audience {
-  if (notice.audience) return notice.audience;
-  const to = notice.recipient;
-  if (to.kind === 'triage') return 'triage';
-  return to.personId === notice.subject.requesterId ? 'requester' : `person:${to.personId}`;
 }
 
 /**
@@ -71,7 +64,8 @@ export async function composeMessage(
     id: notice.id,
     ticketId: notice.ticketId,
     recipient: to,
-    audience: audienceOf(notice),
+    // Notices committed before conversations existed carry no audience: worked out the same way.
+    audience: notice.audience ?? audienceOf(to, subject.requesterId ?? ticket.requesterId),
     kind: notice.kind ?? 'post',
     ticketVersion: subject.version ?? ticket.version,
     key: notice.key,

@@ -34,7 +34,7 @@ export interface DeliverySignals {
 export const MAX_DELIVERY_ATTEMPTS = 8;
 /**
  * A sender that claimed a delivery and has not confirmed it this long after is taken to be dead,
- * and the message is sent again: longer than any channel may take to answer.
+ * and the message is sent again: every channel's send gives up well before (see ChannelSender).
  */
 export const DELIVERY_LEASE_MS = 120_000;
 /** The wait before try n + 1: 30 s, 1 min, 2 min, … at most an hour. */

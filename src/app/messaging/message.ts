@@ -9,6 +9,12 @@ import type { ButtonActionName } from '../action-steps.ts';
  */
 export type Audience = 'requester' | 'triage' | `person:${string}`;
 
+/** The conversation a message for `to` belongs in, on a ticket whose requester is `requesterId`. */
+export function audienceOf(to: Recipient, requesterId: string | undefined): Audience {
+  if (to.kind === 'triage') return 'triage';
+  return to.personId === requesterId ? 'requester' : `person:${to.personId}`;
+}
+
 /**
  * A button a channel may offer with a message. It carries the ticket and the step it was made for
  * (`madeFor`, see action-steps.ts), so that pressing it after the ticket moved on (an older

@@ -2,7 +2,7 @@ import type { EscalationLevel } from './ticket.ts';
 
 /**
  * Everything that happens to a ticket. Each is written to the audit log (who, what, when) and is
- * what the notifier turns into messages for people.
+ * what the desk decides to tell people about (see app/decide-notices.ts).
  */
 export type TicketEventBody =
   | { type: 'opened' }
