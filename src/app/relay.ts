@@ -29,7 +29,7 @@ export async function carryOut(
 ): Promise<void> {
   await planTimers(deps, ticket, contract);
   const deliveries = await deps.delivery.prepare(ticket, effects.notices);
-  await deps.outbox.add(deliveries, deps.clock.now());
+  await deps.delivery.enqueue(deliveries);
   for (const event of effects.events) {
     if (event.type === 'linked_to_problem') {
       await changeTicket(deps, event.problemId, ({ ticket: problem, at }) =>
@@ -109,8 +109,7 @@ async function divideOlderNotices(deps: DeskDeps, limit: number): Promise<void> 
     const ticket = await deps.tickets.get(notice.ticketId);
     // The older version confirmed a sent notice under its own id: that one went out already.
     const sent = await deps.delivery.confirmed(notice.id);
-    if (ticket && !sent)
-      await deps.outbox.add(await deps.delivery.prepare(ticket, [notice]), deps.clock.now());
+    if (ticket && !sent) await deps.delivery.enqueue(await deps.delivery.prepare(ticket, [notice]));
   }
   await deps.outbox.dropNotices(notices.map((notice) => notice.id));
 }

@@ -13,7 +13,7 @@ export function addressOn(
   person: Person | undefined,
   settings: DeskSettings,
 ): Address | undefined {
-  if (channel.reach === 'feed') return { kind: 'feed' };
+  if (channel.reach !== 'identities') return { kind: 'feed' };
   if (recipient.kind === 'triage') {
     const target = settings.triage?.[channel.name];
     return target ? { kind: 'triage', target } : undefined;

@@ -34,10 +34,12 @@ export interface ChannelSender {
   readonly name: string;
   /**
    * `identities`: reaches a person only through an identity on this channel, and the triage place
-   * only when the settings name one. `feed`: takes every message (log, web-hook); such a channel
-   * does not count as reaching a person.
+   * only when the settings name one. `feed`: takes every message (the web-hook); such a channel
+   * does not count as reaching a person. `record`: the desk's own record (the log), told every
+   * message as it is delivered, outside the outbox: it keeps nothing to retry, so it costs no
+   * claims, and a change carried out again after a crash is recorded again.
    */
-  readonly reach: 'identities' | 'feed';
+  readonly reach: 'identities' | 'feed' | 'record';
   /** The identity channel whose identities address people here (defaults to `name`). */
   readonly identityChannel?: Identity['channel'];
   post(address: Address, message: OutgoingMessage, thread?: MessageRef): Promise<MessageRef>;

@@ -110,10 +110,39 @@ export class MessageDelivery {
     return this.deps.deliveries.sent(id);
   }
 
-  /** Right after a change was carried out: its entries, first try. */
+  /** Puts the entries in the outbox (once each), but for the record channels, which keep nothing. */
+  async enqueue(entries: readonly NewOutboxEntry[]): Promise<void> {
+    await this.deps.outbox.add(
+      entries.filter((entry) => !this.isRecord(entry)),
+      this.deps.clock.now(),
+    );
+  }
+
+  /** Right after a change was carried out (and enqueued): its entries, first try. */
   async deliver(entries: readonly NewOutboxEntry[]): Promise<void> {
     const at = this.deps.clock.now();
-    await this.deliverAll(entries.map((entry) => ({ ...entry, attempts: 0, addedAt: at })));
+    const durable: OutboxEntry[] = [];
+    for (const entry of entries) {
+      if (this.isRecord(entry)) await this.record(entry);
+      else durable.push({ ...entry, attempts: 0, addedAt: at });
+    }
+    await this.deliverAll(durable);
+  }
+
+  private isRecord(entry: NewOutboxEntry): boolean {
+    return this.channels.get(entry.channel)?.reach === 'record';
+  }
+
+  private async record({ channel, address, message }: NewOutboxEntry): Promise<void> {
+    try {
+      await this.channels.get(channel)!.post(address, message);
+      this.deps.signals?.delivered(channel);
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, channel, ticketId: message.ticketId },
+        'recording a message failed',
+      );
+    }
   }
 
   /**
@@ -161,7 +190,7 @@ export class MessageDelivery {
   private async send({ channel: name, address, message }: OutboxEntry): Promise<void> {
     const channel = this.channels.get(name);
     if (!channel) throw new Error(`channel ${name} is not configured in this process`);
-    if (channel.reach === 'feed') {
+    if (channel.reach !== 'identities') {
       await channel.post(address, message);
       return;
     }

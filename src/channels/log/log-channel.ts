@@ -8,11 +8,12 @@ interface InfoLogger {
 
 /**
  * Writes every message to the log: the desk's record of who was told what, and all there is when
- * no chat channel is connected. A feed: it takes every message, whoever it is for.
+ * no chat channel is connected. A record: it takes every message, whoever it is for, as it is
+ * delivered, without an outbox entry of its own (a log line cannot fail in a way a retry mends).
  */
 export class LogChannel implements ChannelSender {
   readonly name = 'log';
-  readonly reach = 'feed';
+  readonly reach = 'record';
 
   constructor(private readonly logger: InfoLogger) {}
 

@@ -28,7 +28,7 @@ export interface HeldMessage {
  */
 export class MemoryChannel implements ChannelSender {
   readonly name: string;
-  readonly reach: 'identities' | 'feed';
+  readonly reach: ChannelSender['reach'];
   readonly identityChannel: Identity['channel'] | undefined;
   /** Every message posted, in order. */
   readonly sent: HeldMessage[] = [];
@@ -38,7 +38,7 @@ export class MemoryChannel implements ChannelSender {
   private counter = 0;
 
   constructor(
-    options: { name?: string; reach?: 'identities' | 'feed'; identityChannel?: Identity['channel'] } = {},
+    options: { name?: string; reach?: ChannelSender['reach']; identityChannel?: Identity['channel'] } = {},
   ) {
     this.name = options.name ?? 'memory';
     this.reach = options.reach ?? 'feed';

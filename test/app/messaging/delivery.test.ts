@@ -295,3 +295,29 @@ describe('two workers updating one card', () => {
     expect(card.message.params.status).toBe('in_progress');
   });
 });
+
+describe('a record channel (the log)', () => {
+  it('is told every message as it is delivered, keeps nothing in the outbox, and never holds up the others', async () => {
+    const acme = await desk().seedCustomer('Record AB');
+    const record = new MemoryChannel({ name: 'record', reach: 'record' });
+    const down = new MemoryChannel({ name: 'down' });
+    down.failNext(1);
+    record.failNext(1, new Error('disk full'));
+    const { deps } = deliveringOn(record, down);
+    const ticket = await openFor(deps, acme, 'Recorded');
+    // The first message's record failed and is not tried again; the second went down.
+    expect(record.sent.filter((m) => m.ticketId === ticket.id).map((m) => m.key)).toEqual(['triageNew']);
+    const outbox = desk().connection.db!.collection('outbox');
+    expect(await outbox.countDocuments({ channel: 'record' })).toBe(0);
+    expect(await outbox.countDocuments({ channel: 'down', 'message.ticketId': ticket.id })).toBe(1);
+    desk().clock.advance(retryDelayMs(1));
+    await relayPending(deps);
+    expect(
+      down.sent
+        .filter((m) => m.ticketId === ticket.id)
+        .map((m) => m.key)
+        .sort(),
+    ).toEqual(['opened', 'triageNew']);
+    expect(record.sent.filter((m) => m.ticketId === ticket.id)).toHaveLength(1);
+  });
+});
