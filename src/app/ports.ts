@@ -372,4 +372,6 @@ export interface InboundLog {
   handled(channel: string, eventId: string): Promise<boolean>;
   /** Marks it handled: true when this was the first mark, false when it was marked before. */
   record(channel: string, eventId: string, at: Date): Promise<boolean>;
+  /** Forgets events long past any platform's redelivery; cheap to call often. */
+  prune(now: Date): Promise<void>;
 }

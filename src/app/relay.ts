@@ -81,6 +81,7 @@ export async function relayPending(deps: DeskDeps, { limit = 100 } = {}): Promis
     }
   }
   await divideOlderNotices(deps, limit);
+  await deps.inbound.prune(deps.clock.now());
   // After an outage the outbox can hold thousands: pages follow while they come back full and
   // get somewhere, up to a bound, so one pass a minute does not trickle them out 100 at a time.
   for (let page = 0; page < DELIVERY_PAGES; page++) {

@@ -57,18 +57,17 @@ export class MongoInboundLog implements InboundLog {
       if (!isDuplicateKeyError(error)) throw error;
       first = false;
     }
-    await this.pruneNowAndThen(at);
     return first;
   }
 
   /**
-   * At most once an hour per process, measured on the events' own instants (so a test clock moves
-   * it too). On the embedded FerretDB the delete reads the whole collection, which pruning keeps
-   * to about a week of events.
+   * At most once an hour per process, measured on the desk's clock (so a test clock moves it too).
+   * On the embedded FerretDB the delete reads the whole collection, which pruning keeps to about a
+   * week of events; it runs in the relay's pass, never inside a chat user's request.
    */
-  private async pruneNowAndThen(at: Date): Promise<void> {
-    if (this.prunedAt !== undefined && Math.abs(at.getTime() - this.prunedAt) < PRUNE_EVERY_MS) return;
-    this.prunedAt = at.getTime();
-    await this.events.deleteMany({ at: { $lt: new Date(at.getTime() - INBOUND_EVENT_RETENTION_MS) } });
+  async prune(now: Date): Promise<void> {
+    if (this.prunedAt !== undefined && Math.abs(now.getTime() - this.prunedAt) < PRUNE_EVERY_MS) return;
+    this.prunedAt = now.getTime();
+    await this.events.deleteMany({ at: { $lt: new Date(now.getTime() - INBOUND_EVENT_RETENTION_MS) } });
   }
 }

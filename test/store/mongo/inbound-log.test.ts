@@ -24,13 +24,15 @@ describe('MongoInboundLog', () => {
     expect(await inbound.handled('slack', 'Ev0002')).toBe(false);
   });
 
-  it('drops entries older than a week as new events come in, and keeps the younger ones', async () => {
+  it('drops entries older than a week when pruned, and keeps the younger ones', async () => {
     const { inbound } = store();
     const start = new Date('2026-12-01T09:00:00Z');
     const later = (ms: number) => new Date(start.getTime() + ms);
     await inbound.record('web', 'old', start);
     await inbound.record('web', 'middle', later(3 * 24 * HOUR));
     await inbound.record('web', 'new', later(INBOUND_EVENT_RETENTION_MS + HOUR));
+    expect(await inbound.handled('web', 'old')).toBe(true);
+    await inbound.prune(later(INBOUND_EVENT_RETENTION_MS + HOUR));
     expect(await inbound.handled('web', 'old')).toBe(false);
     expect(await inbound.handled('web', 'middle')).toBe(true);
     expect(await inbound.handled('web', 'new')).toBe(true);
