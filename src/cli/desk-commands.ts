@@ -11,6 +11,7 @@ import {
   removeContact,
   setCeo,
 } from '../app/directory.ts';
+import { failedDeliveries, setTriagePlace, triagePlaces } from '../app/messaging/messaging-admin.ts';
 import { withSchedule } from '../app/ticket-schedule.ts';
 import { loadConfig } from '../config/config.ts';
 import { CHANNELS, type Identity } from '../domain/desk/people.ts';
@@ -48,6 +49,9 @@ function identitiesOf(options: Partial<Record<(typeof CHANNELS)[number], string>
 }
 
 /** `sladesk org|contact|agent|ceo|key …`: seeding a desk from the server's shell, and looking at it. */
+/** A channel's name as settings keep it (one segment: no dots, no spaces). */
+const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
 const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unknown>> = {
   'org add': async (desk, args) => {
     const options = readOptions(
@@ -122,6 +126,37 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
   'ceo show': async (desk, args) => {
     readOptions(args, {}, z.object({}));
     return currentCeo(desk.deps, desk.store.deskSettings);
+  },
+  'triage set': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { channel: { type: 'string' }, target: { type: 'string' } },
+      z.object({ channel: z.string().regex(CHANNEL_NAME), target: text }),
+    );
+    return { triage: await setTriagePlace(desk.deps, options.channel, options.target) };
+  },
+  'triage show': async (desk, args) => {
+    readOptions(args, {}, z.object({}));
+    return { triage: await triagePlaces(desk.deps) };
+  },
+  /** What was given up on after every try: the on-call engineer's first look after an outage. */
+  'notifications failed': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { limit: { type: 'string' } },
+      z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    );
+    const failed = await failedDeliveries(desk.deps, options.limit);
+    return failed.map(({ id, channel, message, attempts, failedAt, lastError }) => ({
+      id,
+      channel,
+      ticketId: message.ticketId,
+      key: message.key,
+      recipient: message.recipient,
+      attempts,
+      failedAt,
+      lastError,
+    }));
   },
   /** The operator on the server sees a ticket as the desk does, with what its clock has scheduled. */
   'ticket show': async (desk, args) => {

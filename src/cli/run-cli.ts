@@ -25,6 +25,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'ceo':
       case 'ticket':
       case 'key':
+      case 'triage':
+      case 'notifications':
         return await (await import('./desk-commands.ts')).runDeskCommand(argv, io, locale);
       case undefined:
       case 'help':

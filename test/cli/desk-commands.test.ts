@@ -201,3 +201,25 @@ describe('seeding a desk from the command line', () => {
     ]);
   });
 });
+
+describe('messaging from the command line', () => {
+  it('names a channel’s triage place, shows them, and refuses a malformed channel name', async () => {
+    const set = await sladesk('triage', 'set', '--channel', 'slack', '--target', 'C0TRIAGE');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.json()).toEqual({ triage: { slack: 'C0TRIAGE' } });
+    expect((await sladesk('triage', 'show')).json()).toEqual({ triage: { slack: 'C0TRIAGE' } });
+    const bad = await sladesk('triage', 'set', '--channel', 'Not.A.Channel', '--target', 'x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--channel');
+    expect((await sladesk('triage', 'show')).json()).toEqual({ triage: { slack: 'C0TRIAGE' } });
+  });
+
+  it('lists the deliveries given up on (none on a fresh desk), and refuses a bad limit', async () => {
+    const listed = await sladesk('notifications', 'failed');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+    const bad = await sladesk('notifications', 'failed', '--limit', 'lots');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--limit');
+  });
+});
