@@ -45,6 +45,7 @@ import {
   type Latency,
   type Reply,
 } from './http-load.ts';
+import { monitorCommands } from './command-profile.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
 import { intFromEnv } from './knobs.ts';
 
@@ -478,37 +479,18 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     if (!profiled.url || !profiledConnection) throw new Error('could not find the profiled web process');
     const profiledClient = httpClient(profiled.url, 1);
     cleanups.push(() => profiledClient.close());
-    let current: Profile | undefined;
     const profileFailures: Failure[] = [];
-    const pending = new Map<number, string>();
-    const driver = profiledConnection.getClient();
-    driver.on('commandStarted', (event) => {
-      if (!current) return;
-      const collection = (event.command as Record<string, unknown>)[event.commandName];
-      const what = typeof collection === 'string' ? `${event.commandName} ${collection}` : event.commandName;
-      current.total++;
-      const seen = current.commands.get(what) ?? { n: 0, ms: 0 };
-      current.commands.set(what, { ...seen, n: seen.n + 1 });
-      pending.set(event.requestId, what);
-    });
-    const finished = (event: { requestId: number; duration: number }) => {
-      const what = pending.get(event.requestId);
-      if (!current || what === undefined) return;
-      pending.delete(event.requestId);
-      current.dbMs += event.duration;
-      const seen = current.commands.get(what) ?? { n: 0, ms: 0 };
-      current.commands.set(what, { ...seen, ms: seen.ms + event.duration });
-    };
-    driver.on('commandSucceeded', finished);
-    driver.on('commandFailed', finished);
+    const monitored = monitorCommands(profiledConnection);
     const profile = async (n: number, request: (i: number) => Promise<Reply>): Promise<Profile> => {
-      const taken: Profile = { requests: n, commands: new Map(), total: 0, dbMs: 0, wallMs: 0 };
-      current = taken;
-      const done = await drive(n, 1, request);
-      current = undefined;
-      taken.wallMs = sum(done.results.map((r) => r.ms));
+      const [done, counted] = await monitored.during(() => drive(n, 1, request));
       profileFailures.push(...done.results.filter((r) => r.status < 200 || r.status > 299));
-      return taken;
+      return {
+        requests: n,
+        commands: counted.commands,
+        total: counted.total,
+        dbMs: counted.ms,
+        wallMs: sum(done.results.map((r) => r.ms)),
+      };
     };
     const profileJobsAt = await jobCount();
     await drive(3, 1, () => openVia(profiledClient));

@@ -35,7 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BSON, type Document } from 'mongodb';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose from 'mongoose';
 import type { DeskDeps } from '../src/app/desk-deps.ts';
 import { addAgent, addContact, createOrganisation, linkIdentity } from '../src/app/directory.ts';
 import type { Address, MessageRef } from '../src/app/messaging/channel.ts';
@@ -56,6 +56,7 @@ import { systemClock } from '../src/runtime/system-clock.ts';
 import { createMongoStore } from '../src/store/mongo/index.ts';
 import { drive, fmtMs, fmtPerS, latency, row, type Latency } from './http-load.ts';
 import { intFromEnv } from './knobs.ts';
+import { monitorCommands, newProfile, type CommandProfile } from './command-profile.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
 
 /**
@@ -151,55 +152,8 @@ class TimedChannel extends MemoryChannel {
   }
 }
 
-/** Database commands by "command collection", counted by the driver while `current` is set. */
-interface Profile {
-  commands: Map<string, { n: number; ms: number }>;
-  total: number;
-  ms: number;
-}
-
-const newProfile = (): Profile => ({ commands: new Map(), total: 0, ms: 0 });
-
-function monitor(connection: Connection): {
-  /** Runs `work` and counts its commands, into `taken` when given (to add up several stretches). */
-  during<T>(work: () => Promise<T>, taken?: Profile): Promise<[T, Profile]>;
-} {
-  let current: Profile | undefined;
-  const pending = new Map<number, string>();
-  const client = connection.getClient();
-  client.on('commandStarted', (event) => {
-    if (!current) return;
-    const collection = (event.command as Record<string, unknown>)[event.commandName];
-    const what = typeof collection === 'string' ? `${event.commandName} ${collection}` : event.commandName;
-    current.total++;
-    const seen = current.commands.get(what) ?? { n: 0, ms: 0 };
-    current.commands.set(what, { ...seen, n: seen.n + 1 });
-    pending.set(event.requestId, what);
-  });
-  const finished = (event: { requestId: number; duration: number }) => {
-    const what = pending.get(event.requestId);
-    pending.delete(event.requestId);
-    if (!current || what === undefined) return;
-    current.ms += event.duration;
-    const seen = current.commands.get(what) ?? { n: 0, ms: 0 };
-    current.commands.set(what, { ...seen, ms: seen.ms + event.duration });
-  };
-  client.on('commandSucceeded', finished);
-  client.on('commandFailed', finished);
-  return {
-    async during(work, taken = newProfile()) {
-      current = taken;
-      try {
-        return [await work(), taken];
-      } finally {
-        current = undefined;
-      }
-    },
-  };
-}
-
 /** A profile per delivery: "4.0 commands, 9.1 ms in the database: 1× insert notification_deliveries 2.3 ms, …". */
-function describeProfile(p: Profile, per: number, indent = '    '): string[] {
+function describeProfile(p: CommandProfile, per: number, indent = '    '): string[] {
   const each = (x: number) => x / per;
   const count = (n: number) => (Number.isInteger(each(n)) ? String(each(n)) : each(n).toFixed(2));
   const parts = [...p.commands.entries()]
@@ -219,7 +173,7 @@ function describeProfile(p: Profile, per: number, indent = '    '): string[] {
 }
 
 /** What a profile spends most of its database time on: "find outbox 15.3 ms, insert … 2.95 ms". */
-function topCommands(p: Profile, per: number, k = 3): string {
+function topCommands(p: CommandProfile, per: number, k = 3): string {
   return [...p.commands.entries()]
     .sort((x, y) => y[1].ms - x[1].ms)
     .slice(0, k)
@@ -245,7 +199,7 @@ interface DrainResult {
   perS: number;
   /** Each pass's time: the first ones full (`limit` entries), the last one finding nothing due. */
   passMs: number[];
-  profile: Profile;
+  profile: CommandProfile;
   raw: { perS: number; lat: Latency };
   lost: number;
   doubled: number;
@@ -255,7 +209,7 @@ interface DrainResult {
   threadsWrong: number;
   cardsWrong: number;
   idlePoll: Latency;
-  idleProfile: Profile;
+  idleProfile: CommandProfile;
 }
 
 interface DelayResult {
@@ -305,7 +259,7 @@ async function run(): Promise<BenchReport> {
     cleanups.push(() => connection.close());
     const db = connection.db;
     if (!db) throw new Error('no database on the benchmark connection');
-    const monitored = monitor(connection);
+    const monitored = monitorCommands(connection);
     const store = createMongoStore(connection, { ticketPrefix: config.ticketPrefix });
     await store.ensureIndexes();
     const jobs = createAgendaJobs({ connection, logger });
@@ -497,8 +451,12 @@ async function run(): Promise<BenchReport> {
     const eventOf = { open: 'opened', claim: 'claimed', comment: 'commented' } as const;
     const delays: DelayResult[] = [];
     const concurrencies = [...new Set([1, knobs.concurrency])];
-    const delayProfiles: { concurrency: number; kind: DelayResult['kind']; profile: Profile; n: number }[] =
-      [];
+    const delayProfiles: {
+      concurrency: number;
+      kind: DelayResult['kind'];
+      profile: CommandProfile;
+      n: number;
+    }[] = [];
     for (const concurrency of concurrencies) {
       let ticketIds: string[] = [];
       for (const kind of ['open', 'claim', 'comment'] as const) {
