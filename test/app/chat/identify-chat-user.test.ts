@@ -4,17 +4,9 @@ import { addAgent, addContact, removeContact } from '../../../src/app/directory.
 import { DomainError } from '../../../src/domain/domain-error.ts';
 import { errorMessage } from '../../../src/i18n/error-message.ts';
 import { useTestDesk } from '../../support/test-desk.ts';
-import { slackUser, storedCounts } from './support.ts';
+import { refusal, slackUser, storedCounts } from './support.ts';
 
 const desk = useTestDesk();
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (error: unknown) => error as DomainError,
-  );
 
 describe('identifyChatUser', () => {
   it('refuses a user who matches nobody, in words naming their platform user, and stores nothing', async () => {

@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { openFromChat, type ChatOpen } from '../../../src/app/chat/open-from-chat.ts';
 import { addAgent, addContact } from '../../../src/app/directory.ts';
 import * as actions from '../../../src/app/ticket-actions.ts';
-import type { DomainError } from '../../../src/domain/domain-error.ts';
 import { useTestDesk } from '../../support/test-desk.ts';
-import { slackUser, storedCounts } from './support.ts';
+import { refusal, slackUser, storedCounts } from './support.ts';
 
 const desk = useTestDesk();
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (error: unknown) => error as DomainError,
-  );
 
 const request = (eventId: string, externalId: string, more: Partial<ChatOpen> = {}): ChatOpen => ({
   channel: 'slack',

@@ -3,20 +3,11 @@ import { replyInThread, type ChatReply } from '../../../src/app/chat/reply-in-th
 import { linkIdentity } from '../../../src/app/directory.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import { claim, waitOnCustomer } from '../../../src/app/ticket-actions.ts';
-import type { DomainError } from '../../../src/domain/domain-error.ts';
 import type { Ticket } from '../../../src/domain/tickets/ticket.ts';
 import { useTestDesk, type SeededCustomer } from '../../support/test-desk.ts';
-import { slackUser, storedCounts } from './support.ts';
+import { refusal, slackUser, storedCounts } from './support.ts';
 
 const desk = useTestDesk();
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (error: unknown) => error as DomainError,
-  );
 
 describe('replyInThread', () => {
   let acme: SeededCustomer;

@@ -1,3 +1,4 @@
+import type { DomainError } from '../../../src/domain/domain-error.ts';
 import type { Connection } from 'mongoose';
 
 /** How many documents each collection holds: to show that a refusal stored nothing anywhere. */
@@ -14,3 +15,12 @@ export const slackUser = (externalId: string, email?: string) => ({
   identity: { channel: 'slack' as const, externalId, teamId: 'T0DESK' },
   ...(email === undefined ? {} : { email }),
 });
+
+/** The refusal a call ends in; a call that succeeds fails the test. */
+export const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (error: unknown) => error as DomainError,
+  );
