@@ -181,6 +181,10 @@ describe('the job worker: restarts, retries and shutdown', () => {
     await stopping;
     expect(finished).toBe(true);
     expect(await jobsCollection().countDocuments({ 'data.ticketId': 'R-5' })).toBe(0);
-    expect(await jobsCollection().countDocuments({ lockedAt: { $ne: null } })).toBe(0);
+    // None of this worker's locks are left. (The first test's "first" worker, left running on
+    // purpose as a worker that went away, may hold the wheel's and the relay's at this moment.)
+    expect(
+      await jobsCollection().countDocuments({ lockedAt: { $ne: null }, lastModifiedBy: /^drain@/ }),
+    ).toBe(0);
   });
 });
