@@ -8,7 +8,6 @@ import { DomainError } from '../../src/domain/domain-error.ts';
 import type { Ticket } from '../../src/domain/tickets/ticket.ts';
 import { toHttpError } from '../../src/http/error-mapping.ts';
 import { errorMessage } from '../../src/i18n/error-message.ts';
-import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { useTestDesk, type SeededCustomer } from '../support/test-desk.ts';
 
 const desk = useTestDesk();
@@ -163,7 +162,7 @@ describe('a button made for a step the ticket has moved on from', () => {
   });
 
   it('is checked again on the fresh ticket when another process changed it in between', async () => {
-    const { deps, store, clock, timers } = desk();
+    const { deps, clock } = desk();
     const acme = await desk().seedCustomer('Acme stale race');
     const t = await incident(acme);
     clock.set('2026-11-16T11:20:00+01:00');
@@ -172,15 +171,7 @@ describe('a button made for a step the ticket has moved on from', () => {
     clock.set('2026-11-16T13:05:00+01:00');
     // Another process, with its own meeting point for changes, fires level 2 just before this
     // process saves its acknowledgement of level 1, decided on the ticket it had read.
-    const other = assembleDeps(store, {
-      clock,
-      waiter: deps.waiter,
-      timers,
-      contracts: deps.contracts,
-      channels: [desk().notifier],
-      triageLocale: 'en',
-      logger: { warn: () => undefined },
-    });
+    const other = desk().deliveringOn([desk().notifier]);
     let raced = false;
     const tickets = Object.create(deps.tickets) as typeof deps.tickets;
     tickets.save = async (ticket: Ticket, effects: ChangeEffects) => {

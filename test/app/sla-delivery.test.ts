@@ -4,7 +4,6 @@ import { openTicket } from '../../src/app/open-ticket.ts';
 import { fireTimer } from '../../src/app/sla-steps.ts';
 import { MemoryChannel } from '../../src/channels/memory/memory-channel.ts';
 import { relayPending } from '../../src/app/relay.ts';
-import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { useTestDesk } from '../support/test-desk.ts';
 
 /** A chat platform that is down for the first `outages` messages, then takes everything. */
@@ -38,16 +37,7 @@ async function lateTicket(name: string) {
 }
 
 function withPlatform(platform: MemoryChannel) {
-  const { deps, store, clock, timers } = desk();
-  return assembleDeps(store, {
-    clock,
-    waiter: deps.waiter,
-    timers,
-    contracts: deps.contracts,
-    channels: [platform],
-    triageLocale: 'en',
-    logger: { warn: () => undefined },
-  });
+  return desk().deliveringOn([platform]);
 }
 
 const toPerson = (platform: FlakyPlatform, personId: string) =>

@@ -5,7 +5,6 @@ import { ChannelBusyError } from '../../src/app/messaging/channel.ts';
 import { retryDelayMs } from '../../src/app/messaging/delivery.ts';
 import { openTicket } from '../../src/app/open-ticket.ts';
 import { relayPending } from '../../src/app/relay.ts';
-import { assembleDeps } from '../../src/runtime/assemble-deps.ts';
 import { useTestDesk } from '../support/test-desk.ts';
 import type { OutgoingMessage } from '../../src/app/messaging/message.ts';
 import { WebhookChannel, WebhookError } from '../../src/channels/webhook/webhook-channel.ts';
@@ -108,16 +107,10 @@ describe('the web-hook as a channel of the outbox', () => {
   const desk = useTestDesk();
 
   it('a receiver that answers 500 twice and then 200 gets each notification exactly once, signed', async () => {
-    const { store, clock, timers, deps: base } = desk();
-    const deps = assembleDeps(store, {
-      clock,
-      waiter: base.waiter,
-      timers,
-      contracts: base.contracts,
-      channels: [new WebhookChannel({ url: 'https://hooks.example.net/flaky', secret: 'k3y' })],
-      triageLocale: 'en',
-      logger: { warn: () => undefined },
-    });
+    const { clock } = desk();
+    const deps = desk().deliveringOn([
+      new WebhookChannel({ url: 'https://hooks.example.net/flaky', secret: 'k3y' }),
+    ]);
     const received: { id: string; signed: boolean }[] = [];
     let answers = 0;
     nock('https://hooks.example.net')

@@ -1,6 +1,8 @@
 import { beforeAll } from 'vitest';
 import type { DeskDeps } from '../../src/app/desk-deps.ts';
 import { addAgent, addContact, createOrganisation, setCeo } from '../../src/app/directory.ts';
+import type { ChannelSender } from '../../src/app/messaging/channel.ts';
+import type { DeliverySignals } from '../../src/app/messaging/delivery.ts';
 import type { Clock, SlaTimerScheduler, Waiter } from '../../src/app/ports.ts';
 import { LoadedContracts } from '../../src/contracts/contract-catalogue.ts';
 import type { Organisation } from '../../src/domain/desk/organisation.ts';
@@ -71,6 +73,8 @@ export interface TestDesk {
   timers: RecordingScheduler;
   /** A customer on `contractId` with its Incident Manager and account owner, two contacts, and a CEO. */
   seedCustomer(name: string, contractId?: string): Promise<SeededCustomer>;
+  /** The same desk (store, clock, timers) delivering on `channels`: another process, as it were. */
+  deliveringOn(channels: readonly ChannelSender[], deliverySignals?: DeliverySignals): DeskDeps;
 }
 
 export interface SeededCustomer {
@@ -100,12 +104,25 @@ export function useTestDesk(
     const timers = new RecordingScheduler();
     const silent = { warn: () => undefined };
     const metrics = createDeskMetrics(store, () => clock.now());
+    const waiter = new ClockWaiter(clock);
+    const contracts = new LoadedContracts(extraContracts);
+    const deliveringOn = (channels: readonly ChannelSender[], deliverySignals?: DeliverySignals) =>
+      assembleDeps(store, {
+        clock,
+        waiter,
+        timers,
+        contracts,
+        channels,
+        triageLocale: 'en',
+        logger: silent,
+        ...(deliverySignals ? { deliverySignals } : {}),
+      });
     const deps: DeskDeps = assembleDeps(store, {
       signals: metrics.signals,
       clock,
-      waiter: new ClockWaiter(clock),
+      waiter,
       timers,
-      contracts: new LoadedContracts(extraContracts),
+      contracts,
       channels: [notifier],
       triageLocale: 'en',
       logger: silent,
@@ -113,6 +130,7 @@ export function useTestDesk(
     let seeded = 0;
     desk = {
       deps,
+      deliveringOn,
       store,
       connection: connection(),
       metrics: metrics.registry,

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { OutgoingMessage } from '../../app/messaging/message.ts';
 import type { Conversation, ConversationStore } from '../../app/ports.ts';
-import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls, withoutUndefined } from './plain.ts';
+import { insertOnce, modelOn, SCHEMA_OPTIONS, withoutNulls, withoutUndefined } from './plain.ts';
 
 /**
  * `conversations`: one document per (ticket, channel, audience), `_id`
@@ -144,13 +144,3 @@ export class MongoConversationStore implements ConversationStore {
   }
 }
 
-/** True when inserted now, false when a document with its `_id` was there already. */
-async function insertOnce<D>(model: Model<D>, document: D): Promise<boolean> {
-  try {
-    await model.create(document);
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
-  }
-}

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { DeliveryClaim, DeliveryLog } from '../../app/ports.ts';
-import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS } from './plain.ts';
+import { insertOnce, modelOn, SCHEMA_OPTIONS } from './plain.ts';
 
 /**
  * `notification_deliveries`: per notification, one document per attempt at sending it
@@ -37,21 +37,12 @@ export class MongoDeliveryLog implements DeliveryLog {
   }
 
   async claim(id: string, attempt: number, at: Date): Promise<DeliveryClaim> {
-    try {
-      await this.deliveries.create({ _id: attemptId(id, attempt), at });
-      return { ok: true };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    if (await insertOnce(this.deliveries, { _id: attemptId(id, attempt), at })) return { ok: true };
     const holder = await this.deliveries.findById(attemptId(id, attempt)).lean<DeliveryDocument>();
     return { ok: false, since: holder?.at ?? at };
   }
 
   async confirm(id: string, at: Date): Promise<void> {
-    try {
-      await this.deliveries.create({ _id: id, at });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    await insertOnce(this.deliveries, { _id: id, at });
   }
 }

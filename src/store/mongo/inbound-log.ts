@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { InboundLog } from '../../app/ports.ts';
-import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS } from './plain.ts';
+import { insertOnce, modelOn, SCHEMA_OPTIONS } from './plain.ts';
 
 /**
  * `inbound_events`: one document per handled chat event, `_id` "<channel>:<eventId>", a unique
@@ -50,14 +50,7 @@ export class MongoInboundLog implements InboundLog {
   }
 
   async record(channel: string, eventId: string, at: Date): Promise<boolean> {
-    let first = true;
-    try {
-      await this.events.create({ _id: inboundEventId(channel, eventId), at });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      first = false;
-    }
-    return first;
+    return insertOnce(this.events, { _id: inboundEventId(channel, eventId), at });
   }
 
   /**

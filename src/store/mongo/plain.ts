@@ -80,3 +80,17 @@ export const SCHEMA_OPTIONS = {
   versionKey: false,
   strict: true,
 } as const;
+
+/**
+ * Inserts `document` unless one with its `_id` is there: true when inserted now. The one guard
+ * MongoDB and FerretDB both enforce atomically, so of any number of writers exactly one gets true.
+ */
+export async function insertOnce<D>(model: Model<D>, document: D): Promise<boolean> {
+  try {
+    await model.create(document);
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}

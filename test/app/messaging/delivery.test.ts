@@ -18,19 +18,8 @@ const desk = useTestDesk();
 
 /** The test desk's store and clock, delivering on these channels. */
 function deliveringOn(...channels: MemoryChannel[]) {
-  const { deps, store, clock, timers } = desk();
-  const metrics = createDeskMetrics(store, () => clock.now());
-  const delivering = assembleDeps(store, {
-    clock,
-    waiter: deps.waiter,
-    timers,
-    contracts: deps.contracts,
-    channels,
-    triageLocale: 'en',
-    logger: { warn: () => undefined },
-    deliverySignals: metrics.deliverySignals,
-  });
-  return { deps: delivering, metrics: metrics.registry };
+  const metrics = createDeskMetrics(desk().store, () => desk().clock.now());
+  return { deps: desk().deliveringOn(channels, metrics.deliverySignals), metrics: metrics.registry };
 }
 
 async function counter(metrics: ReturnType<typeof deliveringOn>['metrics'], name: string) {

@@ -10,7 +10,6 @@ import { MemoryChannel, type HeldMessage } from '../../../src/channels/memory/me
 import { DomainError } from '../../../src/domain/domain-error.ts';
 import type { Person } from '../../../src/domain/desk/people.ts';
 import { errorMessage } from '../../../src/i18n/error-message.ts';
-import { assembleDeps } from '../../../src/runtime/assemble-deps.ts';
 import { useTestDesk } from '../../support/test-desk.ts';
 import type { Answer, ChannelWorld, SeenMessage } from './channel-contract.ts';
 
@@ -51,16 +50,8 @@ export function useMemoryWorld(): () => ChannelWorld {
   };
 
   beforeAll(async () => {
-    const { store, clock, timers, deps: base } = desk();
-    const deps = assembleDeps(store, {
-      clock,
-      waiter: base.waiter,
-      timers,
-      contracts: base.contracts,
-      channels: [platform],
-      triageLocale: 'en',
-      logger: { warn: () => undefined },
-    });
+    const { clock } = desk();
+    const deps = desk().deliveringOn([platform]);
     await setTriagePlace(deps, CHANNEL, 'triage-room');
     world = {
       deps,
