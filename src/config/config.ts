@@ -14,6 +14,8 @@ export interface SlackCredentials {
   readonly signingSecret: string;
   /** Socket Mode: present only when the app connects out instead of receiving HTTP events. */
   readonly appToken?: string;
+  /** The Web API's base URL when it is not Slack's own (ending in `/api/`). */
+  readonly apiUrl?: string;
 }
 
 export interface TeamsCredentials {
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             botToken: vars.SLACK_BOT_TOKEN,
             signingSecret: vars.SLACK_SIGNING_SECRET,
             ...(vars.SLACK_APP_TOKEN === undefined ? {} : { appToken: vars.SLACK_APP_TOKEN }),
+            ...(vars.SLACK_API_URL === undefined ? {} : { apiUrl: vars.SLACK_API_URL }),
           }),
         }
       : {}),

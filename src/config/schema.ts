@@ -89,7 +89,7 @@ const CHANNEL_CREDENTIALS: readonly PairRule[] = [
   {
     channel: 'Slack',
     required: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
-    extras: ['SLACK_APP_TOKEN'],
+    extras: ['SLACK_APP_TOKEN', 'SLACK_API_URL'],
   },
   {
     channel: 'Teams',
@@ -110,6 +110,10 @@ export const environmentSchema = z
     SLACK_BOT_TOKEN: optional(secret('xoxb-')),
     SLACK_SIGNING_SECRET: optional(secret()),
     SLACK_APP_TOKEN: optional(secret('xapp-')),
+    // Another base for Slack's Web API: a local stand-in in tests, GovSlack's slack-gov.com.
+    SLACK_API_URL: optional(
+      z.url({ protocol: /^https?$/, error: (issue) => urlProblem('httpUrl', issue.input) }),
+    ),
     MICROSOFT_APP_ID: optional(guid),
     MICROSOFT_APP_PASSWORD: optional(secret()),
     MICROSOFT_APP_TENANT_ID: optional(z.string()),

@@ -145,6 +145,16 @@ describe('loadConfig Slack credentials', () => {
     expect(loadConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1-A1-xyz' }).slack?.appToken).toBe('xapp-1-A1-xyz');
   });
 
+  it('points the Web API at another base URL when SLACK_API_URL is given, and checks it is one', () => {
+    expect(loadConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:4010/api/' }).slack?.apiUrl).toBe(
+      'http://127.0.0.1:4010/api/',
+    );
+    expect(failure({ ...SLACK, SLACK_API_URL: 'not a url' }).message).toMatch(/^SLACK_API_URL: /);
+    expect(failure({ SLACK_API_URL: 'http://127.0.0.1:4010/api/' }).message).toMatch(
+      /^SLACK_API_URL: set without SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/,
+    );
+  });
+
   it('rejects half of the pair, naming the missing one', () => {
     expect(failure({ SLACK_BOT_TOKEN: SLACK.SLACK_BOT_TOKEN }).message).toBe(
       'SLACK_SIGNING_SECRET: missing; Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together (set both, or neither to run without Slack)',

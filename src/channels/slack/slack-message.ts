@@ -1,0 +1,67 @@
+import type { OutgoingMessage } from '../../app/messaging/message.ts';
+import { translate, type Params } from '../../i18n/translate.ts';
+import { buttonLabel, plainParams } from '../plain-text.ts';
+import { escapeMrkdwn, slackDate } from './slack-text.ts';
+
+/** What the Web API is given for one message: Block Kit for the eye, text for notifications. */
+export interface SlackContent {
+  text: string;
+  blocks: object[];
+}
+
+/** The prefix of every action id the desk's buttons carry, so its handler knows its own. */
+export const BUTTON_ACTION_PREFIX = 'sladesk:';
+
+/** Every word someone wrote escaped, instants as Slack date tokens. */
+function slackParams(message: OutgoingMessage): Params {
+  const plain = plainParams(message);
+  const escaped = Object.fromEntries(
+    Object.entries(plain).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? escapeMrkdwn(value) : value,
+    ]),
+  );
+  const { params, timeZone } = message;
+  const when = (at: Date | undefined) => (at ? slackDate(at, timeZone) : '-');
+  return {
+    ...escaped,
+    responseDue: when(params.responseDue),
+    resolutionDue: when(params.resolutionDue),
+    dueAt: when(params.dueAt),
+  };
+}
+
+/**
+ * A message as Slack shows it: its sentence, the ticket's facts as a context line, and its buttons.
+ * Each button's value is the core's button as JSON (ticket and the step it was made for); the
+ * server checks it, and who pressed it, again when it comes back.
+ */
+export function slackContent(message: OutgoingMessage): SlackContent {
+  const { locale } = message;
+  const text = translate(locale, `notify.${message.key}`, slackParams(message));
+  const facts = [
+    `*${escapeMrkdwn(message.params.ticketId)}*`,
+    translate(locale, `statuses.${message.params.status}`),
+    escapeMrkdwn(message.params.priority),
+  ].join(' · ');
+  const blocks: object[] = [
+    { type: 'section', text: { type: 'mrkdwn', text } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: facts }] },
+  ];
+  if (message.buttons.length > 0) {
+    blocks.push({
+      type: 'actions',
+      block_id: `sladesk-actions-${message.ticketVersion}`,
+      elements: message.buttons.map((button) => ({
+        type: 'button',
+        action_id: `${BUTTON_ACTION_PREFIX}${button.action}`,
+        text: { type: 'plain_text', text: buttonLabel(locale, button.action) },
+        value: JSON.stringify(button),
+        ...(button.action === 'claim' || button.action === 'accept' || button.action === 'acknowledge'
+          ? { style: 'primary' }
+          : {}),
+      })),
+    });
+  }
+  return { text, blocks };
+}

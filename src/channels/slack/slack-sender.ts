@@ -1,0 +1,77 @@
+import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import {
+  ChannelBusyError,
+  type Address,
+  type ChannelSender,
+  type MessageRef,
+} from '../../app/messaging/channel.ts';
+import type { OutgoingMessage } from '../../app/messaging/message.ts';
+import { slackContent } from './slack-message.ts';
+import { slackPlace, slackRef } from './slack-refs.ts';
+
+export interface SlackSenderOptions {
+  botToken: string;
+  /** Another base URL for the Web API (a stand-in in tests, GovSlack); Slack's own by default. */
+  apiUrl?: string;
+  /** Gives up on a call after this long, well inside the delivery lease. */
+  timeoutMs?: number;
+}
+
+/**
+ * Slack's sending side: posts with chat.postMessage (a person by their user id, which opens the
+ * bot's DM with them; the triage place by channel id) and updates a card with chat.update. It
+ * retries nothing itself: the outbox owns retries, and a 429 is handed back as ChannelBusyError
+ * with Slack's Retry-After, so that one attempt is one call and nothing is posted twice.
+ */
+export class SlackSender implements ChannelSender {
+  readonly name = 'slack';
+  readonly reach = 'identities' as const;
+  private readonly client: WebClient;
+
+  constructor(options: SlackSenderOptions) {
+    this.client = new WebClient(options.botToken, {
+      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: options.timeoutMs ?? 10_000,
+    });
+  }
+
+  async post(address: Address, message: OutgoingMessage, thread?: MessageRef): Promise<MessageRef> {
+    const root = thread ? slackPlace(thread.thread) : undefined;
+    const channel = root?.channel ?? channelOf(address);
+    const answer = await this.call(() =>
+      this.client.chat.postMessage({
+        channel,
+        ...slackContent(message),
+        ...(root ? { thread_ts: root.ts } : {}),
+        unfurl_links: false,
+      }),
+    );
+    if (!answer.ts) throw new Error('Slack accepted the message but named no ts for it');
+    return slackRef(answer.channel ?? channel, answer.ts, root?.ts);
+  }
+
+  async update(ref: MessageRef, message: OutgoingMessage): Promise<void> {
+    const { channel, ts } = slackPlace(ref.id);
+    await this.call(() => this.client.chat.update({ channel, ts, ...slackContent(message) }));
+  }
+
+  private async call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      const failure = error as Partial<WebAPICallError>;
+      if (failure.code === ErrorCode.RateLimitedError && 'retryAfter' in failure) {
+        throw new ChannelBusyError('Slack asked to slow down (429)', (failure.retryAfter as number) * 1000);
+      }
+      throw error;
+    }
+  }
+}
+
+function channelOf(address: Address): string {
+  if (address.kind === 'triage') return address.target;
+  if (address.kind === 'person' && address.identity.channel === 'slack') return address.identity.externalId;
+  throw new Error(`Slack cannot reach a ${address.kind} address`);
+}
