@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import { ErrorCode, type WebAPICallError, type WebClient } from '@slack/web-api';
 import {
   ChannelBusyError,
   type Address,
@@ -9,33 +9,15 @@ import type { OutgoingMessage } from '../../app/messaging/message.ts';
 import { slackContent } from './slack-message.ts';
 import { slackPlace, slackRef } from './slack-refs.ts';
 
-export interface SlackSenderOptions {
-  botToken: string;
-  /** Another base URL for the Web API (a stand-in in tests, GovSlack); Slack's own by default. */
-  apiUrl?: string;
-  /** Gives up on a call after this long, well inside the delivery lease. */
-  timeoutMs?: number;
-}
-
 /**
  * Slack's sending side: posts with chat.postMessage (a person by their user id, which opens the
- * bot's DM with them; the triage place by channel id) and updates a card with chat.update. It
- * retries nothing itself: the outbox owns retries, and a 429 is handed back as ChannelBusyError
- * with Slack's Retry-After, so that one attempt is one call and nothing is posted twice.
+ * bot's DM with them; the triage place by channel id) and updates a card with chat.update. A 429
+ * is handed back as ChannelBusyError with Slack's Retry-After, for the outbox to wait that long.
  */
 export class SlackSender implements ChannelSender {
   readonly name = 'slack';
   readonly reach = 'identities' as const;
-  private readonly client: WebClient;
-
-  constructor(options: SlackSenderOptions) {
-    this.client = new WebClient(options.botToken, {
-      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: options.timeoutMs ?? 10_000,
-    });
-  }
+  constructor(private readonly client: WebClient) {}
 
   async post(address: Address, message: OutgoingMessage, thread?: MessageRef): Promise<MessageRef> {
     const root = thread ? slackPlace(thread.thread) : undefined;

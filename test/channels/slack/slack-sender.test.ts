@@ -3,6 +3,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelBusyError } from '../../../src/app/messaging/channel.ts';
 import type { OutgoingMessage } from '../../../src/app/messaging/message.ts';
+import { createSlackClient } from '../../../src/channels/slack/slack-client.ts';
 import { SlackSender } from '../../../src/channels/slack/slack-sender.ts';
 
 const API = 'http://slack.test/api/';
@@ -78,7 +79,7 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
 describe('SlackSender', () => {
-  const sender = () => new SlackSender({ botToken: 'xoxb-test-token', apiUrl: API });
+  const sender = () => new SlackSender(createSlackClient({ botToken: 'xoxb-test-token', apiUrl: API }));
 
   it('DMs a person by their Slack user id, with the bot token, text and Block Kit buttons', async () => {
     const calls = slackApi({ 'chat.postMessage': posted });
