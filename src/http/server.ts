@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { DeskDeps } from '../app/desk-deps.ts';
 import type { DeskSettingsRepository } from '../app/ports.ts';
 import type { Locale } from '../i18n/translate.ts';
-import { errorAnswer, internalError, send, type Answer } from './answer.ts';
+import { errorAnswer, internalError, send } from './answer.ts';
 import type { ApiKeyRepository } from '../app/ports.ts';
 import { BODY_LIMIT_BYTES } from './body.ts';
 import { dispatch } from './dispatch.ts';
@@ -22,6 +22,12 @@ export interface HttpLogger {
   info(details: object, message: string): void;
   error(details: object, message: string): void;
 }
+
+/**
+ * An endpoint a chat platform calls (Slack's /slack/events): it reads the raw request itself, to
+ * check the platform's signature over the exact bytes, and answers the way that platform expects.
+ */
+export type PlatformEndpoint = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface HttpServerOptions {
   deps: DeskDeps;
@@ -44,6 +50,8 @@ export interface HttpServerOptions {
    * instead of waiting for it. Public routes (health, readiness, the API description) still run.
    */
   databaseUp?: () => boolean;
+  /** Platform endpoints by exact path, served beside the API. */
+  platformEndpoints?: ReadonlyMap<string, PlatformEndpoint>;
 }
 
 // A caller's own request id is kept only when it cannot smuggle anything into logs or headers.
@@ -111,11 +119,18 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const method = request.method ?? 'GET';
     // Metrics and logs name the route's pattern, never the ids in the path.
     const trace: { route: string; keyId?: string } = { route: 'unmatched' };
-    const reply: Answer = await answer(request, requestId, language, trace);
+    const pathname = (request.url ?? '/').split('?', 1)[0]!;
+    const endpoint = options.platformEndpoints?.get(pathname);
     try {
-      send(response, reply, requestId);
+      if (endpoint) {
+        trace.route = pathname;
+        await endpoint(request, response);
+      } else {
+        send(response, await answer(request, requestId, language, trace), requestId);
+      }
     } catch (error) {
-      // An answer that cannot be serialised is our bug: say so generically, never half a body.
+      // An answer that cannot be serialised, or an endpoint that threw, is our bug: say so
+      // generically, never half a body.
       logger.error({ err: error, requestId, method, ...trace }, 'answer could not be sent');
       if (response.headersSent) response.destroy();
       else send(response, internalError(requestId, await language.locale()), requestId);

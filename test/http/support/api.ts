@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import type { DeskDeps } from '../../../src/app/desk-deps.ts';
 import type { HealthStatus } from '../../../src/http/services.ts';
-import { createHttpServer } from '../../../src/http/server.ts';
+import { createHttpServer, type PlatformEndpoint } from '../../../src/http/server.ts';
 import type { ApiKeyRepository } from '../../../src/app/ports.ts';
 import { useTestDesk, type TestDesk } from '../../support/test-desk.ts';
 
@@ -79,7 +79,11 @@ export async function request(
  * notifier and timer ports, an admin key, and a logger that keeps what it is told.
  */
 export function useTestApi(
-  options: { defaultLocale?: 'sv' | 'en'; wrapDeps?: (deps: DeskDeps) => DeskDeps } = {},
+  options: {
+    defaultLocale?: 'sv' | 'en';
+    wrapDeps?: (deps: DeskDeps) => DeskDeps;
+    platformEndpoints?: ReadonlyMap<string, PlatformEndpoint>;
+  } = {},
 ): () => TestApi {
   const desk = useTestDesk();
   let api: TestApi | undefined;
@@ -106,6 +110,7 @@ export function useTestApi(
       },
       defaultLocale: options.defaultLocale ?? 'sv',
       registries: [desk().metrics],
+      ...(options.platformEndpoints ? { platformEndpoints: options.platformEndpoints } : {}),
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
