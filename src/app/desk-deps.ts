@@ -6,6 +6,7 @@ import type {
   Clock,
   ContractCatalogue,
   ConversationStore,
+  CustomerPlaces,
   DeskSettingsRepository,
   IdGenerator,
   InboundLog,
@@ -56,6 +57,7 @@ export interface DeskDeps {
   delivery: MessageDelivery;
   conversations: ConversationStore;
   inbound: InboundLog;
+  customerPlaces: CustomerPlaces;
   /** This process's meeting point for changes to the same record (see change-batches.ts). */
   batches: ChangeBatches;
   logger: AppLogger;

@@ -363,6 +363,27 @@ export interface ConversationStore {
   ): Promise<{ ticketId: string; audience: Conversation['audience'] } | undefined>;
 }
 
+/** A platform place (a Slack channel, a Teams channel) where one customer's contacts write to the desk. */
+export interface CustomerPlace {
+  channel: string;
+  place: string;
+  organisationId: string;
+}
+
+/**
+ * Which organisation each customer place belongs to: a top-level message there from one of its
+ * contacts opens a ticket for it. One document per place, written whole, so two admins mapping
+ * different places never touch the same document.
+ */
+export interface CustomerPlaces {
+  organisationOf(channel: string, place: string): Promise<string | undefined>;
+  /** Maps the place to the organisation, replacing what it was mapped to. */
+  map(place: CustomerPlace): Promise<void>;
+  /** True when the place was mapped. */
+  unmap(channel: string, place: string): Promise<boolean>;
+  list(): Promise<CustomerPlace[]>;
+}
+
 /**
  * Inbound chat events already handled, by their platform event id (a unique insert), so that a
  * platform's redelivery (Slack's retries, a repeated Teams activity) is a no-op.

@@ -11,6 +11,7 @@ import {
   removeContact,
   setCeo,
 } from '../app/directory.ts';
+import { customerPlaces, mapCustomerPlace, unmapCustomerPlace } from '../app/chat/customer-places.ts';
 import { failedDeliveries, setTriagePlace, triagePlaces } from '../app/messaging/messaging-admin.ts';
 import { withSchedule } from '../app/ticket-schedule.ts';
 import { loadConfig } from '../config/config.ts';
@@ -51,6 +52,8 @@ function identitiesOf(options: Partial<Record<(typeof CHANNELS)[number], string>
 /** `sladesk org|contact|agent|ceo|key …`: seeding a desk from the server's shell, and looking at it. */
 /** A channel's name as settings keep it (one segment: no dots, no spaces). */
 const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+/** A place on a platform as its ids are written (a Slack channel id). */
+const PLACE = /^[A-Za-z0-9._:-]{1,100}$/;
 
 const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unknown>> = {
   'org add': async (desk, args) => {
@@ -134,6 +137,27 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
       z.object({ channel: z.string().regex(CHANNEL_NAME), target: text }),
     );
     return { triage: await setTriagePlace(desk.deps, options.channel, options.target) };
+  },
+  'places map': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { channel: { type: 'string' }, place: { type: 'string' }, org: { type: 'string' } },
+      z.object({ channel: z.string().regex(CHANNEL_NAME), place: z.string().regex(PLACE), org: text }),
+    );
+    const { channel, place, org } = options;
+    return { places: await mapCustomerPlace(desk.deps, { channel, place, organisationId: org }) };
+  },
+  'places unmap': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { channel: { type: 'string' }, place: { type: 'string' } },
+      z.object({ channel: z.string().regex(CHANNEL_NAME), place: z.string().regex(PLACE) }),
+    );
+    return unmapCustomerPlace(desk.deps, options.channel, options.place);
+  },
+  'places show': async (desk, args) => {
+    readOptions(args, {}, z.object({}));
+    return { places: await customerPlaces(desk.deps) };
   },
   'triage show': async (desk, args) => {
     readOptions(args, {}, z.object({}));

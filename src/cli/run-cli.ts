@@ -26,6 +26,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'ticket':
       case 'key':
       case 'triage':
+      case 'places':
       case 'notifications':
         return await (await import('./desk-commands.ts')).runDeskCommand(argv, io, locale);
       case undefined:

@@ -188,6 +188,18 @@ export const triageChannelPath = z.strictObject({
     .describe('The channel’s name: slack, teams, web'),
 });
 
+export const customerPlacePath = z.strictObject({
+  channel: triageChannelPath.shape.channel,
+  place: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .describe('The place on that channel: a Slack channel id such as C0123ABCD'),
+});
+
+export const customerPlaceBody = z.strictObject({
+  organisationId: line(64).describe('The organisation whose contacts write there'),
+});
+
 export const triagePlaceBody = z.strictObject({
   target: line(256).describe('Where the channel posts triage cards: a Slack channel id, a Teams channel id'),
 });

@@ -250,6 +250,12 @@ export const failedDeliveriesResponse = z.object({
   ),
 });
 
+export const customerPlacesResponse = z.object({
+  places: z
+    .array(z.object({ channel: z.string(), place: z.string(), organisationId: z.string() }))
+    .describe('Every customer place, by channel and place'),
+});
+
 export const triagePlacesResponse = z.object({
   triage: z.record(z.string(), z.string()).describe('Each channel’s triage place, by channel name'),
 });

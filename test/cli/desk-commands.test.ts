@@ -214,6 +214,53 @@ describe('messaging from the command line', () => {
     expect((await sladesk('triage', 'show')).json()).toEqual({ triage: { slack: 'C0TRIAGE' } });
   });
 
+  it('maps a customer’s channel to its organisation, shows and unmaps it; an unknown organisation is refused', async () => {
+    const org = await sladesk('org', 'add', '--name', 'Places CLI AB', '--contract', 'stratiteq');
+    expect(org.code, org.stderr).toBe(0);
+    const organisationId = org.json().id as string;
+    const mapped = await sladesk(
+      'places',
+      'map',
+      '--channel',
+      'slack',
+      '--place',
+      'C0ACME',
+      '--org',
+      organisationId,
+    );
+    expect(mapped.code, mapped.stderr).toBe(0);
+    const place = { channel: 'slack', place: 'C0ACME', organisationId };
+    expect(mapped.json().places).toContainEqual(place);
+    expect((await sladesk('places', 'show')).json().places).toContainEqual(place);
+    const unknown = await sladesk(
+      'places',
+      'map',
+      '--channel',
+      'slack',
+      '--place',
+      'C0ELSE',
+      '--org',
+      'org-nope',
+    );
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('org-nope');
+    const badPlace = await sladesk(
+      'places',
+      'map',
+      '--channel',
+      'slack',
+      '--place',
+      'C0 <x>',
+      '--org',
+      organisationId,
+    );
+    expect(badPlace.code).toBe(2);
+    expect(badPlace.stderr).toContain('--place');
+    const unmapped = await sladesk('places', 'unmap', '--channel', 'slack', '--place', 'C0ACME');
+    expect(unmapped.json()).toMatchObject({ unmapped: true });
+    expect((await sladesk('places', 'show')).json().places).not.toContainEqual(place);
+  });
+
   it('lists the deliveries given up on (none on a fresh desk), and refuses a bad limit', async () => {
     const listed = await sladesk('notifications', 'failed');
     expect(listed.code, listed.stderr).toBe(0);

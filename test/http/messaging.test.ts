@@ -67,4 +67,63 @@ describe('messaging administration over HTTP', () => {
     expect(badChannel.status).toBe(400);
     expect((await api().desk.deps.settings.get()).triage).toEqual({ slack: 'C0TRIAGE' });
   });
+
+  it('maps a customer place to its organisation, maps it again, unmaps it; refuses what is wrong, for admins only', async () => {
+    const { desk, adminKey } = api();
+    const acme = await desk.seedCustomer('Places HTTP AB');
+    const other = await desk.seedCustomer('Places HTTP other AB');
+    const path = '/api/settings/customer-places/slack/C0ACME';
+    const mapped = await api().call('PUT', path, {
+      key: adminKey,
+      body: { organisationId: acme.organisation.id },
+    });
+    expect(mapped.status, mapped.text).toBe(200);
+    expect(mapped.body.places).toContainEqual({
+      channel: 'slack',
+      place: 'C0ACME',
+      organisationId: acme.organisation.id,
+    });
+    expect(await desk.deps.customerPlaces.organisationOf('slack', 'C0ACME')).toBe(acme.organisation.id);
+
+    const again = await api().call('PUT', path, {
+      key: adminKey,
+      body: { organisationId: other.organisation.id },
+    });
+    expect(again.status).toBe(200);
+    expect(await desk.deps.customerPlaces.organisationOf('slack', 'C0ACME')).toBe(other.organisation.id);
+    expect(
+      (await api().call('GET', '/api/settings/customer-places', { key: adminKey })).body.places,
+    ).toContainEqual({
+      channel: 'slack',
+      place: 'C0ACME',
+      organisationId: other.organisation.id,
+    });
+
+    const unknownOrg = await api().call('PUT', path, {
+      key: adminKey,
+      body: { organisationId: 'org-nope' },
+      lang: 'en',
+    });
+    expect(unknownOrg.status).toBe(404);
+    expect(unknownOrg.body.error.message).toContain('org-nope');
+    const badPlace = await api().call('PUT', '/api/settings/customer-places/slack/C0%20%3Cx%3E', {
+      key: adminKey,
+      body: { organisationId: acme.organisation.id },
+    });
+    expect(badPlace.status).toBe(400);
+    const customerKey = await api().organisationKey(acme.organisation.id);
+    const refused = await api().call('PUT', path, {
+      key: customerKey,
+      person: acme.contact.id,
+      body: { organisationId: acme.organisation.id },
+    });
+    expect(refused.status).toBe(403);
+    expect(await desk.deps.customerPlaces.organisationOf('slack', 'C0ACME')).toBe(other.organisation.id);
+
+    expect((await api().call('DELETE', path, { key: adminKey })).status).toBe(200);
+    expect(await desk.deps.customerPlaces.organisationOf('slack', 'C0ACME')).toBeUndefined();
+    const gone = await api().call('DELETE', path, { key: adminKey, lang: 'en' });
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.message).toContain('C0ACME');
+  });
 });

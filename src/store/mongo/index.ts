@@ -6,6 +6,7 @@ import type {
   DeliveryLog,
   DeskSettingsRepository,
   IdGenerator,
+  CustomerPlaces,
   InboundLog,
   OpenClaims,
   OrganisationRepository,
@@ -21,6 +22,7 @@ import { deliveryModel, MongoDeliveryLog } from './delivery-log.ts';
 import { deskSettingsModel, MongoDeskSettingsRepository } from './desk-settings.ts';
 import { MongoOrganisationRepository, organisationModel } from './organisation-repository.ts';
 import { inboundEventModel, MongoInboundLog } from './inbound-log.ts';
+import { customerPlaceModel, MongoCustomerPlaces } from './customer-places.ts';
 import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
 import { MongoOpenClaims, openClaimModel } from './open-claims.ts';
@@ -53,6 +55,7 @@ export interface MongoStore {
   outbox: Outbox;
   conversations: ConversationStore;
   inbound: InboundLog;
+  customerPlaces: CustomerPlaces;
   /** Open tickets per status and priority, keyed "<status>\0<priority>": one read of the open queue. */
   openTicketCounts(): Promise<Map<string, number>>;
   /**
@@ -87,6 +90,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     conversationModel(connection),
     conversationThreadModel(connection),
     inboundEventModel(connection),
+    customerPlaceModel(connection),
   ] as unknown as Model<never>[];
 
   return {
@@ -103,6 +107,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     outbox: new MongoOutbox(connection),
     conversations: new MongoConversationStore(connection),
     inbound: new MongoInboundLog(connection),
+    customerPlaces: new MongoCustomerPlaces(connection),
     async openTicketCounts() {
       const summaries = await openTicketModel(connection)
         .find({}, { status: 1, priority: 1 })
