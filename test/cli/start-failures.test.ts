@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +124,7 @@ const tempDir = async () => {
   return dir;
 };
 afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5 })));
 });
 
 // Start-up gives a database 15 s to answer: that child starts first and waits while the others run.
@@ -217,8 +217,9 @@ describe('a failed start exits promptly, non-zero, with one line naming the mist
         await waitForStderr(child, /sladesk: http:\/\/\S+/, 60_000);
         const started = /"pid":(\d+)[^\n]*"embedded FerretDB started"/.exec(child.output().stdout);
         expect(started).not.toBeNull();
-        // The data folder turns into a file, so no restart can bring FerretDB back.
-        await rm(join(dataDir, 'ferretdb'), { recursive: true, force: true });
+        // The data folder turns into a file, so no restart can bring FerretDB back. Moved aside, not
+        // removed: FerretDB still writes into it, and a removal racing those writes fails (ENOTEMPTY).
+        await rename(join(dataDir, 'ferretdb'), join(dataDir, 'ferretdb-moved-away'));
         await writeFile(join(dataDir, 'ferretdb'), '');
         process.kill(Number(started![1]), 'SIGKILL');
         // Five restarts, backing off for about eight seconds in all.
