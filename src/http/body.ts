@@ -23,9 +23,9 @@ function isJson(contentType: string | undefined): boolean {
   );
 }
 
-// Listeners rather than async iteration: leaving an iterator early destroys the socket, and with
+// The raw bytes, for checks over them (a platform's signature). Listeners rather than async iteration: leaving an iterator early destroys the socket, and with
 // it the chance to answer 413. Past the limit the rest is read and dropped.
-function readRaw(request: IncomingMessage, limit: number): Promise<Buffer> {
+export function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
@@ -64,7 +64,7 @@ export async function readJsonBody(request: IncomingMessage, limit = BODY_LIMIT_
   if (!isJson(request.headers['content-type'])) {
     throw new HttpError(415, 'unsupportedMediaType', 'api.errors.unsupportedMediaType');
   }
-  const raw = await readRaw(request, limit);
+  const raw = await readRawBody(request, limit);
   if (raw.length === 0) return undefined;
   try {
     return JSON.parse(raw.toString('utf8')) as unknown;
