@@ -13,7 +13,13 @@ export type TicketAction =
   | { name: 'resume' }
   | { name: 'resolve' }
   | { name: 'priority'; priority: string }
-  | { name: 'comment'; body: string; visibility: 'public' | 'internal'; idempotencyKey?: string }
+  | {
+      name: 'comment';
+      body: string;
+      visibility: 'public' | 'internal';
+      idempotencyKey?: string;
+      countsAsResponse?: boolean;
+    }
   | { name: 'accept' }
   | { name: 'reopen'; reason?: string }
   | { name: 'acknowledge' }
@@ -57,12 +63,17 @@ const USE_CASES: { [N in TicketActionName]: { word: string; perform: Perform<N> 
   },
   comment: {
     word: 'comment',
-    perform: (deps, actor, id, { body, visibility, idempotencyKey }, check) =>
+    perform: (deps, actor, id, { body, visibility, idempotencyKey, countsAsResponse }, check) =>
       actions.comment(
         deps,
         actor,
         id,
-        { body, visibility, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
+        {
+          body,
+          visibility,
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+          ...(countsAsResponse ? { countsAsResponse } : {}),
+        },
         check,
       ),
   },

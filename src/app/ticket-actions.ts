@@ -147,15 +147,22 @@ export const comment = (
   deps: DeskDeps,
   actorId: string,
   ticketId: string,
-  note: { body: string; visibility: 'public' | 'internal'; idempotencyKey?: string },
+  note: {
+    body: string;
+    visibility: 'public' | 'internal';
+    idempotencyKey?: string;
+    /** Written by the desk in the customer's own thread: the first such answer stops the response clock. */
+    countsAsResponse?: boolean;
+  },
   precondition?: Precondition,
 ) =>
   act(deps, actorId, ticketId, precondition, ({ ticket, contract, at }, actor) => {
     if (note.visibility === 'internal') requireDeskSide(actor, 'internalComment');
-    const { idempotencyKey, ...text } = note;
+    const { idempotencyKey, countsAsResponse, ...text } = note;
     const id = idempotencyKey === undefined ? deps.ids.newId() : commentIdFor(idempotencyKey);
     if (ticket.comments.some((written) => written.id === id)) return { ticket, events: [] };
-    const commented = lifecycle.comment(ticket, { ...text, id }, by(actor, at));
+    const firstResponse = countsAsResponse === true && isDeskSide(actor);
+    const commented = lifecycle.comment(ticket, { ...text, id }, by(actor, at), { firstResponse });
     const customerReplied = !isDeskSide(actor) && ticket.status === 'waiting_on_customer';
     return customerReplied ? then(commented, (t) => lifecycle.resume(t, contract, by(actor, at))) : commented;
   });

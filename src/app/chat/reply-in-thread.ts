@@ -47,11 +47,14 @@ export async function replyInThread(deps: DeskDeps, reply: ChatReply): Promise<R
     if (handled) return { kind: 'commented', ...handled, duplicate: true };
   }
   const visibility = visibilityIn(place.audience, author, reply.toCustomer === true);
+  // The desk answering in the customer's own thread is a response, as starting work is.
+  const countsAsResponse = place.audience === 'requester' && isDeskSide(author);
   const ticket = await performAction(deps, author.id, place.ticketId, {
     name: 'comment',
     body,
     visibility,
     idempotencyKey: key,
+    ...(countsAsResponse ? { countsAsResponse } : {}),
   });
   if (!duplicate) await deps.inbound.record(reply.channel, reply.eventId, deps.clock.now());
   return { kind: 'commented', ticket, visibility, duplicate };

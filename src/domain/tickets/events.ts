@@ -8,7 +8,13 @@ export type TicketEventBody =
   | { type: 'opened' }
   | { type: 'claimed'; assigneeId: string }
   | { type: 'assigned'; assigneeId: string; previousAssigneeId?: string }
-  | { type: 'commented'; commentId: string; visibility: 'public' | 'internal' }
+  | {
+      type: 'commented';
+      commentId: string;
+      visibility: 'public' | 'internal';
+      /** The desk's answer in the customer's own thread, which stopped the response clock. */
+      firstResponse?: true;
+    }
   | { type: 'priority_changed'; from: string; to: string }
   | { type: 'work_started' }
   | { type: 'waiting_on_customer' }

@@ -217,18 +217,32 @@ export function setPriority(ticket: Ticket, priority: string, contract: Contract
   });
 }
 
+/**
+ * A comment. `firstResponse`: the desk answering the customer in the customer's own thread (a
+ * customer channel), which stops the response clock the way starting work does, when nothing
+ * stopped it before; the event says so, for the log.
+ */
 export function comment(
   ticket: Ticket,
   note: { id: string; body: string; visibility: 'public' | 'internal' },
   act: Act & { actorId: string },
+  options: { firstResponse?: boolean } = {},
 ): Change {
   requireStatus(ticket, 'comment', ['new', 'claimed', 'in_progress', 'waiting_on_customer', 'resolved']);
   const entry = { ...note, body: requireText('comment', note.body), authorId: act.actorId, at: act.at };
-  return changed(ticket, { comments: [...ticket.comments, entry] }, act, {
-    type: 'commented',
-    commentId: note.id,
-    visibility: note.visibility,
-  });
+  const responds =
+    options.firstResponse === true && note.visibility === 'public' && !ticket.sla.firstResponseAt;
+  return changed(
+    ticket,
+    { comments: [...ticket.comments, entry], ...(responds ? withFirstResponse(ticket, act.at) : {}) },
+    act,
+    {
+      type: 'commented',
+      commentId: note.id,
+      visibility: note.visibility,
+      ...(responds ? { firstResponse: true as const } : {}),
+    },
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { replyInThread, type ChatReply } from '../../../src/app/chat/reply-in-th
 import { linkIdentity } from '../../../src/app/directory.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import { claim, waitOnCustomer } from '../../../src/app/ticket-actions.ts';
+import { plannedTimers } from '../../../src/domain/tickets/sla-clock.ts';
 import type { Ticket } from '../../../src/domain/tickets/ticket.ts';
 import { useTestDesk, type SeededCustomer } from '../../support/test-desk.ts';
 import { refusal, slackUser, storedCounts } from './support.ts';
@@ -155,5 +156,33 @@ describe('replyInThread', () => {
       { field: 'comment', max: 10_000, length: 10_001 },
     ]);
     expect(await storedCounts(desk().connection)).toEqual(before);
+  });
+
+  it('the desk’s first answer in the customer’s own thread stops the response clock; notes and customers’ words do not', async () => {
+    const { ticket, requester, triage } = await ticketWithThreads();
+    const contract = desk().deps.contracts.contract(acme.organisation.contractId);
+    const responseTimers = (t: Ticket) =>
+      plannedTimers(t, contract).filter((timer) => timer.step.startsWith('response:'));
+    expect(responseTimers(ticket).length).toBeGreaterThan(0);
+
+    await reply('Ev200', 'U0CONTACT', requester);
+    await reply('Ev201', 'U0AGENT', triage);
+    await reply('Ev202', 'U0AGENT', triage, { toCustomer: true });
+    expect((await stored(ticket.id)).sla.firstResponseAt).toBeUndefined();
+
+    desk().clock.advance(60_000);
+    const answeredAt = desk().clock.now();
+    await reply('Ev203', 'U0AGENT', requester);
+    const answered = await stored(ticket.id);
+    expect(answered.sla.firstResponseAt).toEqual(answeredAt);
+    expect(answered.status).toBe('new');
+    expect(responseTimers(answered)).toEqual([]);
+    const events = await desk().deps.audit.forTicket(answered);
+    expect(events.filter((e) => e.type === 'commented' && e.firstResponse === true)).toHaveLength(1);
+
+    // A second answer changes nothing of the clock.
+    desk().clock.advance(60_000);
+    await reply('Ev204', 'U0AGENT', requester);
+    expect((await stored(ticket.id)).sla.firstResponseAt).toEqual(answeredAt);
   });
 });
