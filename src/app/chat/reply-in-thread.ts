@@ -47,8 +47,9 @@ export async function replyInThread(deps: DeskDeps, reply: ChatReply): Promise<R
     if (handled) return { kind: 'commented', ...handled, duplicate: true };
   }
   const visibility = visibilityIn(place.audience, author, reply.toCustomer === true);
-  // The desk answering in the customer's own thread is a response, as starting work is.
-  const countsAsResponse = place.audience === 'requester' && isDeskSide(author);
+  // The desk answering in the customer's own thread is a response, as starting work is (the
+  // comment use case counts it only from the desk side).
+  const countsAsResponse = place.audience === 'requester';
   const ticket = await performAction(deps, author.id, place.ticketId, {
     name: 'comment',
     body,

@@ -1,12 +1,14 @@
 import { App, type BlockButtonAction } from '@slack/bolt';
 import { pressButton } from '../../app/chat/press-button.ts';
 import type { DeskDeps } from '../../app/desk-deps.ts';
+import type { MessageButton } from '../../app/messaging/message.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import type { Locale } from '../../domain/locale.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import { BUTTON_ACTION_PREFIX } from './slack-message.ts';
 import { EndpointReceiver } from './slack-receiver.ts';
-import type { SlackUsers } from './slack-users.ts';
+import { slackClientOptions } from './slack-client.ts';
+import type { SlackUser, SlackUsers } from './slack-users.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -28,7 +30,7 @@ export function createSlackApp(options: SlackAppOptions): { app: App; receiver: 
   const app = new App({
     receiver,
     token: options.botToken,
-    ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
+    clientOptions: slackClientOptions(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
   });
   const { deps, users } = options;
 
@@ -36,8 +38,9 @@ export function createSlackApp(options: SlackAppOptions): { app: App; receiver: 
     new RegExp(`^${BUTTON_ACTION_PREFIX}`),
     async ({ ack, body, action, respond }) => {
       await ack();
-      const from = await users.get(body.team?.id, body.user.id);
+      let from: SlackUser | undefined;
       try {
+        from = await users.get(body.team?.id, body.user.id);
         await pressButton(deps, {
           channel: 'slack',
           // Slack sends a press again with the same action_ts; a new press has a new one.
@@ -47,7 +50,7 @@ export function createSlackApp(options: SlackAppOptions): { app: App; receiver: 
         });
       } catch (error) {
         const person = await deps.people.findByIdentity('slack', body.user.id).catch(() => undefined);
-        const locale = person?.locale ?? from.locale ?? options.locale;
+        const locale = person?.locale ?? from?.locale ?? options.locale;
         if (!(error instanceof DomainError))
           options.logger.error({ err: error }, 'a Slack button press failed');
         const text =
@@ -62,10 +65,10 @@ export function createSlackApp(options: SlackAppOptions): { app: App; receiver: 
 }
 
 /** A button's value as the desk wrote it; anything else is left for pressButton to refuse. */
-function parseButton(value: string | undefined): never {
+function parseButton(value: string | undefined): MessageButton {
   try {
-    return JSON.parse(value ?? 'null') as never;
+    return JSON.parse(value ?? 'null') as MessageButton;
   } catch {
-    return null as never;
+    return null as unknown as MessageButton;
   }
 }

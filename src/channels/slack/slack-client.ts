@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 
 export interface SlackClientOptions {
   botToken: string;
@@ -14,9 +14,12 @@ export interface SlackClientOptions {
  * request handler must answer its user now rather than sleep on Slack's behalf.
  */
 export const createSlackClient = (options: SlackClientOptions): WebClient =>
-  new WebClient(options.botToken, {
-    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: options.timeoutMs ?? 10_000,
-  });
+  new WebClient(options.botToken, slackClientOptions(options));
+
+/** The same settings for the client bolt makes itself (`App({ clientOptions })`). */
+export const slackClientOptions = (options: Omit<SlackClientOptions, 'botToken'>): WebClientOptions => ({
+  ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+  retryConfig: { retries: 0 },
+  rejectRateLimitedCalls: true,
+  timeout: options.timeoutMs ?? 10_000,
+});
