@@ -47,6 +47,9 @@ function issueMessage(locale: Locale, issue: RawIssue): string {
     case 'too_big':
       return sizeIssue(locale, issue, 'max');
     case 'invalid_format':
+      // A pattern is no format a reader knows by name ("not a valid regex"): show the pattern.
+      if (issue.format === 'regex' && 'pattern' in issue && typeof issue.pattern === 'string')
+        return translate(locale, 'api.validation.pattern', { pattern: issue.pattern });
       return translate(locale, 'api.validation.format', { format: word(locale, 'formats', issue.format) });
     case 'invalid_union':
       // A discriminated union with no option for the value given (an unknown `channel`).

@@ -109,8 +109,13 @@ describe('messaging administration over HTTP', () => {
     const badPlace = await api().call('PUT', '/api/settings/customer-places/slack/C0%20%3Cx%3E', {
       key: adminKey,
       body: { organisationId: acme.organisation.id },
+      lang: 'en',
     });
     expect(badPlace.status).toBe(400);
+    // The pattern a place must have, not zod's "is not a valid regex".
+    expect(badPlace.body.error.issues[0]).toMatchObject({ field: 'place' });
+    expect(badPlace.body.error.message).toContain('does not have the allowed form');
+    expect(badPlace.body.error.message).toContain('A-Za-z0-9');
     const customerKey = await api().organisationKey(acme.organisation.id);
     const refused = await api().call('PUT', path, {
       key: customerKey,
