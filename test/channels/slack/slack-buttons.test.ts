@@ -55,7 +55,8 @@ describe('Slack buttons, pressed as Slack sends them', () => {
       deps,
       users: new SlackUsers(client, clock),
       locale: 'en',
-      logger: { error: () => undefined },
+      replyPrefix: '!reply',
+      logger: { error: () => undefined, warn: () => undefined },
     });
     settled = () => receiver.settled();
     endpoint = slackEventsEndpoint({
