@@ -2,7 +2,7 @@ import { DomainError } from '../domain/domain-error.ts';
 import { isDeskSide } from '../domain/desk/people.ts';
 import type { Contract } from '../domain/sla/contract.ts';
 import { alertRepeated, openTicket as open, requirePriority } from '../domain/tickets/lifecycle.ts';
-import { isOpen, type Category, type Ticket } from '../domain/tickets/ticket.ts';
+import { isOpen, type Category, type Ticket, type TicketOrigin } from '../domain/tickets/ticket.ts';
 import type { DeskDeps, TicketSource } from './desk-deps.ts';
 import { requireRegisteredContact } from './policy.ts';
 import { createHash } from 'node:crypto';
@@ -22,6 +22,8 @@ export interface OpenTicketRequest {
   description: string;
   /** What the customer asks for; the desk decides unless the contract lets the customer set it. */
   priority?: string;
+  /** The chat message it was written in, to answer in its thread. */
+  origin?: TicketOrigin;
   /**
    * The caller's key for this open: the same key (from the same actor) gives back the ticket it
    * opened, also when the first answer was lost or was an error after the ticket was stored.

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Locale } from '../domain/locale.ts';
 import { translate } from '../i18n/translate.ts';
 import { environmentSchema, PROBLEM_MARK, type LOG_LEVELS, type NODE_ENVS } from './schema.ts';
+import { DEFAULT_STATUS_EMOJI, type StatusEmoji } from '../channels/slack/slack-emoji.ts';
 
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,6 +17,10 @@ export interface SlackCredentials {
   readonly appToken?: string;
   /** The Web API's base URL when it is not Slack's own (ending in `/api/`). */
   readonly apiUrl?: string;
+  /** Starts a triage-thread reply that is said to the customer too (default `!reply`). */
+  readonly replyPrefix: string;
+  /** Slack emoji names for claimed, waiting on the customer and resolved. */
+  readonly statusEmoji: StatusEmoji;
 }
 
 export interface TeamsCredentials {
@@ -97,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             signingSecret: vars.SLACK_SIGNING_SECRET,
             ...(vars.SLACK_APP_TOKEN === undefined ? {} : { appToken: vars.SLACK_APP_TOKEN }),
             ...(vars.SLACK_API_URL === undefined ? {} : { apiUrl: vars.SLACK_API_URL }),
+            replyPrefix: vars.SLACK_REPLY_PREFIX ?? '!reply',
+            statusEmoji: statusEmoji(vars.SLACK_STATUS_EMOJI),
           }),
         }
       : {}),
@@ -137,4 +144,10 @@ function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
       })
     : { key: 'invalid', params: { detail: first?.message ?? '' } };
   return new ConfigError(first ? variable(first) : 'environment', packed.key, packed.params, others);
+}
+
+/** The status emoji, each named one in place of its default. */
+function statusEmoji(setting: string | undefined): StatusEmoji {
+  const named = Object.fromEntries((setting ? setting.split(',') : []).map((pair) => pair.split('=')));
+  return { ...DEFAULT_STATUS_EMOJI, ...named } as StatusEmoji;
 }

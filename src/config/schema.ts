@@ -89,7 +89,7 @@ const CHANNEL_CREDENTIALS: readonly PairRule[] = [
   {
     channel: 'Slack',
     required: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
-    extras: ['SLACK_APP_TOKEN', 'SLACK_API_URL'],
+    extras: ['SLACK_APP_TOKEN', 'SLACK_API_URL', 'SLACK_REPLY_PREFIX', 'SLACK_STATUS_EMOJI'],
   },
   {
     channel: 'Teams',
@@ -113,6 +113,18 @@ export const environmentSchema = z
     // Another base for Slack's Web API: a local stand-in in tests, GovSlack's slack-gov.com.
     SLACK_API_URL: optional(
       z.url({ protocol: /^https?$/, error: (issue) => urlProblem('httpUrl', issue.input) }),
+    ),
+    // What a desk person types first in the triage thread to say a reply to the customer too.
+    SLACK_REPLY_PREFIX: optional(
+      z.string().regex(/^\S{1,20}$/, { error: (issue) => problem('replyPrefix', { got: quoted(issue.input) }) }),
+    ),
+    // claimed=eyes,waiting=hourglass_flowing_sand,resolved=white_check_mark (any of the three).
+    SLACK_STATUS_EMOJI: optional(
+      z
+        .string()
+        .regex(/^(claimed|waiting|resolved)=[a-z0-9_+-]{1,60}(,(claimed|waiting|resolved)=[a-z0-9_+-]{1,60})*$/, {
+          error: (issue) => problem('statusEmoji', { got: quoted(issue.input) }),
+        }),
     ),
     MICROSOFT_APP_ID: optional(guid),
     MICROSOFT_APP_PASSWORD: optional(secret()),

@@ -6,6 +6,7 @@ import { createAgendaJobs } from '../jobs/agenda-jobs.ts';
 import type { Logger } from '../log.ts';
 import { LogChannel } from '../channels/log/log-channel.ts';
 import { WebhookChannel } from '../channels/webhook/webhook-channel.ts';
+import { slackSender } from '../channels/slack/slack-channel.ts';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.ts';
 import {
   DatabaseConnectError,
@@ -31,10 +32,11 @@ export interface OpenDesk {
   close(): Promise<void>;
 }
 
-/** The channels this desk delivers on: the log always, the web-hook when configured. */
+/** The channels this desk delivers on: the log always, the web-hook and Slack when configured. */
 function channelsFor(config: Config, logger: Logger): ChannelSender[] {
   const channels: ChannelSender[] = [new LogChannel(logger)];
   if (config.webhook) channels.push(new WebhookChannel(config.webhook));
+  if (config.slack) channels.push(slackSender(config.slack));
   return channels;
 }
 

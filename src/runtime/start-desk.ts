@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { relayPending } from '../app/relay.ts';
 import { fireTimer } from '../app/sla-steps.ts';
 import type { Config } from '../config/config.ts';
-import { createHttpServer } from '../http/server.ts';
+import { createHttpServer, type PlatformEndpoint } from '../http/server.ts';
+import { slackReceiving, type SlackReceiving } from '../channels/slack/slack-channel.ts';
+import { systemClock } from './system-clock.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../store/database.ts';
 import type { DatabaseLostError } from '../store/database-errors.ts';
@@ -35,7 +37,19 @@ export async function startDesk(
 ): Promise<RunningDesk> {
   const desk = await openDesk(config, logger, options);
   let server: Server | undefined;
+  let slack: SlackReceiving | undefined;
   try {
+    if (roles.has('web') && config.slack) {
+      slack = slackReceiving({
+        credentials: config.slack,
+        deps: desk.deps,
+        clock: systemClock,
+        locale: config.locale,
+        logger,
+      });
+    }
+    const platformEndpoints = new Map<string, PlatformEndpoint>();
+    if (slack?.endpoint) platformEndpoints.set('/slack/events', slack.endpoint);
     let url: string | undefined;
     // The port first: a port in use or an unknown host then fails before any job has started.
     if (roles.has('web')) {
@@ -58,6 +72,7 @@ export async function startDesk(
         logger,
         defaultLocale: config.locale,
         registries: [desk.metrics],
+        platformEndpoints,
       });
       await listen(server, config.port, config.host);
       const address = server.address() as AddressInfo;
@@ -69,6 +84,7 @@ export async function startDesk(
         relay: () => relayPending(desk.deps),
       });
     }
+    await slack?.start();
     warnUnavailableChannels(config, logger);
     logger.info({ url, roles: [...roles] }, 'sladesk is running');
     let stopping: Promise<void> | undefined;
@@ -83,12 +99,15 @@ export async function startDesk(
             server.closeIdleConnections();
             await closed;
           }
+          // What Slack was told is taken is finished before the database goes.
+          await slack?.stop();
           await desk.close();
           logger.info('sladesk stopped');
         })()),
     };
   } catch (error) {
     if (server?.listening) server.close();
+    await slack?.stop().catch(() => undefined);
     // The error that stopped the start is the one to report, not a later one while tidying up.
     await desk.close().catch((closing: unknown) => logger.warn({ err: closing }, 'closing the desk failed'));
     throw error;

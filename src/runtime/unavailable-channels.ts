@@ -7,11 +7,6 @@ import { translate } from '../i18n/translate.ts';
  */
 const NOT_YET_AVAILABLE = [
   {
-    channel: 'slack',
-    configured: (config: Config) => config.slack !== undefined,
-    key: 'cli.start.warnings.slackNotAvailable',
-  },
-  {
     channel: 'teams',
     configured: (config: Config) => config.teams !== undefined,
     key: 'cli.start.warnings.teamsNotAvailable',

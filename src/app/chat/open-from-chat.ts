@@ -3,6 +3,7 @@ import { isDeskSide } from '../../domain/desk/people.ts';
 import { requireText } from '../../domain/tickets/text-rules.ts';
 import type { Category, Ticket } from '../../domain/tickets/ticket.ts';
 import type { DeskDeps } from '../desk-deps.ts';
+import type { MessageRef } from '../messaging/channel.ts';
 import { openTicket } from '../open-ticket.ts';
 import { visibleTo } from '../ticket-queries.ts';
 import { chatEventKey, type ChatUser } from './chat-user.ts';
@@ -19,6 +20,8 @@ export interface ChatOpen {
   description: string;
   /** What the customer asks for; the desk decides unless the contract lets the customer set it. */
   priority?: string;
+  /** The message the customer wrote it in: the desk answers in its thread (a customer channel). */
+  origin?: MessageRef;
 }
 
 /**
@@ -46,6 +49,9 @@ export async function openFromChat(
     title,
     description,
     ...(request.priority === undefined ? {} : { priority: request.priority }),
+    ...(request.origin
+      ? { origin: { channel: request.channel, message: request.origin.id, thread: request.origin.thread } }
+      : {}),
     idempotencyKey: chatEventKey(request.channel, request.eventId),
     source: request.channel,
   });

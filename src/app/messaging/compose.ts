@@ -37,6 +37,8 @@ export async function composeMessage(
   const requester = (await people(subject.requesterId ?? ticket.requesterId))?.name;
   const comment =
     event.type === 'commented' ? ticket.comments.find((c) => c.id === event.commentId)?.body : undefined;
+  // Notices committed before conversations existed carry no audience: worked out the same way.
+  const audience = notice.audience ?? audienceOf(to, subject.requesterId ?? ticket.requesterId);
   const params: MessageParams = {
     ticketId: notice.ticketId,
     title: subject.title,
@@ -64,8 +66,7 @@ export async function composeMessage(
     id: notice.id,
     ticketId: notice.ticketId,
     recipient: to,
-    // Notices committed before conversations existed carry no audience: worked out the same way.
-    audience: notice.audience ?? audienceOf(to, subject.requesterId ?? ticket.requesterId),
+    audience,
     kind: notice.kind ?? 'post',
     ticketVersion: subject.version ?? ticket.version,
     key: notice.key,
@@ -73,6 +74,9 @@ export async function composeMessage(
     timeZone: subject.organisation.timeZone,
     params,
     buttons: notice.buttons ?? [],
+    ...(ticket.origin && audience === 'requester'
+      ? { origin: { channel: ticket.origin.channel, root: { id: ticket.origin.message, thread: ticket.origin.thread } } }
+      : {}),
     event,
   };
 }

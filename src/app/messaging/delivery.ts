@@ -195,7 +195,9 @@ export class MessageDelivery {
       return;
     }
     const { conversations } = this.deps;
-    const conversation = await conversations.get(message.ticketId, name, message.audience);
+    const conversation =
+      (await conversations.get(message.ticketId, name, message.audience)) ??
+      (await this.startAtOrigin(name, message));
     if (message.kind === 'card' && conversation) {
       await this.updateCard(channel, conversation, message);
       return;
@@ -210,6 +212,20 @@ export class MessageDelivery {
       audience: message.audience,
       root,
       ...(message.kind === 'card' ? { shownVersion: message.ticketVersion, card: message } : {}),
+    });
+  }
+
+  /**
+   * The requester's conversation on the channel they wrote the ticket in is the thread of their
+   * message: started there before the first post, so the post goes under it (first start wins).
+   */
+  private async startAtOrigin(channel: string, message: OutgoingMessage): Promise<Conversation | undefined> {
+    if (message.audience !== 'requester' || message.origin?.channel !== channel) return undefined;
+    return this.deps.conversations.start({
+      ticketId: message.ticketId,
+      channel,
+      audience: 'requester',
+      root: message.origin.root,
     });
   }
 

@@ -2,6 +2,7 @@ import type { Locale } from '../../domain/locale.ts';
 import type { TicketEvent } from '../../domain/tickets/events.ts';
 import type { Recipient } from '../notification.ts';
 import type { ButtonActionName } from '../action-steps.ts';
+import type { MessageRef } from './channel.ts';
 
 /**
  * Who a message is for on a ticket, which is also which conversation it belongs to: the requester's
@@ -79,6 +80,11 @@ export interface OutgoingMessage {
   timeZone: string;
   params: MessageParams;
   buttons: MessageButton[];
+  /**
+   * For the requester: the chat message they opened the ticket with, on its channel. There the
+   * conversation is that message's thread instead of a new one.
+   */
+  origin?: { channel: string; root: MessageRef };
   /** What happened, for integrations that want more than the words (the web-hook passes it on). */
   event: TicketEvent;
 }

@@ -3,6 +3,7 @@ import type { DeskDeps } from '../../app/desk-deps.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import type { Locale } from '../../domain/locale.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
+import type { StatusEmoji } from './slack-emoji.ts';
 import type { SlackUser, SlackUsers } from './slack-users.ts';
 
 /** What every Slack listener works with: the desk's entry points and what Slack says of its users. */
@@ -13,6 +14,8 @@ export interface SlackContext {
   locale: Locale;
   /** What a desk person types before a reply in the triage thread to say it to the customer too. */
   replyPrefix: string;
+  /** The emoji that show and set a ticket's state. */
+  emoji: StatusEmoji;
   logger: { error(details: object, message: string): void; warn(details: object, message: string): void };
 }
 

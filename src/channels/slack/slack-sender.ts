@@ -6,6 +6,7 @@ import {
   type MessageRef,
 } from '../../app/messaging/channel.ts';
 import type { OutgoingMessage } from '../../app/messaging/message.ts';
+import { DEFAULT_STATUS_EMOJI, emojiFor, type StatusEmoji } from './slack-emoji.ts';
 import { slackContent } from './slack-message.ts';
 import { slackPlace, slackRef } from './slack-refs.ts';
 
@@ -17,7 +18,10 @@ import { slackPlace, slackRef } from './slack-refs.ts';
 export class SlackSender implements ChannelSender {
   readonly name = 'slack';
   readonly reach = 'identities' as const;
-  constructor(private readonly client: WebClient) {}
+  constructor(
+    private readonly client: WebClient,
+    private readonly emoji: StatusEmoji = DEFAULT_STATUS_EMOJI,
+  ) {}
 
   async post(address: Address, message: OutgoingMessage, thread?: MessageRef): Promise<MessageRef> {
     const root = thread ? slackPlace(thread.thread) : undefined;
@@ -31,12 +35,31 @@ export class SlackSender implements ChannelSender {
       }),
     );
     if (!answer.ts) throw new Error('Slack accepted the message but named no ts for it');
+    if (thread && message.origin && thread.thread === message.origin.root.thread) {
+      await this.reflect(message.origin.root.id, message.params.status);
+    }
     return slackRef(answer.channel ?? channel, answer.ts, root?.ts);
   }
 
   async update(ref: MessageRef, message: OutgoingMessage): Promise<void> {
     const { channel, ts } = slackPlace(ref.id);
     await this.call(() => this.client.chat.update({ channel, ts, ...slackContent(message) }));
+  }
+
+  /**
+   * The customer's message shows the ticket's state as an emoji: the one for it added, the others
+   * taken away. Decoration only: the message it came with is what counts, so a failed emoji
+   * (already there, no permission) neither fails nor repeats the delivery.
+   */
+  private async reflect(origin: string, status: string): Promise<void> {
+    const { channel, ts } = slackPlace(origin);
+    const showing = emojiFor(status, this.emoji);
+    const calls = Object.values(this.emoji).map((name) =>
+      name === showing
+        ? this.client.reactions.add({ channel, timestamp: ts, name })
+        : this.client.reactions.remove({ channel, timestamp: ts, name }),
+    );
+    await Promise.allSettled(calls);
   }
 
   private async call<T>(send: () => Promise<T>): Promise<T> {

@@ -7,6 +7,8 @@ import { LOCALES, type Locale } from '../../domain/locale.ts';
 export interface SlackUser extends ChatUser {
   /** From the Slack profile's locale ("sv-SE"), for answering someone the desk does not know yet. */
   locale?: Locale;
+  /** A bot (the desk's own, an integration): never a person of the desk. */
+  isBot?: boolean;
 }
 
 interface Cached {
@@ -46,7 +48,8 @@ export class SlackUsers {
     const answer = await this.client.users.info({ user: userId, include_locale: true });
     const email = answer.user?.is_bot ? undefined : answer.user?.profile?.email;
     const locale = localeOf(answer.user?.locale);
-    return { identity, ...(email ? { email } : {}), ...(locale ? { locale } : {}) };
+    const isBot = answer.user?.is_bot === true;
+    return { identity, ...(email ? { email } : {}), ...(locale ? { locale } : {}), ...(isBot ? { isBot } : {}) };
   }
 }
 

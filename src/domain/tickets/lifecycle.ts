@@ -3,7 +3,7 @@ import type { Contract } from '../sla/contract.ts';
 import { endOfOpenDaysAfter } from '../sla/open-days.ts';
 import type { TicketEvent, TicketEventBody } from './events.ts';
 import { deadlines, initialSla } from './sla-clock.ts';
-import type { Category, Ticket, TicketStatus } from './ticket.ts';
+import type { Category, Ticket, TicketOrigin, TicketStatus } from './ticket.ts';
 import { isOpen } from './ticket.ts';
 import { requireText } from './text-rules.ts';
 
@@ -46,6 +46,7 @@ export interface NewTicket {
   description: string;
   priority: string;
   requestedPriority?: string;
+  origin?: TicketOrigin;
   alertKey?: string;
 }
 

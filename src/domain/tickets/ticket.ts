@@ -2,6 +2,16 @@
 export const CATEGORIES = ['incident', 'user_support', 'order', 'development_request', 'problem'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * A chat message as its platform keeps it (the channel's own encoding of the message and of the
+ * thread under it): a ticket opened from a customer's message answers in that message's thread.
+ */
+export interface TicketOrigin {
+  channel: string;
+  message: string;
+  thread: string;
+}
+
 export const STATUSES = [
   'new',
   'claimed',
@@ -82,6 +92,8 @@ export interface Ticket {
   priority: string;
   /** What the customer asked for when the desk sets priority (SPEC 001 "Servicenivå"). */
   requestedPriority?: string;
+  /** The chat message the customer wrote it in, when there was one: their conversation is its thread. */
+  origin?: TicketOrigin;
   title: string;
   description: string;
   status: TicketStatus;

@@ -67,6 +67,7 @@ export const ticketSchema = new Schema<TicketDocument>(
     category: { type: String, enum: CATEGORIES, required: true },
     priority: { type: String, required: true },
     requestedPriority: String,
+    origin: new Schema({ channel: String, message: String, thread: String }, sub),
     title: String,
     description: String,
     status: { type: String, enum: STATUSES, required: true },

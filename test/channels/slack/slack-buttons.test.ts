@@ -7,6 +7,7 @@ import { linkIdentity } from '../../../src/app/directory.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import { createSlackApp } from '../../../src/channels/slack/slack-app.ts';
 import { createSlackClient } from '../../../src/channels/slack/slack-client.ts';
+import { DEFAULT_STATUS_EMOJI } from '../../../src/channels/slack/slack-emoji.ts';
 import { slackEventsEndpoint } from '../../../src/channels/slack/slack-endpoint.ts';
 import { SlackUsers } from '../../../src/channels/slack/slack-users.ts';
 import type { PlatformEndpoint } from '../../../src/http/server.ts';
@@ -56,6 +57,7 @@ describe('Slack buttons, pressed as Slack sends them', () => {
       users: new SlackUsers(client, clock),
       locale: 'en',
       replyPrefix: '!reply',
+      emoji: DEFAULT_STATUS_EMOJI,
       logger: { error: () => undefined, warn: () => undefined },
     });
     settled = () => receiver.settled();

@@ -1,0 +1,133 @@
+import type { WebClient } from '@slack/web-api';
+import type { ChatUser } from '../../../app/chat/chat-user.ts';
+import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
+import { openFromChat } from '../../../app/chat/open-from-chat.ts';
+import { replyInThread } from '../../../app/chat/reply-in-thread.ts';
+import { isDeskSide } from '../../../domain/desk/people.ts';
+import { isPleasantry } from '../../../domain/tickets/pleasantries.ts';
+import { translate } from '../../../i18n/translate.ts';
+import { readerLocale, refusalText, type SlackContext, type SlackListeners } from '../slack-context.ts';
+import { slackRef } from '../slack-refs.ts';
+import { fromSlackText } from '../slack-text.ts';
+import { titleFrom } from './intake.ts';
+
+/** A message a person wrote, with what the desk reads of it. */
+interface GenericMessageEvent {
+  channel: string;
+  channel_type?: string;
+  user: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+}
+
+/** A message a person wrote, as the desk takes it: no edits, bots, joins or other subtypes. */
+function written(event: object): event is GenericMessageEvent {
+  const { subtype, bot_id: bot, user } = event as { subtype?: string; bot_id?: string; user?: string };
+  return (subtype === undefined || subtype === 'thread_broadcast') && !bot && typeof user === 'string';
+}
+
+/**
+ * Messages: a reply in a ticket's thread is a comment on it (in the triage thread an internal
+ * note, unless it starts with the reply prefix); a top-level message from a contact in their
+ * organisation's customer channel opens a ticket, answered in its thread; a top-level message
+ * in the bot's DM is told how to open or follow one. Everything else is none of the desk's
+ * business. A message's channel and ts name it, so Slack's redelivery acts once.
+ */
+export const messageListeners: SlackListeners = (app, context) => {
+  app.event('message', async ({ event, body, client }) => {
+    if (!written(event)) return;
+    const team = (body as { team_id?: string }).team_id;
+    const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
+    try {
+      if (inThread) await reply(context, event, team);
+      else if (event.channel_type === 'im') await hint(context, client, event);
+      else await openFromChannel(context, client, event, team);
+    } catch (error) {
+      await client.chat
+        .postEphemeral({
+          channel: event.channel,
+          user: event.user,
+          ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+          text: await refusalText(context, event.user, error),
+        })
+        .catch((failed: unknown) => context.logger.error({ err: failed }, 'telling a Slack user failed'));
+    }
+  });
+};
+
+async function reply(context: SlackContext, event: GenericMessageEvent, team: string | undefined) {
+  const place = slackRef(event.channel, event.ts, event.thread_ts);
+  const written = fromSlackText(event.text ?? '');
+  const toCustomer = startsWithPrefix(written, context.replyPrefix);
+  const text = toCustomer ? written.slice(context.replyPrefix.length).trim() : written;
+  // Nothing is asked of Slack for a thread that is not a ticket's: most are not.
+  if (!(await context.deps.conversations.ticketOfThread('slack', place.thread))) return;
+  await replyInThread(context.deps, {
+    channel: 'slack',
+    eventId: `message:${place.id}`,
+    from: await context.users.get(team, event.user),
+    thread: place.thread,
+    text,
+    ...(toCustomer ? { toCustomer } : {}),
+  });
+}
+
+function startsWithPrefix(text: string, prefix: string): boolean {
+  if (!text.toLowerCase().startsWith(prefix.toLowerCase())) return false;
+  const next = text.charAt(prefix.length);
+  return next === '' || /\s/.test(next);
+}
+
+/** A customer's new message in their organisation's channel: a ticket, answered in its thread. */
+async function openFromChannel(
+  context: SlackContext,
+  client: WebClient,
+  event: GenericMessageEvent,
+  team: string | undefined,
+) {
+  const organisationId = await context.deps.customerPlaces.organisationOf('slack', event.channel);
+  if (!organisationId) return;
+  const text = fromSlackText(event.text ?? '');
+  if (!text || isPleasantry(text)) return;
+  const from = await context.users.get(team, event.user);
+  const writer = await identifyChatUser(context.deps, from);
+  // The desk's own people talk in customer channels too; that is conversation, not a ticket.
+  if (isDeskSide(writer)) return;
+  if (writer.organisationId !== organisationId) {
+    await client.chat.postEphemeral({
+      channel: event.channel,
+      user: event.user,
+      text: translate(await readerLocale(context, event.user, from), 'slack.notThisOrganisation'),
+    });
+    return;
+  }
+  await openMessage(context, from, event.channel, event.ts, text);
+}
+
+/** Opens the ticket a customer's message in a customer channel stands for, once per message. */
+export async function openMessage(
+  context: SlackContext,
+  from: ChatUser,
+  channel: string,
+  ts: string,
+  text: string,
+): Promise<void> {
+  const origin = slackRef(channel, ts);
+  await openFromChat(context.deps, {
+    channel: 'slack',
+    // The message is the event: its reaction 🎫 or its redelivery opens the same ticket.
+    eventId: `message:${origin.id}`,
+    from,
+    category: 'incident',
+    title: titleFrom(text),
+    description: text,
+    origin,
+  });
+}
+
+/** The bot's DM is no ticket's thread: how to open one, and where to follow one. */
+async function hint(context: SlackContext, client: WebClient, event: GenericMessageEvent) {
+  const text = translate(await readerLocale(context, event.user), 'slack.dmHint');
+  await client.chat.postMessage({ channel: event.channel, text });
+}

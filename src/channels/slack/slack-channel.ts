@@ -1,0 +1,91 @@
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { DeskDeps } from '../../app/desk-deps.ts';
+import type { Clock } from '../../app/ports.ts';
+import type { SlackCredentials } from '../../config/config.ts';
+import type { Locale } from '../../domain/locale.ts';
+import type { PlatformEndpoint } from '../../http/server.ts';
+import { createSlackApp } from './slack-app.ts';
+import { createSlackClient } from './slack-client.ts';
+import type { SlackContext } from './slack-context.ts';
+import { slackEventsEndpoint } from './slack-endpoint.ts';
+import { SlackSender } from './slack-sender.ts';
+import { SlackUsers } from './slack-users.ts';
+
+/** Where Slack's events come in: the desk's own HTTP server, or Slack's socket (Socket Mode). */
+export interface SlackReceiving {
+  /** `/slack/events` on the desk's server, in HTTP mode. */
+  endpoint?: PlatformEndpoint;
+  start(): Promise<void>;
+  /** Stops taking events and waits for the work already acked. */
+  stop(): Promise<void>;
+  /** Resolves once the work acked so far is done. */
+  settled(): Promise<void>;
+}
+
+/** Slack's sending side: what any process that delivers needs, web or worker. */
+export function slackSender(credentials: SlackCredentials): SlackSender {
+  return new SlackSender(
+    createSlackClient({
+      botToken: credentials.botToken,
+      ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
+    }),
+    credentials.statusEmoji,
+  );
+}
+
+export interface SlackReceivingOptions {
+  credentials: SlackCredentials;
+  deps: DeskDeps;
+  clock: Clock;
+  locale: Locale;
+  logger: SlackContext['logger'] & { info(details: object, message: string): void };
+}
+
+/**
+ * Slack's receiving side, for the web process: HTTP mode serves `/slack/events` on the desk's
+ * server; with an app-level token, Socket Mode connects out to Slack instead (no public URL).
+ */
+export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
+  const { credentials, deps, clock, locale, logger } = options;
+  const client = createSlackClient({
+    botToken: credentials.botToken,
+    ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
+  });
+  const context: SlackContext = {
+    deps,
+    users: new SlackUsers(client, clock),
+    locale,
+    replyPrefix: credentials.replyPrefix,
+    emoji: credentials.statusEmoji,
+    logger,
+  };
+  const api = credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {};
+  if (credentials.appToken) {
+    const socket = new SocketModeReceiver({ appToken: credentials.appToken, logLevel: LogLevel.WARN });
+    const app: App = createSlackApp({ botToken: credentials.botToken, ...api, ...context }, socket).app;
+    return {
+      // Slack out of reach must not keep the desk from starting: the socket client keeps trying.
+      start: () => {
+        app.start().then(
+          () => logger.info({ channel: 'slack' }, 'Slack connected in Socket Mode'),
+          (error: unknown) => logger.error({ err: error, channel: 'slack' }, 'Slack Socket Mode did not connect'),
+        );
+        return Promise.resolve();
+      },
+      stop: () => app.stop().then(() => undefined),
+      settled: () => Promise.resolve(),
+    };
+  }
+  const { receiver } = createSlackApp({ botToken: credentials.botToken, ...api, ...context });
+  return {
+    endpoint: slackEventsEndpoint({
+      signingSecret: credentials.signingSecret,
+      clock,
+      handle: receiver.handle,
+      logger,
+    }),
+    start: () => Promise.resolve(),
+    stop: () => receiver.settled(),
+    settled: () => receiver.settled(),
+  };
+}
