@@ -1,5 +1,7 @@
 import { App, type Receiver } from '@slack/bolt';
 import { buttonListeners } from './listeners/buttons.ts';
+import { deskCommandListeners } from './listeners/desk-command.ts';
+import { homeListeners } from './listeners/home.ts';
 import { intakeListeners } from './listeners/intake.ts';
 import { messageListeners } from './listeners/messages.ts';
 import { reactionListeners } from './listeners/reactions.ts';
@@ -18,6 +20,8 @@ const LISTENERS: readonly SlackListeners[] = [
   intakeListeners,
   messageListeners,
   reactionListeners,
+  homeListeners,
+  deskCommandListeners,
 ];
 
 /**

@@ -1,4 +1,3 @@
-import { App } from '@slack/bolt';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,11 +5,10 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkIdentity } from '../../../src/app/directory.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
-import { deskCommandListeners } from '../../../src/channels/slack/listeners/desk-command.ts';
-import { homeListeners } from '../../../src/channels/slack/listeners/home.ts';
-import { createSlackClient, slackClientOptions } from '../../../src/channels/slack/slack-client.ts';
+import { createSlackApp } from '../../../src/channels/slack/slack-app.ts';
+import { createSlackClient } from '../../../src/channels/slack/slack-client.ts';
+import { DEFAULT_STATUS_EMOJI } from '../../../src/channels/slack/slack-emoji.ts';
 import { slackEventsEndpoint } from '../../../src/channels/slack/slack-endpoint.ts';
-import { EndpointReceiver } from '../../../src/channels/slack/slack-receiver.ts';
 import { SlackUsers } from '../../../src/channels/slack/slack-users.ts';
 import type { PlatformEndpoint } from '../../../src/http/server.ts';
 import type { SeededCustomer } from '../../support/test-desk.ts';
@@ -66,18 +64,16 @@ describe('the App Home and /desk, as Slack sends them', () => {
     respondUrl = `http://127.0.0.1:${(respondServer.address() as AddressInfo).port}/respond`;
     const { deps, clock } = api().desk;
     const client = createSlackClient({ botToken: 'xoxb-test', apiUrl: API });
-    // The desk's Slack app with these listeners alone, built as createSlackApp builds it.
-    const receiver = new EndpointReceiver();
-    const app = new App({ receiver, token: 'xoxb-test', clientOptions: slackClientOptions({ apiUrl: API }) });
-    const context = {
+    const { receiver } = createSlackApp({
+      botToken: 'xoxb-test',
+      apiUrl: API,
       deps,
       users: new SlackUsers(client, clock),
-      locale: 'en' as const,
+      locale: 'en',
       replyPrefix: '!reply',
+      emoji: DEFAULT_STATUS_EMOJI,
       logger: { error: () => undefined, warn: () => undefined },
-    };
-    homeListeners(app, context);
-    deskCommandListeners(app, context);
+    });
     settled = () => receiver.settled();
     endpoint = slackEventsEndpoint({
       signingSecret: SECRET,

@@ -7,12 +7,12 @@ import type { Locale } from '../../../domain/locale.ts';
 import { translate } from '../../../i18n/translate.ts';
 import { readerLocale, refusalText, type SlackContext, type SlackListeners } from '../slack-context.ts';
 import { readSubmission, ticketModal, TICKET_MODAL, type ModalSource } from '../slack-modal.ts';
+import { HOME_NEW_TICKET_ACTION } from '../slack-home.ts';
 import { slackRef } from '../slack-refs.ts';
 import { fromSlackText } from '../slack-text.ts';
 
-/** The global shortcut and the home tab's button: the modal, empty. */
+/** The global shortcut (and the home tab's button): the modal, empty. */
 export const NEW_TICKET_SHORTCUT = 'sladesk_new_ticket';
-export const HOME_NEW_TICKET = 'sladesk_home_new_ticket';
 /** The message shortcut: the modal, filled with the message. */
 export const CREATE_TICKET_SHORTCUT = 'sladesk_create_ticket';
 
@@ -50,7 +50,7 @@ export const intakeListeners: SlackListeners = (app, context) => {
     );
   };
   app.shortcut(NEW_TICKET_SHORTCUT, empty);
-  app.action(HOME_NEW_TICKET, async ({ ack, body, client }) => {
+  app.action(HOME_NEW_TICKET_ACTION, async ({ ack, body, client }) => {
     await ack();
     const trigger = 'trigger_id' in body ? body.trigger_id : undefined;
     if (!trigger) return;
