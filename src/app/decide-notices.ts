@@ -1,6 +1,7 @@
 import type { Organisation } from '../domain/desk/organisation.ts';
 import type { TicketEvent } from '../domain/tickets/events.ts';
-import { stepName } from '../domain/tickets/sla-clock.ts';
+import type { Contract } from '../domain/sla/contract.ts';
+import { slaStanding, stepName, type SlaStanding } from '../domain/tickets/sla-clock.ts';
 import type { Ticket } from '../domain/tickets/ticket.ts';
 import { stepFor, type ButtonActionName } from './action-steps.ts';
 import { audienceOf, type MessageButton } from './messaging/message.ts';
@@ -34,13 +35,14 @@ function messagesFor(
   ticket: Ticket,
   organisation: Organisation,
   settings: DeskSettings,
+  standing: SlaStanding,
 ): Message[] {
   const requester = person(ticket.requesterId);
   const owner = person(ticket.assigneeId) ?? TRIAGE;
   switch (event.type) {
     case 'opened':
       return [
-        { to: requester, key: 'opened', evenToActor: true },
+        { to: requester, key: standing.opensAt ? 'openedOutOfHours' : 'opened', evenToActor: true },
         { to: TRIAGE, key: ticket.requestedPriority ? 'triageNewRequested' : 'triageNew', card: true },
       ];
     case 'claimed':
@@ -149,8 +151,9 @@ const buttonsFor = (ticket: Ticket, actions: readonly ButtonActionName[]): Messa
     return { action, ticketId: ticket.id, ...(madeFor ? { madeFor } : {}) };
   });
 
-function subjectOf(ticket: Ticket, organisation: Organisation): NoticeSubject {
+function subjectOf(ticket: Ticket, organisation: Organisation, standing: SlaStanding): NoticeSubject {
   return {
+    ...standing,
     title: ticket.title,
     priority: ticket.priority,
     status: ticket.status,
@@ -191,12 +194,14 @@ export function decideNotices(
   ticket: Ticket,
   organisation: Organisation,
   settings: DeskSettings,
+  contract?: Contract,
 ): Notice[] {
   const notices: Notice[] = [];
-  const subject = subjectOf(ticket, organisation);
+  const at = events.at(-1)?.at ?? ticket.updatedAt;
+  const subject = subjectOf(ticket, organisation, contract ? slaStanding(ticket, contract, at) : {});
   let cardPosted = false;
   for (const [index, event] of events.entries()) {
-    for (const message of messagesFor(event, ticket, organisation, settings)) {
+    for (const message of messagesFor(event, ticket, organisation, settings, subject)) {
       const to = message.to;
       // Nobody needs telling what they just did themselves.
       if (!to || (to.kind === 'person' && to.personId === event.actorId && !message.evenToActor)) continue;

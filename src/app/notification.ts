@@ -33,6 +33,10 @@ export interface NoticeSubject {
   requestedPriority?: string;
   responseDue?: Date;
   resolutionDue?: Date;
+  /** Business time left on each running clock when the change was made, and when the desk opens if it was closed. */
+  responseLeftMs?: number;
+  resolutionLeftMs?: number;
+  opensAt?: Date;
   assigneeId?: string;
   requesterId?: string;
   status?: string;

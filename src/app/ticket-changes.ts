@@ -70,7 +70,7 @@ export async function commit(
   const version = isNew ? 0 : change.ticket.version + 1;
   const effects: ChangeEffects = {
     events: change.events,
-    notices: decideNotices(change.events, { ...change.ticket, version }, organisation, settings),
+    notices: decideNotices(change.events, { ...change.ticket, version }, organisation, settings, contract),
   };
   const saved = isNew
     ? await deps.tickets.insert(change.ticket, effects)

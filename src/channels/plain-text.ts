@@ -14,6 +14,13 @@ export function formatDuration(ms: number, locale: Locale): string {
   return translate(locale, 'notify.duration.hoursMinutes', { hours, minutes: rest });
 }
 
+/** "1 h 20 min left", "20 min late", or "-" for a clock that is not running. */
+export function left(ms: number | undefined, locale: Locale): string {
+  if (ms === undefined) return '-';
+  if (ms >= 0) return translate(locale, 'notify.left', { duration: formatDuration(ms, locale) });
+  return translate(locale, 'notify.late', { duration: formatDuration(-ms, locale) });
+}
+
 /**
  * A message's parameters as words, for channels that show plain text (the log, the web-hook's
  * `text`, a test channel) and as the fallback text richer channels send beside their layout:
@@ -34,6 +41,9 @@ export function plainParams({ params, locale, timeZone }: OutgoingMessage): Para
     previousPriority: params.previousPriority ?? '-',
     responseDue: when(params.responseDue),
     resolutionDue: when(params.resolutionDue),
+    opensAt: when(params.opensAt),
+    responseLeft: left(params.responseLeftMs, locale),
+    resolutionLeft: left(params.resolutionLeftMs, locale),
     assignee: params.assignee ?? nobody,
     actor: params.actor ?? nobody,
     requester: params.requester ?? '-',

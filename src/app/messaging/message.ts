@@ -43,6 +43,11 @@ export interface MessageParams {
   previousPriority?: string;
   responseDue?: Date;
   resolutionDue?: Date;
+  /** Business time left on the running clocks when the change was made (negative: late by). */
+  responseLeftMs?: number;
+  resolutionLeftMs?: number;
+  /** When the desk opens, when the change was made while it was closed. */
+  opensAt?: Date;
   /** The assignee's name, when the ticket has one. */
   assignee?: string;
   /** Who did what the message is about; absent for the desk's own clock. */

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../../app/messaging/message.ts';
 import { translate, type Params } from '../../i18n/translate.ts';
-import { buttonLabel, plainParams } from '../plain-text.ts';
+import { buttonLabel, left, plainParams } from '../plain-text.ts';
 import { escapeMrkdwn, slackDate } from './slack-text.ts';
 
 /** What the Web API is given for one message: Block Kit for the eye, text for notifications. */
@@ -28,7 +28,29 @@ function slackParams(message: OutgoingMessage): Params {
     responseDue: when(params.responseDue),
     resolutionDue: when(params.resolutionDue),
     dueAt: when(params.dueAt),
+    opensAt: when(params.opensAt),
   };
+}
+
+/**
+ * The card's SLA state in business time, as it stood at the change ("response due 14:00 · 1 h
+ * 20 min left"), for each running clock; nothing when none runs.
+ */
+function slaLine(message: OutgoingMessage): string | undefined {
+  const { params, locale, timeZone } = message;
+  const clocks = [
+    ['response', params.responseDue, params.responseLeftMs],
+    ['resolution', params.resolutionDue, params.resolutionLeftMs],
+  ] as const;
+  const parts = clocks
+    .filter(([, due, ms]) => due !== undefined && ms !== undefined)
+    .map(([clock, due, ms]) =>
+      translate(locale, `notify.sla.${clock}`, { at: slackDate(due!, timeZone), left: left(ms, locale) }),
+    );
+  if (parts.length === 0) return undefined;
+  // Left as of the change: the card is not redrawn every minute, so it says when it was true.
+  const asOf = translate(locale, 'notify.sla.note', { at: slackDate(message.event.at, timeZone) });
+  return `${parts.join('  ·  ')}  (${asOf})`;
 }
 
 /**
@@ -48,6 +70,8 @@ export function slackContent(message: OutgoingMessage): SlackContent {
     { type: 'section', text: { type: 'mrkdwn', text } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: facts }] },
   ];
+  const standing = message.kind === 'card' ? slaLine(message) : undefined;
+  if (standing) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: standing }] });
   if (message.buttons.length > 0) {
     blocks.push({
       type: 'actions',

@@ -101,3 +101,26 @@ export function plannedTimers(
   }
   return timers;
 }
+
+/** Where a ticket stands against its SLA at one instant, in the contract's business time. */
+export interface SlaStanding {
+  /** Open time left until the response is due (negative: late by), while that clock runs. */
+  responseLeftMs?: number;
+  /** The same for the resolution, while it runs (not while waiting on the customer). */
+  resolutionLeftMs?: number;
+  /** When the desk is closed at that instant: when it opens next. */
+  opensAt?: Date;
+}
+
+export function slaStanding(ticket: Ticket, contract: Contract, at: Date): SlaStanding {
+  const calendar = contract.calendar;
+  const left = (due: Date | undefined, clock: SlaClockKind) =>
+    due && clockRuns(ticket, clock) ? calendar.businessTimeBetween(at, due) : undefined;
+  const responseLeftMs = left(ticket.sla.responseDue, 'response');
+  const resolutionLeftMs = left(ticket.sla.resolutionDue, 'resolution');
+  return {
+    ...(responseLeftMs === undefined ? {} : { responseLeftMs }),
+    ...(resolutionLeftMs === undefined ? {} : { resolutionLeftMs }),
+    ...(calendar.isOpen(at) ? {} : { opensAt: calendar.nextOpening(at) }),
+  };
+}
