@@ -44,5 +44,6 @@ export const DOMAIN_ERROR_CODES = [
   'inputMissing',
   'invalidButton',
   'organisationRequired',
+  'assigneeUnknown',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -45,6 +45,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   staleAction: 409,
   inputMissing: 422,
   invalidButton: 400,
+  assigneeUnknown: 422,
   organisationRequired: 422,
 };
 

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../../app/messaging/message.ts';
+import type { MessageButton, OutgoingMessage } from '../../app/messaging/message.ts';
 import { translate, type Params } from '../../i18n/translate.ts';
 import { buttonLabel, left, plainParams } from '../plain-text.ts';
 import { escapeMrkdwn, slackDate } from './slack-text.ts';
@@ -76,16 +76,34 @@ export function slackContent(message: OutgoingMessage): SlackContent {
     blocks.push({
       type: 'actions',
       block_id: `sladesk-actions-${message.ticketVersion}`,
-      elements: message.buttons.map((button) => ({
-        type: 'button',
-        action_id: `${BUTTON_ACTION_PREFIX}${button.action}`,
-        text: { type: 'plain_text', text: buttonLabel(locale, button.action) },
-        value: JSON.stringify(button),
-        ...(button.action === 'claim' || button.action === 'accept' || button.action === 'acknowledge'
-          ? { style: 'primary' }
-          : {}),
-      })),
+      elements: message.buttons.map((button) =>
+        button.action === 'assign' ? assignPicker(message, button) : buttonElement(locale, button),
+      ),
     });
   }
   return { text, blocks };
+}
+
+/**
+ * Assign is Slack's user picker: the person is chosen where the button would be. A picker has no
+ * value of its own, so the ticket rides in its action id (assign acts on the ticket as it is now).
+ */
+function assignPicker(message: OutgoingMessage, button: MessageButton): object {
+  return {
+    type: 'users_select',
+    action_id: `${BUTTON_ACTION_PREFIX}assign:${button.ticketId}`,
+    placeholder: { type: 'plain_text', text: translate(message.locale, 'slack.assignPlaceholder') },
+  };
+}
+
+function buttonElement(locale: OutgoingMessage['locale'], button: MessageButton): object {
+  return {
+    type: 'button',
+    action_id: `${BUTTON_ACTION_PREFIX}${button.action}`,
+    text: { type: 'plain_text', text: buttonLabel(locale, button.action) },
+    value: JSON.stringify(button),
+    ...(button.action === 'claim' || button.action === 'accept' || button.action === 'acknowledge'
+      ? { style: 'primary' }
+      : {}),
+  };
 }

@@ -26,7 +26,7 @@ function seen(message: PostedMessage): SeenMessage {
     buttons: (actions?.elements ?? [])
       .map((element) => element.action_id ?? '')
       .filter((id) => id.startsWith('sladesk:'))
-      .map((id) => id.slice('sladesk:'.length) as ButtonActionName),
+      .map((id) => id.slice('sladesk:'.length).split(':')[0] as ButtonActionName),
     updates: message.updates,
   };
 }
