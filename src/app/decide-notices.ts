@@ -154,6 +154,9 @@ const buttonsFor = (ticket: Ticket, actions: readonly ButtonActionName[]): Messa
 function subjectOf(ticket: Ticket, organisation: Organisation, standing: SlaStanding): NoticeSubject {
   return {
     ...standing,
+    ...(ticket.sla.escalationLevel > 0
+      ? { escalation: { level: ticket.sla.escalationLevel, acknowledged: ticket.sla.acknowledgedLevel } }
+      : {}),
     title: ticket.title,
     priority: ticket.priority,
     status: ticket.status,

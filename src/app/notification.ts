@@ -37,6 +37,8 @@ export interface NoticeSubject {
   responseLeftMs?: number;
   resolutionLeftMs?: number;
   opensAt?: Date;
+  /** The escalation level reached and the highest one acknowledged, once the ticket escalated. */
+  escalation?: { level: number; acknowledged: number };
   assigneeId?: string;
   requesterId?: string;
   status?: string;

@@ -116,15 +116,20 @@ export const environmentSchema = z
     ),
     // What a desk person types first in the triage thread to say a reply to the customer too.
     SLACK_REPLY_PREFIX: optional(
-      z.string().regex(/^\S{1,20}$/, { error: (issue) => problem('replyPrefix', { got: quoted(issue.input) }) }),
+      z
+        .string()
+        .regex(/^\S{1,20}$/, { error: (issue) => problem('replyPrefix', { got: quoted(issue.input) }) }),
     ),
     // claimed=eyes,waiting=hourglass_flowing_sand,resolved=white_check_mark (any of the three).
     SLACK_STATUS_EMOJI: optional(
       z
         .string()
-        .regex(/^(claimed|waiting|resolved)=[a-z0-9_+-]{1,60}(,(claimed|waiting|resolved)=[a-z0-9_+-]{1,60})*$/, {
-          error: (issue) => problem('statusEmoji', { got: quoted(issue.input) }),
-        }),
+        .regex(
+          /^(claimed|waiting|resolved)=[a-z0-9_+-]{1,60}(,(claimed|waiting|resolved)=[a-z0-9_+-]{1,60})*$/,
+          {
+            error: (issue) => problem('statusEmoji', { got: quoted(issue.input) }),
+          },
+        ),
     ),
     MICROSOFT_APP_ID: optional(guid),
     MICROSOFT_APP_PASSWORD: optional(secret()),

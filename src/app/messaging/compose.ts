@@ -53,6 +53,7 @@ export async function composeMessage(
     ...(subject.responseLeftMs === undefined ? {} : { responseLeftMs: subject.responseLeftMs }),
     ...(subject.resolutionLeftMs === undefined ? {} : { resolutionLeftMs: subject.resolutionLeftMs }),
     ...(subject.opensAt ? { opensAt: subject.opensAt } : {}),
+    ...(subject.escalation ? { escalation: subject.escalation } : {}),
     ...(assignee ? { assignee } : {}),
     ...(actor ? { actor } : {}),
     ...(requester ? { requester } : {}),
@@ -78,7 +79,12 @@ export async function composeMessage(
     params,
     buttons: notice.buttons ?? [],
     ...(ticket.origin && audience === 'requester'
-      ? { origin: { channel: ticket.origin.channel, root: { id: ticket.origin.message, thread: ticket.origin.thread } } }
+      ? {
+          origin: {
+            channel: ticket.origin.channel,
+            root: { id: ticket.origin.message, thread: ticket.origin.thread },
+          },
+        }
       : {}),
     event,
   };

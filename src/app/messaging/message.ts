@@ -48,6 +48,8 @@ export interface MessageParams {
   resolutionLeftMs?: number;
   /** When the desk opens, when the change was made while it was closed. */
   opensAt?: Date;
+  /** The escalation level reached and the highest one acknowledged, once the ticket escalated. */
+  escalation?: { level: number; acknowledged: number };
   /** The assignee's name, when the ticket has one. */
   assignee?: string;
   /** Who did what the message is about; absent for the desk's own clock. */

@@ -4,7 +4,9 @@ import { deskCommandListeners } from './listeners/desk-command.ts';
 import { homeListeners } from './listeners/home.ts';
 import { intakeListeners } from './listeners/intake.ts';
 import { messageListeners } from './listeners/messages.ts';
+import { openTicketListeners } from './listeners/open-ticket.ts';
 import { reactionListeners } from './listeners/reactions.ts';
+import { sendToCustomerListeners } from './listeners/send-to-customer.ts';
 import type { SlackContext, SlackListeners } from './slack-context.ts';
 import { slackClientOptions } from './slack-client.ts';
 import { EndpointReceiver } from './slack-receiver.ts';
@@ -20,6 +22,8 @@ const LISTENERS: readonly SlackListeners[] = [
   intakeListeners,
   messageListeners,
   reactionListeners,
+  sendToCustomerListeners,
+  openTicketListeners,
   homeListeners,
   deskCommandListeners,
 ];

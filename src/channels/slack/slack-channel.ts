@@ -68,7 +68,8 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
       start: () => {
         app.start().then(
           () => logger.info({ channel: 'slack' }, 'Slack connected in Socket Mode'),
-          (error: unknown) => logger.error({ err: error, channel: 'slack' }, 'Slack Socket Mode did not connect'),
+          (error: unknown) =>
+            logger.error({ err: error, channel: 'slack' }, 'Slack Socket Mode did not connect'),
         );
         return Promise.resolve();
       },

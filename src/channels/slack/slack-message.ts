@@ -53,6 +53,14 @@ function slaLine(message: OutgoingMessage): string | undefined {
   return `${parts.join('  ·  ')}  (${asOf})`;
 }
 
+/** The escalation the card's ticket has reached, and whether it was acknowledged. */
+function escalationLine({ params, locale }: OutgoingMessage): string | undefined {
+  const escalation = params.escalation;
+  if (!escalation) return undefined;
+  const key = escalation.acknowledged >= escalation.level ? 'acknowledged' : 'waiting';
+  return translate(locale, `notify.escalation.${key}`, { level: escalation.level });
+}
+
 /**
  * A message as Slack shows it: its sentence, the ticket's facts as a context line, and its buttons.
  * Each button's value is the core's button as JSON (ticket and the step it was made for); the
@@ -70,15 +78,23 @@ export function slackContent(message: OutgoingMessage): SlackContent {
     { type: 'section', text: { type: 'mrkdwn', text } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: facts }] },
   ];
-  const standing = message.kind === 'card' ? slaLine(message) : undefined;
-  if (standing) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: standing }] });
-  if (message.buttons.length > 0) {
+  if (message.kind === 'card') {
+    for (const line of [slaLine(message), escalationLine(message)]) {
+      if (line) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: line }] });
+    }
+  }
+  // A desk person's own thread (reminders, escalations) offers the ticket at a glance too.
+  const opener = message.audience.startsWith('person:') ? [openTicketButton(message)] : [];
+  if (message.buttons.length + opener.length > 0) {
     blocks.push({
       type: 'actions',
       block_id: `sladesk-actions-${message.ticketVersion}`,
-      elements: message.buttons.map((button) =>
-        button.action === 'assign' ? assignPicker(message, button) : buttonElement(locale, button),
-      ),
+      elements: [
+        ...message.buttons.map((button) =>
+          button.action === 'assign' ? assignPicker(message, button) : buttonElement(locale, button),
+        ),
+        ...opener,
+      ],
     });
   }
   return { text, blocks };
@@ -93,6 +109,18 @@ function assignPicker(message: OutgoingMessage, button: MessageButton): object {
     type: 'users_select',
     action_id: `${BUTTON_ACTION_PREFIX}assign:${button.ticketId}`,
     placeholder: { type: 'plain_text', text: translate(message.locale, 'slack.assignPlaceholder') },
+  };
+}
+
+/** The action id of "Open ticket": the ticket, its state and a link to its card, for the presser alone. */
+export const OPEN_TICKET_ACTION = 'sladesk_open_ticket';
+
+function openTicketButton(message: OutgoingMessage): object {
+  return {
+    type: 'button',
+    action_id: OPEN_TICKET_ACTION,
+    text: { type: 'plain_text', text: translate(message.locale, 'slack.openTicket.button') },
+    value: message.ticketId,
   };
 }
 

@@ -112,7 +112,9 @@ export function ticketModal(input: TicketModalInput): object {
 const submission = z.object({
   title: z.object({ value: z.object({ value: z.string().nullish() }) }),
   description: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
-  category: z.object({ value: z.object({ selected_option: z.object({ value: z.enum(CATEGORIES) }).nullish() }) }),
+  category: z.object({
+    value: z.object({ selected_option: z.object({ value: z.enum(CATEGORIES) }).nullish() }),
+  }),
   impact: z.object({ value: z.object({ selected_option: z.object({ value: z.enum(IMPACTS) }).nullish() }) }),
   priority: z
     .object({ value: z.object({ selected_option: z.object({ value: z.string().max(20) }).nullish() }) })
@@ -166,7 +168,9 @@ export function readSubmission(
 }
 
 const metadata = z.object({
-  source: z.object({ channel: z.string().regex(/^[A-Z0-9]+$/), ts: z.string().regex(/^\d+\.\d+$/) }).optional(),
+  source: z
+    .object({ channel: z.string().regex(/^[A-Z0-9]+$/), ts: z.string().regex(/^\d+\.\d+$/) })
+    .optional(),
 });
 
 function readSource(privateMetadata: string | undefined): ModalSource | undefined {

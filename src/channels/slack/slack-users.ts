@@ -49,7 +49,12 @@ export class SlackUsers {
     const email = answer.user?.is_bot ? undefined : answer.user?.profile?.email;
     const locale = localeOf(answer.user?.locale);
     const isBot = answer.user?.is_bot === true;
-    return { identity, ...(email ? { email } : {}), ...(locale ? { locale } : {}), ...(isBot ? { isBot } : {}) };
+    return {
+      identity,
+      ...(email ? { email } : {}),
+      ...(locale ? { locale } : {}),
+      ...(isBot ? { isBot } : {}),
+    };
   }
 }
 

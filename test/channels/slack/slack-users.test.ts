@@ -64,7 +64,10 @@ describe('SlackUsers', () => {
 
   it('a bot’s address is never used to match a contact; an unknown language is left out', async () => {
     usersInfo({ B1: { email: 'bot@acme.se', is_bot: true, locale: 'fi-FI' } });
-    expect(await users().get(undefined, 'B1')).toEqual({ identity: { channel: 'slack', externalId: 'B1' }, isBot: true });
+    expect(await users().get(undefined, 'B1')).toEqual({
+      identity: { channel: 'slack', externalId: 'B1' },
+      isBot: true,
+    });
   });
 
   it('forgets the user seen longest ago when full', async () => {

@@ -54,7 +54,8 @@ export function useSlackWorld(): () => ChannelWorld {
     const sendKept = (request: SlackRequest, answer: () => Answer) => {
       const once = async (retry?: number) => {
         const reply = await h.send(retry ? { ...request, retry } : request);
-        if (reply.status !== 200) throw new Error(`Slack's request was answered ${reply.status}: ${reply.text}`);
+        if (reply.status !== 200)
+          throw new Error(`Slack's request was answered ${reply.status}: ${reply.text}`);
         return answer();
       };
       last = () => once(1);
@@ -104,7 +105,8 @@ export function useSlackWorld(): () => ChannelWorld {
           },
         });
         const reply = await h.send(request);
-        if (reply.status !== 200 || reply.text !== '') throw new Error(`the modal was answered ${reply.text}`);
+        if (reply.status !== 200 || reply.text !== '')
+          throw new Error(`the modal was answered ${reply.text}`);
         const page = await deps.tickets.list({ organisationId: person.organisationId! });
         const opened = page.tickets.find((t) => t.title === ticket.title);
         if (!opened) throw new Error(`no ticket “${ticket.title}” was opened`);

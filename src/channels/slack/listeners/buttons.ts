@@ -22,27 +22,33 @@ export const PRIORITY_MODAL = 'sladesk_priority';
  * Priority asks first, in a modal listing the ticket's contract's priorities.
  */
 export const buttonListeners: SlackListeners = (app, context) => {
-  app.action<BlockAction>(new RegExp(`^${BUTTON_ACTION_PREFIX}`), async ({ ack, body, action, respond, client }) => {
-    await ack();
-    let from: SlackUser | undefined;
-    try {
-      from = await context.users.get(body.team?.id, body.user.id);
-      const eventId = `${body.user.id}:${action.action_ts}`;
-      if (action.type === 'users_select') {
-        await pressButton(context.deps, await assignment(context, action as UsersSelectAction, from, eventId));
-        return;
+  app.action<BlockAction>(
+    new RegExp(`^${BUTTON_ACTION_PREFIX}`),
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      let from: SlackUser | undefined;
+      try {
+        from = await context.users.get(body.team?.id, body.user.id);
+        const eventId = `${body.user.id}:${action.action_ts}`;
+        if (action.type === 'users_select') {
+          await pressButton(
+            context.deps,
+            await assignment(context, action as UsersSelectAction, from, eventId),
+          );
+          return;
+        }
+        const button = parseButton((action as ButtonAction).value);
+        if (button?.action === 'priority') {
+          await askPriority(context, client, from, button, body.trigger_id);
+          return;
+        }
+        await pressButton(context.deps, { channel: 'slack', eventId, from, button });
+      } catch (error) {
+        const text = await refusalText(context, body.user.id, error, from);
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
       }
-      const button = parseButton((action as ButtonAction).value);
-      if (button?.action === 'priority') {
-        await askPriority(context, client, from, button, body.trigger_id);
-        return;
-      }
-      await pressButton(context.deps, { channel: 'slack', eventId, from, button });
-    } catch (error) {
-      const text = await refusalText(context, body.user.id, error, from);
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
-    }
-  });
+    },
+  );
 
   app.view<SlackViewAction>(PRIORITY_MODAL, async ({ ack, body, view, client }) => {
     await ack();

@@ -116,7 +116,11 @@ async function openModal(
   const locale: Locale = person.locale ?? context.locale;
   await client.views.open({
     trigger_id: triggerId,
-    view: ticketModal({ locale, ...prefill, priorities: await prioritiesFor(context, person, locale) }) as never,
+    view: ticketModal({
+      locale,
+      ...prefill,
+      priorities: await prioritiesFor(context, person, locale),
+    }) as never,
   });
 }
 

@@ -31,7 +31,11 @@ export const reactionListeners: SlackListeners = (app, context) => {
       else await statusFromEmoji(context, reaction, team);
     } catch (error) {
       await client.chat
-        .postEphemeral({ channel, user: reaction.user, text: await refusalText(context, reaction.user, error) })
+        .postEphemeral({
+          channel,
+          user: reaction.user,
+          text: await refusalText(context, reaction.user, error),
+        })
         .catch((failed: unknown) => context.logger.error({ err: failed }, 'telling a Slack user failed'));
     }
   });

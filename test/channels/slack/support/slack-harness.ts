@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { DeskDeps } from '../../../../src/app/desk-deps.ts';
-import { slackReceiving, slackSender, type SlackReceiving } from '../../../../src/channels/slack/slack-channel.ts';
+import {
+  slackReceiving,
+  slackSender,
+  type SlackReceiving,
+} from '../../../../src/channels/slack/slack-channel.ts';
 import { DEFAULT_STATUS_EMOJI } from '../../../../src/channels/slack/slack-emoji.ts';
 import type { PlatformEndpoint } from '../../../../src/http/server.ts';
 import { request, useTestApi, type Answer, type TestApi } from '../../../http/support/api.ts';

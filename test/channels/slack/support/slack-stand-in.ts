@@ -78,7 +78,8 @@ export class SlackStandIn {
   }
 
   failNext(method: string, status: number, times = 1, retryAfter?: number): void {
-    for (let i = 0; i < times; i++) this.failures.push({ method, status, ...(retryAfter ? { retryAfter } : {}) });
+    for (let i = 0; i < times; i++)
+      this.failures.push({ method, status, ...(retryAfter ? { retryAfter } : {}) });
   }
 
   /** The channel a user's DM with the bot has, as Slack names it. */
@@ -100,7 +101,10 @@ export class SlackStandIn {
     });
     const path = req.url ?? '/';
     if (path.startsWith('/respond/')) {
-      this.responses.push({ path: path.slice('/respond/'.length), body: JSON.parse(raw) as Record<string, unknown> });
+      this.responses.push({
+        path: path.slice('/respond/'.length),
+        body: JSON.parse(raw) as Record<string, unknown>,
+      });
       return { status: 200, body: { ok: true } };
     }
     const method = path.replace(/^\/api\//, '').split('?')[0]!;
@@ -158,7 +162,10 @@ export class SlackStandIn {
         return { ok: true, channel: message.channel, ts: message.ts };
       }
       case 'chat.getPermalink':
-        return { ok: true, permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` };
+        return {
+          ok: true,
+          permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+        };
       case 'views.open':
       case 'views.publish':
       case 'views.update':
