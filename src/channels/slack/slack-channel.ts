@@ -1,4 +1,5 @@
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { App} from '@slack/bolt';
+import { LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { DeskDeps } from '../../app/desk-deps.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { SlackCredentials } from '../../config/config.ts';

@@ -97,7 +97,13 @@ describe('SlackSender', () => {
     expect(ref).toEqual({ id: 'D0DM/1700000000.000100', thread: 'D0DM/1700000000.000100' });
     const blocks = JSON.parse(call!.args.blocks!);
     const actions = blocks.find((block: { type: string }) => block.type === 'actions');
-    expect(actions.elements).toHaveLength(1);
+    // Acknowledge, and (a desk person's own thread) the ticket at a glance.
+    expect(actions.elements).toHaveLength(2);
+    expect(actions.elements[1]).toMatchObject({
+      action_id: 'sladesk_open_ticket',
+      value: 'SD-1001',
+      text: { text: locales.en.slack.openTicket.button },
+    });
     expect(actions.elements[0].text.text).toBe(locales.en.buttons.acknowledge);
     expect(JSON.parse(actions.elements[0].value)).toEqual({
       action: 'acknowledge',
@@ -143,7 +149,7 @@ describe('SlackSender', () => {
     expect(calls[0]!.args).toMatchObject({ channel: 'C0TRIAGE', thread_ts: '1700000000.000100' });
     expect(reply).toEqual({ id: 'C0TRIAGE/1700000000.000200', thread: 'C0TRIAGE/1700000000.000100' });
 
-    await sender().update(root, escalation({ buttons: [] }));
+    await sender().update(root, escalation({ buttons: [], audience: 'triage', kind: 'card' }));
     expect(calls[1]!.method).toBe('chat.update');
     expect(calls[1]!.args).toMatchObject({ channel: 'C0TRIAGE', ts: '1700000000.000100' });
     expect(JSON.parse(calls[1]!.args.blocks!).some((b: { type: string }) => b.type === 'actions')).toBe(
