@@ -137,8 +137,29 @@ describe('loadConfig values', () => {
 describe('loadConfig Slack credentials', () => {
   it('starts Slack only with both the bot token and the signing secret', () => {
     const config = loadConfig(SLACK);
-    expect(config.slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: 'signing-secret-value' });
+    expect(config.slack).toEqual({
+      botToken: 'xoxb-1-2-abc',
+      signingSecret: 'signing-secret-value',
+      replyPrefix: '!reply',
+      statusEmoji: { claimed: 'eyes', waiting: 'hourglass_flowing_sand', resolved: 'white_check_mark' },
+    });
     expect(config.slack && 'appToken' in config.slack).toBe(false);
+  });
+
+  it('takes another reply prefix and status emoji, and refuses ones Slack could not use', () => {
+    const slack = loadConfig({
+      ...SLACK,
+      SLACK_REPLY_PREFIX: '!kund',
+      SLACK_STATUS_EMOJI: 'waiting=snail',
+    }).slack!;
+    expect(slack.replyPrefix).toBe('!kund');
+    expect(slack.statusEmoji).toEqual({ claimed: 'eyes', waiting: 'snail', resolved: 'white_check_mark' });
+    expect(() => loadConfig({ ...SLACK, SLACK_REPLY_PREFIX: 'two words' })).toThrow(
+      /SLACK_REPLY_PREFIX.*one word/,
+    );
+    expect(() => loadConfig({ ...SLACK, SLACK_STATUS_EMOJI: 'done=:tada:' })).toThrow(
+      /SLACK_STATUS_EMOJI.*claimed=/,
+    );
   });
 
   it('adds the Socket Mode app token when given', () => {

@@ -1,4 +1,4 @@
-import type { App} from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { DeskDeps } from '../../app/desk-deps.ts';
 import type { Clock } from '../../app/ports.ts';

@@ -19,6 +19,10 @@ export interface SlackRequest {
   raw: string;
   contentType: string;
   retry?: number;
+  /** Signed with this secret instead of the desk's (a forgery). */
+  secret?: string;
+  /** Signed at this instant instead of now (a replay). */
+  signedAtMs?: number;
 }
 
 export interface SlackHarness {
@@ -71,9 +75,11 @@ export function useSlackDesk(): () => SlackHarness {
       slack,
       deps,
       settled,
-      async send({ raw, contentType, retry }) {
-        const timestamp = String(Math.floor(desk.clock.now().getTime() / 1000));
-        const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${raw}`).digest('hex')}`;
+      async send({ raw, contentType, retry, secret, signedAtMs }) {
+        const timestamp = String(Math.floor((signedAtMs ?? desk.clock.now().getTime()) / 1000));
+        const signature = `v0=${createHmac('sha256', secret ?? SIGNING_SECRET)
+          .update(`v0:${timestamp}:${raw}`)
+          .digest('hex')}`;
         const answer = await request(api().url, 'POST', '/slack/events', {
           raw,
           headers: {

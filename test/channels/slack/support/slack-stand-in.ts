@@ -42,6 +42,8 @@ export class SlackStandIn {
   /** What was said through a response_url, by its path. */
   readonly responses: { path: string; body: Record<string, unknown> }[] = [];
   private readonly users = new Map<string, StandInUser>();
+  /** What people wrote in channels, for conversations.history. */
+  private readonly written: { channel: string; ts: string; user: string; text: string }[] = [];
   private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
   private server: Server | undefined;
   private sequence = 0;
@@ -71,6 +73,11 @@ export class SlackStandIn {
   /** A response_url Slack would put in an interaction. */
   responseUrl(name: string): string {
     return `${this.url}/respond/${name}`;
+  }
+
+  /** A person's message in a channel, as conversations.history gives it back. */
+  say(channel: string, ts: string, user: string, text: string): void {
+    this.written.push({ channel, ts, user, text });
   }
 
   addUser(user: StandInUser): void {
@@ -160,6 +167,14 @@ export class SlackStandIn {
         message.blocks = blocksOf(args.blocks);
         message.updates += 1;
         return { ok: true, channel: message.channel, ts: message.ts };
+      }
+      case 'conversations.history': {
+        const latest = String(args.latest);
+        const found = this.written.filter((m) => m.channel === args.channel && m.ts === latest);
+        return {
+          ok: true,
+          messages: found.map(({ ts, user, text }) => ({ type: 'message', ts, user, text })),
+        };
       }
       case 'chat.getPermalink':
         return {
