@@ -1,5 +1,4 @@
-import type { App } from '@slack/bolt';
-import { LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { type App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { DeskDeps } from '../../app/desk-deps.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { SlackCredentials } from '../../config/config.ts';
@@ -62,8 +61,30 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
   };
   const api = credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {};
   if (credentials.appToken) {
-    const socket = new SocketModeReceiver({ appToken: credentials.appToken, logLevel: LogLevel.WARN });
+    const socket = new SocketModeReceiver({
+      appToken: credentials.appToken,
+      logLevel: LogLevel.WARN,
+      // apps.connections.open (the socket's URL) goes to the same Web API as the bot's calls.
+      ...(credentials.apiUrl
+        ? { installerOptions: { clientOptions: { slackApiUrl: credentials.apiUrl } } }
+        : {}),
+    });
     const app: App = createSlackApp({ botToken: credentials.botToken, ...api, ...context }, socket).app;
+    // The receiver acks over the socket and forgets: the work after each ack is counted here.
+    const running = new Set<Promise<void>>();
+    const processEvent = app.processEvent.bind(app);
+    app.processEvent = async (event) => {
+      const work = processEvent(event);
+      running.add(work);
+      try {
+        await work;
+      } finally {
+        running.delete(work);
+      }
+    };
+    const settled = async () => {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    };
     return {
       // Slack out of reach must not keep the desk from starting: the socket client keeps trying.
       start: () => {
@@ -74,8 +95,12 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
         );
         return Promise.resolve();
       },
-      stop: () => app.stop().then(() => undefined),
-      settled: () => Promise.resolve(),
+      // bolt's stop only asks the socket to close: this waits until it is closed, then for the work.
+      stop: async () => {
+        await socket.client.disconnect();
+        await settled();
+      },
+      settled,
     };
   }
   const { receiver } = createSlackApp({ botToken: credentials.botToken, ...api, ...context });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 /** A message as the stand-in keeps it: where, what, and how often it was changed in place. */
 export interface PostedMessage {
@@ -22,6 +23,68 @@ export interface SlackBlock {
 export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
+  /** The bearer token it was made with, when it came in the Authorization header. */
+  token?: string;
+}
+
+/** What Slack sends down a Socket Mode connection: one event, interaction or slash command. */
+export interface SocketEnvelope {
+  envelope_id: string;
+  type: 'events_api' | 'interactive' | 'slash_commands';
+  payload: Record<string, unknown>;
+  accepts_response_payload: boolean;
+  retry_attempt?: number;
+  retry_reason?: string;
+}
+
+/** The app's answer to an envelope over the socket: its ack. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * One Socket Mode connection, as Slack's end of it sees it: it said `hello`, sends envelopes, and
+ * keeps every ack the app sent back; `acked` and `closed` resolve on the socket's own events.
+ */
+export class SocketLink {
+  readonly acks: SocketAck[] = [];
+  /** Resolves when the connection is closed, by either end. */
+  readonly closed: Promise<void>;
+  private readonly waiting: { envelopeId: string; times: number; resolve: (ack: SocketAck) => void }[] = [];
+
+  constructor(private readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const ack = JSON.parse(String(data)) as SocketAck;
+      this.acks.push(ack);
+      for (const waiter of [...this.waiting]) {
+        if (this.acksOf(waiter.envelopeId).length < waiter.times) continue;
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        waiter.resolve(ack);
+      }
+    });
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  send(envelope: SocketEnvelope): void {
+    this.socket.send(JSON.stringify(envelope));
+  }
+
+  acksOf(envelopeId: string): SocketAck[] {
+    return this.acks.filter((ack) => ack.envelope_id === envelopeId);
+  }
+
+  /** Resolves with the `times`-th ack of the envelope: at once if it came already. */
+  acked(envelopeId: string, times = 1): Promise<SocketAck> {
+    const acks = this.acksOf(envelopeId);
+    if (acks.length >= times) return Promise.resolve(acks[times - 1]!);
+    return new Promise((resolve) => this.waiting.push({ envelopeId, times, resolve }));
+  }
 }
 
 export interface StandInUser {
@@ -46,6 +109,10 @@ export class SlackStandIn {
   private readonly written: { channel: string; ts: string; user: string; text: string }[] = [];
   private readonly failures: { method: string; status: number; retryAfter?: number }[] = [];
   private server: Server | undefined;
+  private sockets: WebSocketServer | undefined;
+  /** Every Socket Mode connection the app opened, in order. */
+  readonly links: SocketLink[] = [];
+  private readonly linkWaiters: { index: number; resolve: (link: SocketLink) => void }[] = [];
   private sequence = 0;
   url = '';
 
@@ -57,12 +124,38 @@ export class SlackStandIn {
         (error: unknown) => res.writeHead(500).end(String(error)),
       );
     });
+    // Socket Mode: apps.connections.open hands out `/link` on this server, a WebSocket.
+    this.sockets = new WebSocketServer({ server: this.server, path: '/link' });
+    this.sockets.on('connection', (socket) => {
+      const link = new SocketLink(socket);
+      this.links.push(link);
+      // Slack's first word on a new connection; the client counts itself connected on it.
+      socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' } }));
+      for (const waiter of this.linkWaiters.filter((w) => w.index < this.links.length)) {
+        this.linkWaiters.splice(this.linkWaiters.indexOf(waiter), 1);
+        waiter.resolve(this.links[waiter.index]!);
+      }
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    await new Promise((resolve) => this.sockets?.close(resolve) ?? resolve(undefined));
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** The WebSocket URL apps.connections.open answers with. */
+  get socketUrl(): string {
+    return `${this.url.replace(/^http/, 'ws')}/link`;
+  }
+
+  /** Resolves with the `n`-th Socket Mode connection (from 1), once `hello` was sent on it. */
+  connection(n = 1): Promise<SocketLink> {
+    const link = this.links[n - 1];
+    if (link) return Promise.resolve(link);
+    return new Promise((resolve) => this.linkWaiters.push({ index: n - 1, resolve }));
   }
 
   /** The Web API base URL, as SLACK_API_URL takes it. */
@@ -116,7 +209,8 @@ export class SlackStandIn {
     }
     const method = path.replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(raw, req.headers['content-type']);
-    this.calls.push({ method, args });
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    this.calls.push({ method, args, ...(token ? { token } : {}) });
     const failure = this.failures.findIndex((f) => f.method === method);
     if (failure >= 0) {
       const { status, retryAfter } = this.failures.splice(failure, 1)[0]!;
@@ -131,6 +225,8 @@ export class SlackStandIn {
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: this.socketUrl };
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' };
       case 'users.info': {
