@@ -6,6 +6,7 @@ import {
   addContact,
   createOrganisation,
   currentCeo,
+  linkIdentity,
   listAgents,
   listContacts,
   removeContact,
@@ -120,6 +121,25 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
     await setCeo(desk.deps, desk.store.deskSettings, agent.id);
     // Read back, so the answer confirms the setting now in force.
     return { ...agent, ceo: (await desk.store.deskSettings.get()).ceoId === agent.id };
+  },
+  'person link': async (desk, args) => {
+    const options = readOptions(
+      args,
+      { person: { type: 'string' }, team: { type: 'string' }, ...identityOptions },
+      z
+        .object({
+          person: text,
+          team: text.optional(),
+          slack: text.optional(),
+          teams: text.optional(),
+          web: text.optional(),
+        })
+        .refine((o) => identitiesOf(o).length === 1, { message: 'cli.errors.oneIdentity', path: ['slack'] }),
+    );
+    const [identity] = identitiesOf(options);
+    const withTeam =
+      identity!.channel === 'slack' && options.team ? { ...identity!, teamId: options.team } : identity!;
+    return linkIdentity(desk.deps, options.person, withTeam as Identity);
   },
   'agent list': async (desk, args) => {
     readOptions(args, {}, z.object({}));

@@ -27,6 +27,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'key':
       case 'triage':
       case 'places':
+      case 'person':
       case 'notifications':
         return await (await import('./desk-commands.ts')).runDeskCommand(argv, io, locale);
       case undefined:

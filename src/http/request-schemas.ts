@@ -128,7 +128,7 @@ export const organisationBody = z.strictObject({
 const externalId = line(256);
 
 /** How a person is known on one channel, with what that platform needs to reach them (see Identity). */
-const identity = z.discriminatedUnion('channel', [
+export const identity = z.discriminatedUnion('channel', [
   z.strictObject({
     channel: z.literal('slack'),
     externalId: externalId.describe('The Slack user id, e.g. U012AB3CD'),
@@ -152,6 +152,8 @@ const identity = z.discriminatedUnion('channel', [
   z.strictObject({ channel: z.literal('web'), externalId: externalId.describe('The web login') }),
   z.strictObject({ channel: z.literal('email'), externalId: externalId.describe('The e-mail address') }),
 ]);
+
+export const personPath = z.strictObject({ id });
 
 export const personBody = z.strictObject({
   name: line(200),

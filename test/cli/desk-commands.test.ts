@@ -203,6 +203,41 @@ describe('seeding a desk from the command line', () => {
 });
 
 describe('messaging from the command line', () => {
+  it('links a person to their Slack user, with the workspace; one identity at a time, and a taken one is refused', async () => {
+    const org = await sladesk('org', 'add', '--name', 'Link CLI AB', '--contract', 'stratiteq');
+    const orgId = String(org.json().id);
+    const contact = await sladesk('contact', 'add', '--org', orgId, '--name', 'Lina Link');
+    const personId = contact.json().id as string;
+    const linked = await sladesk(
+      'person',
+      'link',
+      '--person',
+      personId,
+      '--slack',
+      'U0LINA',
+      '--team',
+      'T0ACME',
+    );
+    expect(linked.code, linked.stderr).toBe(0);
+    expect(linked.json().identities).toContainEqual({
+      channel: 'slack',
+      externalId: 'U0LINA',
+      teamId: 'T0ACME',
+    });
+    const none = await sladesk('person', 'link', '--person', personId);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--slack');
+    const two = await sladesk('person', 'link', '--person', personId, '--slack', 'U0X', '--web', 'lina');
+    expect(two.code).toBe(2);
+    const other = await sladesk('contact', 'add', '--org', orgId, '--name', 'Olle Other');
+    const taken = await sladesk('person', 'link', '--person', String(other.json().id), '--slack', 'U0LINA');
+    expect(taken.code).not.toBe(0);
+    expect(taken.stderr).toContain('U0LINA');
+    const unknown = await sladesk('person', 'link', '--person', 'p-nope', '--slack', 'U0NOPE');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('p-nope');
+  });
+
   it('names a channel’s triage place, shows them, and refuses a malformed channel name', async () => {
     const set = await sladesk('triage', 'set', '--channel', 'slack', '--target', 'C0TRIAGE');
     expect(set.code, set.stderr).toBe(0);

@@ -68,6 +68,44 @@ describe('messaging administration over HTTP', () => {
     expect((await api().desk.deps.settings.get()).triage).toEqual({ slack: 'C0TRIAGE' });
   });
 
+  it('links a person to their Slack user: admins only, a malformed or taken identity refused with nothing changed', async () => {
+    const { desk, adminKey } = api();
+    const acme = await desk.seedCustomer('Link HTTP AB');
+    const path = `/api/people/${acme.contact.id}/identity`;
+    const linked = await api().call('PUT', path, {
+      key: adminKey,
+      body: { channel: 'slack', externalId: 'U0HTTP', teamId: 'T1' },
+    });
+    expect(linked.status, linked.text).toBe(200);
+    expect((await desk.deps.people.findByIdentity('slack', 'U0HTTP'))?.id).toBe(acme.contact.id);
+    const taken = await api().call('PUT', `/api/people/${acme.colleague.id}/identity`, {
+      key: adminKey,
+      body: { channel: 'slack', externalId: 'U0HTTP' },
+      lang: 'en',
+    });
+    expect(taken.status).toBe(409);
+    const malformed = await api().call('PUT', path, {
+      key: adminKey,
+      body: { channel: 'slack' },
+      lang: 'en',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.issues[0]).toMatchObject({ field: 'externalId' });
+    const unknown = await api().call('PUT', '/api/people/p-nope/identity', {
+      key: adminKey,
+      body: { channel: 'slack', externalId: 'U0NOPE' },
+    });
+    expect(unknown.status).toBe(404);
+    const customerKey = await api().organisationKey(acme.organisation.id);
+    const refused = await api().call('PUT', path, {
+      key: customerKey,
+      body: { channel: 'slack', externalId: 'U0EVIL' },
+    });
+    expect(refused.status).toBe(403);
+    expect(await desk.deps.people.findByIdentity('slack', 'U0EVIL')).toBeUndefined();
+    expect(await desk.deps.people.findByIdentity('slack', 'U0NOPE')).toBeUndefined();
+  });
+
   it('maps a customer place to its organisation, maps it again, unmaps it; refuses what is wrong, for admins only', async () => {
     const { desk, adminKey } = api();
     const acme = await desk.seedCustomer('Places HTTP AB');

@@ -3,6 +3,7 @@ import {
   addContact,
   createOrganisation,
   currentCeo,
+  linkIdentity,
   listAgents,
   listContacts,
   removeContact,
@@ -117,6 +118,24 @@ export const directoryRoutes = [
       return {
         status: 200,
         body: await setEscalationPeople(context.services.deps, context.params.id, context.body),
+      };
+    },
+  }),
+  route({
+    name: 'linkIdentity',
+    method: 'PUT',
+    path: '/api/people/:id/identity',
+    summary: 'Link a person (agent or contact) to their user on a chat platform, e.g. a Slack user id',
+    tag: TAG,
+    access: 'admin',
+    params: schemas.personPath,
+    body: { name: 'IdentityRequest', zod: schemas.identity },
+    responses: { 200: { description: 'The person, with the identity linked', schema: PERSON } },
+    refusals: [404, 409],
+    async handle(context) {
+      return {
+        status: 200,
+        body: await linkIdentity(context.services.deps, context.params.id, context.body),
       };
     },
   }),
