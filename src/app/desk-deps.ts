@@ -10,6 +10,7 @@ import type {
   DeskSettingsRepository,
   IdGenerator,
   InboundLog,
+  ReceivedRequests,
   OpenClaims,
   OrganisationRepository,
   Outbox,
@@ -57,6 +58,7 @@ export interface DeskDeps {
   delivery: MessageDelivery;
   conversations: ConversationStore;
   inbound: InboundLog;
+  received: ReceivedRequests;
   customerPlaces: CustomerPlaces;
   /** This process's meeting point for changes to the same record (see change-batches.ts). */
   batches: ChangeBatches;

@@ -363,6 +363,29 @@ export interface ConversationStore {
   ): Promise<{ ticketId: string; audience: Conversation['audience'] } | undefined>;
 }
 
+/** A platform request as it was received, kept until the work it asks for is done. */
+export interface ReceivedRequest {
+  channel: string;
+  /** The same for the same request (a platform's redelivery is one request). */
+  id: string;
+  /** The request's body as the channel read it, as JSON. */
+  body: string;
+  receivedAt: Date;
+}
+
+/**
+ * Requests a channel acked before working on them (a platform that waits 3 s): each is kept
+ * before its ack and let go when its work is done, so a process that dies in between leaves it to
+ * be worked again at the next start, not lost. Holds only unfinished requests.
+ */
+export interface ReceivedRequests {
+  /** Keeps it; a second keep of the same request changes nothing. */
+  keep(request: ReceivedRequest): Promise<void>;
+  done(channel: string, id: string): Promise<void>;
+  /** Kept and not done, oldest first. */
+  unfinished(channel: string, limit: number): Promise<ReceivedRequest[]>;
+}
+
 /** A platform place (a Slack channel, a Teams channel) where one customer's contacts write to the desk. */
 export interface CustomerPlace {
   channel: string;

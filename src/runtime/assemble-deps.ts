@@ -38,6 +38,7 @@ export function assembleDeps(store: MongoStore, parts: DeskParts): DeskDeps {
     outbox: store.outbox,
     conversations: store.conversations,
     inbound: store.inbound,
+    received: store.received,
     customerPlaces: store.customerPlaces,
     contracts: parts.contracts,
     batches: new ChangeBatches(parts.waiter),

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.ts';
 import { createHttpServer, type PlatformEndpoint } from '../http/server.ts';
 import { slackReceiving, type SlackReceiving } from '../channels/slack/slack-channel.ts';
 import { systemClock } from './system-clock.ts';
+import { systemWaiter } from './system-waiter.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../store/database.ts';
 import type { DatabaseLostError } from '../store/database-errors.ts';
@@ -44,6 +45,7 @@ export async function startDesk(
         credentials: config.slack,
         deps: desk.deps,
         clock: systemClock,
+        waiter: systemWaiter,
         locale: config.locale,
         logger,
       });

@@ -1,6 +1,6 @@
 import { type App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { DeskDeps } from '../../app/desk-deps.ts';
-import type { Clock } from '../../app/ports.ts';
+import type { Clock, Waiter } from '../../app/ports.ts';
 import type { SlackCredentials } from '../../config/config.ts';
 import type { Locale } from '../../domain/locale.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
@@ -8,6 +8,7 @@ import { createSlackApp } from './slack-app.ts';
 import { createSlackClient } from './slack-client.ts';
 import type { SlackContext } from './slack-context.ts';
 import { slackEventsEndpoint } from './slack-endpoint.ts';
+import { keepUntilDone, type KeptRequests } from './slack-kept-requests.ts';
 import { SlackSender } from './slack-sender.ts';
 import { SlackUsers } from './slack-users.ts';
 
@@ -37,6 +38,8 @@ export interface SlackReceivingOptions {
   credentials: SlackCredentials;
   deps: DeskDeps;
   clock: Clock;
+  /** How the keeping of a request is given up on (see slack-kept-requests.ts). */
+  waiter: Waiter;
   locale: Locale;
   logger: SlackContext['logger'] & { info(details: object, message: string): void };
 }
@@ -46,7 +49,16 @@ export interface SlackReceivingOptions {
  * server; with an app-level token, Socket Mode connects out to Slack instead (no public URL).
  */
 export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
-  const { credentials, deps, clock, locale, logger } = options;
+  const { credentials, deps, clock, waiter, locale, logger } = options;
+  const keep = (app: App) => keepUntilDone(app, { received: deps.received, clock, waiter, logger });
+  const replay = (kept: KeptRequests) =>
+    void kept.replay().then(
+      (worked) =>
+        worked > 0 &&
+        logger.info({ channel: 'slack', worked }, 'Slack requests left by an earlier process worked'),
+      (error: unknown) =>
+        logger.error({ err: error, channel: 'slack' }, 'working kept Slack requests failed'),
+    );
   const client = createSlackClient({
     botToken: credentials.botToken,
     ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
@@ -70,6 +82,7 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
         : {}),
     });
     const app: App = createSlackApp({ botToken: credentials.botToken, ...api, ...context }, socket).app;
+    const kept = keep(app);
     // The receiver acks over the socket and forgets: the work after each ack is counted here.
     const running = new Set<Promise<void>>();
     const processEvent = app.processEvent.bind(app);
@@ -83,11 +96,13 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
       }
     };
     const settled = async () => {
+      await kept.settled();
       while (running.size > 0) await Promise.allSettled([...running]);
     };
     return {
       // Slack out of reach must not keep the desk from starting: the socket client keeps trying.
       start: () => {
+        replay(kept);
         app.start().then(
           () => logger.info({ channel: 'slack' }, 'Slack connected in Socket Mode'),
           (error: unknown) =>
@@ -103,7 +118,12 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
       settled,
     };
   }
-  const { receiver } = createSlackApp({ botToken: credentials.botToken, ...api, ...context });
+  const { app, receiver } = createSlackApp({ botToken: credentials.botToken, ...api, ...context });
+  const kept = keep(app);
+  const settled = async () => {
+    await kept.settled();
+    await receiver.settled();
+  };
   return {
     endpoint: slackEventsEndpoint({
       signingSecret: credentials.signingSecret,
@@ -111,8 +131,11 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
       handle: receiver.handle,
       logger,
     }),
-    start: () => Promise.resolve(),
-    stop: () => receiver.settled(),
-    settled: () => receiver.settled(),
+    start: () => {
+      replay(kept);
+      return Promise.resolve();
+    },
+    stop: settled,
+    settled,
   };
 }

@@ -54,6 +54,8 @@ export class SlackSender implements ChannelSender {
   private async reflect(origin: string, status: string): Promise<void> {
     const { channel, ts } = slackPlace(origin);
     const showing = emojiFor(status, this.emoji);
+    // A new ticket shows nothing yet, and nothing was put on it to take away.
+    if (status === 'new') return;
     const calls = Object.values(this.emoji).map((name) =>
       name === showing
         ? this.client.reactions.add({ channel, timestamp: ts, name })

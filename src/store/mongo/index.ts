@@ -8,6 +8,7 @@ import type {
   IdGenerator,
   CustomerPlaces,
   InboundLog,
+  ReceivedRequests,
   OpenClaims,
   OrganisationRepository,
   Outbox,
@@ -22,6 +23,7 @@ import { deliveryModel, MongoDeliveryLog } from './delivery-log.ts';
 import { deskSettingsModel, MongoDeskSettingsRepository } from './desk-settings.ts';
 import { MongoOrganisationRepository, organisationModel } from './organisation-repository.ts';
 import { inboundEventModel, MongoInboundLog } from './inbound-log.ts';
+import { MongoReceivedRequests, receivedRequestModel } from './received-requests.ts';
 import { customerPlaceModel, MongoCustomerPlaces } from './customer-places.ts';
 import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
@@ -55,6 +57,7 @@ export interface MongoStore {
   outbox: Outbox;
   conversations: ConversationStore;
   inbound: InboundLog;
+  received: ReceivedRequests;
   customerPlaces: CustomerPlaces;
   /** Open tickets per status and priority, keyed "<status>\0<priority>": one read of the open queue. */
   openTicketCounts(): Promise<Map<string, number>>;
@@ -90,6 +93,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     conversationModel(connection),
     conversationThreadModel(connection),
     inboundEventModel(connection),
+    receivedRequestModel(connection),
     customerPlaceModel(connection),
   ] as unknown as Model<never>[];
 
@@ -107,6 +111,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     outbox: new MongoOutbox(connection),
     conversations: new MongoConversationStore(connection),
     inbound: new MongoInboundLog(connection),
+    received: new MongoReceivedRequests(connection),
     customerPlaces: new MongoCustomerPlaces(connection),
     async openTicketCounts() {
       const summaries = await openTicketModel(connection)

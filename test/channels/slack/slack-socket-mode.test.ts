@@ -10,6 +10,7 @@ import { DEFAULT_STATUS_EMOJI } from '../../../src/channels/slack/slack-emoji.ts
 import type { SlackCredentials } from '../../../src/config/config.ts';
 import { useTestDesk } from '../../support/test-desk.ts';
 import { SlackStandIn, type SocketEnvelope, type SocketLink } from './support/slack-stand-in.ts';
+import { NEVER } from './support/slack-harness.ts';
 
 const TEAM = 'T1';
 const APP_TOKEN = 'xapp-1-A1-socket-mode';
@@ -47,7 +48,14 @@ describe('Slack in Socket Mode', () => {
       warn: () => undefined,
       info: (_details: object, message: string) => connected(message),
     };
-    receiving = slackReceiving({ credentials, deps, clock: desk().clock, locale: 'en', logger });
+    receiving = slackReceiving({
+      credentials,
+      deps,
+      clock: desk().clock,
+      waiter: NEVER,
+      locale: 'en',
+      logger,
+    });
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { DeskDeps } from '../../../../src/app/desk-deps.ts';
+import type { ReceivedRequests, Waiter } from '../../../../src/app/ports.ts';
 import {
   slackReceiving,
   slackSender,
@@ -13,6 +14,8 @@ import { SlackStandIn } from './slack-stand-in.ts';
 
 export const SIGNING_SECRET = 'contract-signing-secret';
 export const TEAM = 'T1';
+/** A wait that never ends: the database here always keeps a request in time. */
+export const NEVER = { wait: () => new Promise<void>(() => undefined) };
 
 /** One request as Slack made it: its raw body and headers, to be sent again as it was. */
 export interface SlackRequest {
@@ -39,6 +42,8 @@ export interface SlackHarness {
   /** A slash command, form-encoded as Slack posts it. */
   command(fields: Record<string, string>): SlackRequest;
   settled(): Promise<void>;
+  /** The channel's receiving side, to start (its replay) and stop. */
+  receiving: SlackReceiving;
 }
 
 /**
@@ -46,7 +51,13 @@ export interface SlackHarness {
  * the test desk's database and clock, its Web API a local stand-in and its requests signed with
  * the signing secret over the raw body, as Slack's are.
  */
-export function useSlackDesk(): () => SlackHarness {
+export function useSlackDesk(
+  options: {
+    /** In place of the store's kept requests (a database that fails or is slow to keep one). */
+    received?: (real: ReceivedRequests) => ReceivedRequests;
+    waiter?: Waiter;
+  } = {},
+): () => SlackHarness {
   let endpoint: PlatformEndpoint | undefined;
   const api = useTestApi({
     platformEndpoints: new Map([['/slack/events', (req, res) => endpoint!(req, res)]]),
@@ -65,9 +76,19 @@ export function useSlackDesk(): () => SlackHarness {
       statusEmoji: DEFAULT_STATUS_EMOJI,
     };
     const { desk } = api();
-    const deps = desk.deliveringOn([slackSender(credentials)]);
+    const delivering = desk.deliveringOn([slackSender(credentials)]);
+    const deps = options.received
+      ? { ...delivering, received: options.received(delivering.received) }
+      : delivering;
     const logger = { error: () => undefined, warn: () => undefined, info: () => undefined };
-    receiving = slackReceiving({ credentials, deps, clock: desk.clock, locale: 'en', logger });
+    receiving = slackReceiving({
+      credentials,
+      deps,
+      clock: desk.clock,
+      waiter: options.waiter ?? NEVER,
+      locale: 'en',
+      logger,
+    });
     endpoint = receiving.endpoint;
     const settled = () => receiving!.settled();
     harness = {
@@ -75,6 +96,7 @@ export function useSlackDesk(): () => SlackHarness {
       slack,
       deps,
       settled,
+      receiving: receiving!,
       async send({ raw, contentType, retry, secret, signedAtMs }) {
         const timestamp = String(Math.floor((signedAtMs ?? desk.clock.now().getTime()) / 1000));
         const signature = `v0=${createHmac('sha256', secret ?? SIGNING_SECRET)

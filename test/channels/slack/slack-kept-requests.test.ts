@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { linkIdentity } from '../../../src/app/directory.ts';
+import type { ReceivedRequests } from '../../../src/app/ports.ts';
+import { TEAM, useSlackDesk } from './support/slack-harness.ts';
+
+/** A new-ticket modal's submission, as Slack sends it (the form's payload). */
+const submission = (userId: string, viewId: string, title: string) => ({
+  type: 'view_submission',
+  team: { id: TEAM },
+  user: { id: userId, team_id: TEAM },
+  api_app_id: 'A1',
+  view: {
+    id: viewId,
+    type: 'modal',
+    callback_id: 'sladesk_ticket',
+    private_metadata: '{}',
+    state: {
+      values: {
+        title: { value: { type: 'plain_text_input', value: title } },
+        category: { value: { type: 'static_select', selected_option: { value: 'incident' } } },
+        impact: { value: { type: 'static_select', selected_option: { value: 'one' } } },
+      },
+    },
+  },
+});
+
+describe('a Slack request acked by a process that died before working it', () => {
+  const harness = useSlackDesk();
+
+  it('is worked at the next start, once, and then let go', async () => {
+    const { api, deps, slack, receiving } = harness();
+    const acme = await api.desk.seedCustomer('Kept requests AB');
+    slack.addUser({ id: 'U0KEPT' });
+    await linkIdentity(deps, acme.contact.id, { channel: 'slack', externalId: 'U0KEPT', teamId: TEAM });
+    // What the killed process had written before its ack: the request, and nothing else.
+    const body = JSON.stringify(submission('U0KEPT', 'VKEPT', 'Left behind by a crash'));
+    await deps.received.keep({ channel: 'slack', id: 'crashed-1', body, receivedAt: api.desk.clock.now() });
+
+    await receiving.start();
+    await receiving.settled();
+    const opened = (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(opened.filter((t) => t.title === 'Left behind by a crash')).toHaveLength(1);
+    expect(await deps.received.unfinished('slack', 10)).toEqual([]);
+    // The same request coming in again (Slack, had it not been acked) opens nothing more.
+    await harness().send(harness().interaction(submission('U0KEPT', 'VKEPT', 'Left behind by a crash')));
+    const again = (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(again.filter((t) => t.title === 'Left behind by a crash')).toHaveLength(1);
+  });
+});
+
+describe('a Slack request the database cannot keep in time', () => {
+  let stuck = true;
+  // The first keep never answers (the database gone); the wait for it ends at once.
+  const harness = useSlackDesk({
+    received: (real): ReceivedRequests => ({
+      keep: (request) => (stuck ? new Promise(() => undefined) : real.keep(request)),
+      done: (channel, id) => real.done(channel, id),
+      unfinished: (channel, limit) => real.unfinished(channel, limit),
+    }),
+    waiter: { wait: () => (stuck ? Promise.resolve() : new Promise<void>(() => undefined)) },
+  });
+
+  it('is answered 500, not acked, so Slack sends it again; the retry opens one ticket', async () => {
+    const { api, deps, slack } = harness();
+    const acme = await api.desk.seedCustomer('Unkept requests AB');
+    slack.addUser({ id: 'U0UNKEPT' });
+    await linkIdentity(deps, acme.contact.id, { channel: 'slack', externalId: 'U0UNKEPT', teamId: TEAM });
+    const request = harness().interaction(submission('U0UNKEPT', 'VUNKEPT', 'Kept on the second try'));
+    const refused = await harness().send(request);
+    expect(refused.status).toBe(500);
+    const list = async () => (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(await list()).toEqual([]);
+    stuck = false;
+    expect((await harness().send({ ...request, retry: 1 })).status).toBe(200);
+    expect((await list()).filter((t) => t.title === 'Kept on the second try')).toHaveLength(1);
+  });
+});
