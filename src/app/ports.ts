@@ -379,8 +379,11 @@ export interface ReceivedRequest {
  * be worked again at the next start, not lost. Holds only unfinished requests.
  */
 export interface ReceivedRequests {
-  /** Keeps it; a second keep of the same request changes nothing. */
-  keep(request: ReceivedRequest): Promise<void>;
+  /**
+   * Keeps it. A second keep of the same request changes nothing and says so: `first` false, with
+   * when the first was kept.
+   */
+  keep(request: ReceivedRequest): Promise<{ first: boolean; keptAt: Date }>;
   done(channel: string, id: string): Promise<void>;
   /** Kept and not done, oldest first. */
   unfinished(channel: string, limit: number): Promise<ReceivedRequest[]>;

@@ -1,9 +1,39 @@
 import { createHash } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, ReceiverEvent } from '@slack/bolt';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock, ReceivedRequests, Waiter } from '../../app/ports.ts';
 
 /** Slack waits 3 s for its answer: a request not kept by then is answered 500, and Slack sends it again. */
 export const KEEP_WITHIN_MS = 2_000;
+
+/**
+ * How many requests are worked at once after their ack. Slack gets its answer at once whatever
+ * the backlog; the work behind it waits its turn (kept, so nothing is lost), instead of thousands
+ * of opens sharing the event loop and the database at once until none finishes in time.
+ */
+export const WORK_AT_ONCE = 8;
+
+/**
+ * The request's ack, then a turn to work: the listener's `await ack()` answers Slack and returns
+ * once one of the WORK_AT_ONCE turns is free; `release` gives the turn back.
+ */
+function ackThenTurn(limit: LimitFunction, ack: ReceiverEvent['ack']) {
+  let release: (() => void) | undefined;
+  let turn: Promise<void> | undefined;
+  return {
+    ack: async (response?: unknown) => {
+      await ack(response as never);
+      turn ??= new Promise<void>((granted) => {
+        void limit(() => new Promise<void>((done) => ((release = done), granted())));
+      });
+      await turn;
+    },
+    release: () => release?.(),
+  };
+}
+
+/** A kept request younger than this is taken to be at work in some process. */
+export const AT_WORK_MS = 30_000;
 
 export interface KeptRequests {
   /** Works the requests an earlier process acked and did not finish; resolves with how many. */
@@ -28,7 +58,16 @@ export function keepUntilDone(
   },
 ): KeptRequests {
   const { received, clock, waiter, logger } = options;
-  const work = app.processEvent.bind(app);
+  const process = app.processEvent.bind(app);
+  const limit = pLimit(WORK_AT_ONCE);
+  const work = async (event: ReceiverEvent) => {
+    const turn = ackThenTurn(limit, event.ack);
+    try {
+      await process({ ...event, ack: turn.ack });
+    } finally {
+      turn.release();
+    }
+  };
   const done = (id: string) =>
     received
       .done('slack', id)
@@ -41,7 +80,13 @@ export function keepUntilDone(
     const late = waiter.wait(KEEP_WITHIN_MS).then(() => {
       throw new Error(`the database did not keep the Slack request within ${KEEP_WITHIN_MS} ms`);
     });
-    await Promise.race([kept, late]);
+    const { first, keptAt } = await Promise.race([kept, late]);
+    // Slack sends a request again when our answer was slow; the first is still at work (or, kept
+    // long ago by a process that died, is worked now). Either way this one is answered, not redone.
+    if (!first && clock.now().getTime() - keptAt.getTime() < AT_WORK_MS) {
+      await event.ack();
+      return;
+    }
     try {
       await work(event);
     } finally {

@@ -41,13 +41,14 @@ export class MongoReceivedRequests implements ReceivedRequests {
     this.requests = receivedRequestModel(connection);
   }
 
-  async keep(request: ReceivedRequest): Promise<void> {
-    await insertOnce(this.requests, {
-      _id: keyOf(request.channel, request.id),
-      channel: request.channel,
-      body: request.body,
-      receivedAt: request.receivedAt,
-    });
+  async keep(request: ReceivedRequest): Promise<{ first: boolean; keptAt: Date }> {
+    const _id = keyOf(request.channel, request.id);
+    const { channel, body, receivedAt } = request;
+    if (await insertOnce(this.requests, { _id, channel, body, receivedAt }))
+      return { first: true, keptAt: receivedAt };
+    const kept = await this.requests.findById(_id, { receivedAt: 1 }).lean<{ receivedAt: Date }>();
+    // Done in between: it is no longer kept, and this one is a new try.
+    return kept ? { first: false, keptAt: kept.receivedAt } : this.keep(request);
   }
 
   async done(channel: string, id: string): Promise<void> {

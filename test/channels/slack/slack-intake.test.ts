@@ -3,6 +3,8 @@ import { mapCustomerPlace } from '../../../src/app/chat/customer-places.ts';
 import { linkIdentity } from '../../../src/app/directory.ts';
 import { setTriagePlace } from '../../../src/app/messaging/messaging-admin.ts';
 import { relayPending } from '../../../src/app/relay.ts';
+import { fireTimer } from '../../../src/app/sla-steps.ts';
+import { plannedTimers } from '../../../src/domain/tickets/sla-clock.ts';
 import type { Person } from '../../../src/domain/desk/people.ts';
 import type { Ticket } from '../../../src/domain/tickets/ticket.ts';
 import type { SeededCustomer } from '../../support/test-desk.ts';
@@ -394,6 +396,83 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
       }),
     );
     expect((await deps.tickets.get(ticket.id))!.priority).toBe(firstPriority());
+  });
+
+  it('two agents pressing Claim at once: one has it, the other is told who', async () => {
+    const { slack, deps } = harness();
+    await harness().send(submission(acme.contact, form('Claimed twice at once'), 'VRACE'));
+    const ticket = (await tickets(acme)).find((t) => t.title === 'Claimed twice at once')!;
+    const card = slack.messages.find(
+      (m) => m.channel === TRIAGE && !m.threadTs && wordsOf(m).includes(ticket.id),
+    )!;
+    const claim = card.blocks
+      .find((b) => b.type === 'actions')!
+      .elements!.find((e) => e.action_id === 'sladesk:claim')!;
+    const press = (agent: Person, path: string) =>
+      harness().send(
+        harness().interaction({
+          type: 'block_actions',
+          user: { id: user(agent) },
+          trigger_id: `trigger-${path}`,
+          response_url: slack.responseUrl(path),
+          container: { type: 'message', channel_id: TRIAGE, message_ts: card.ts },
+          channel: { id: TRIAGE },
+          message: { ts: card.ts, text: card.text },
+          actions: [{ ...claim, block_id: 'b', action_ts: nextTs() }],
+        }),
+      );
+    await Promise.all([press(acme.agent, 'race-1'), press(acme.otherAgent, 'race-2')]);
+    const claimed = (await deps.tickets.get(ticket.id))!;
+    const winner = claimed.assigneeId === acme.agent.id ? acme.agent : acme.otherAgent;
+    const loser = winner === acme.agent ? 'race-2' : 'race-1';
+    expect(claimed.status).toBe('claimed');
+    expect(slack.responses.filter((r) => r.path.startsWith('race-')).map((r) => r.path)).toEqual([loser]);
+    expect(String(slack.responses.find((r) => r.path === loser)!.body.text)).toContain(winner.name);
+    const shown = slack.messages.find((m) => m.ts === card.ts && m.channel === TRIAGE)!;
+    expect(wordsOf(shown)).toContain(winner.name);
+  });
+
+  it('an escalation reaches the manager with Acknowledge and Open ticket; the card shows it, then its acknowledgement', async () => {
+    const { slack, deps, api } = harness();
+    api.desk.clock.set('2026-11-17T09:00:00+01:00');
+    await harness().send(submission(acme.contact, form('Escalates unseen'), 'VESC'));
+    const ticket = (await tickets(acme)).find((t) => t.title === 'Escalates unseen')!;
+    const contract = deps.contracts.contract(acme.organisation.contractId);
+    const level1 = plannedTimers((await deps.tickets.get(ticket.id))!, contract).find(
+      (t) => t.step === 'response:level1',
+    )!;
+    api.desk.clock.set(level1.at.toISOString());
+    await fireTimer(deps, ticket.id, level1.step);
+    const dm = slack.messages.filter(
+      (m) => m.channel === SlackStandIn.dmOf(user(acme.incidentManager)) && wordsOf(m).includes(ticket.id),
+    );
+    expect(dm).toHaveLength(1);
+    const elements = dm[0]!.blocks.find((b) => b.type === 'actions')!.elements!;
+    expect(elements.map((e) => e.action_id)).toEqual(['sladesk:acknowledge', 'sladesk_open_ticket']);
+    const cardOf = () =>
+      slack.messages.find((m) => m.channel === TRIAGE && !m.threadTs && wordsOf(m).includes(ticket.id))!;
+    expect(wordsOf(cardOf())).toContain(en.notify.escalation.waiting.replace('{level}', '1'));
+
+    const pressOn = (element: (typeof elements)[number], path: string) =>
+      harness().send(
+        harness().interaction({
+          type: 'block_actions',
+          user: { id: user(acme.incidentManager) },
+          trigger_id: `trigger-${path}`,
+          response_url: slack.responseUrl(path),
+          container: { type: 'message', channel_id: dm[0]!.channel, message_ts: dm[0]!.ts },
+          channel: { id: dm[0]!.channel },
+          message: { ts: dm[0]!.ts, text: dm[0]!.text },
+          actions: [{ ...element, block_id: 'b', action_ts: nextTs() }],
+        }),
+      );
+    await pressOn(elements[1]!, 'open-ticket');
+    const glance = String(slack.responses.find((r) => r.path === 'open-ticket')!.body.text);
+    expect(glance).toContain(ticket.id);
+    expect(glance).toContain(`https://example.slack.com/archives/${TRIAGE}/p${cardOf().ts.replace('.', '')}`);
+    await pressOn(elements[0]!, 'acknowledge');
+    expect((await deps.tickets.get(ticket.id))!.sla.acknowledgedLevel).toBe(1);
+    expect(wordsOf(cardOf())).toContain(en.notify.escalation.acknowledged.replace('{level}', '1'));
   });
 
   it('out of hours the confirmation says when support opens and when work starts', async () => {

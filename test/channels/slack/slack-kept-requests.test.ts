@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { AT_WORK_MS } from '../../../src/channels/slack/slack-kept-requests.ts';
 import { linkIdentity } from '../../../src/app/directory.ts';
 import type { ReceivedRequests } from '../../../src/app/ports.ts';
 import { TEAM, useSlackDesk } from './support/slack-harness.ts';
@@ -45,6 +47,34 @@ describe('a Slack request acked by a process that died before working it', () =>
     await harness().send(harness().interaction(submission('U0KEPT', 'VKEPT', 'Left behind by a crash')));
     const again = (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
     expect(again.filter((t) => t.title === 'Left behind by a crash')).toHaveLength(1);
+  });
+});
+
+describe('a Slack request sent again while the first is still at work', () => {
+  const harness = useSlackDesk();
+
+  it('is answered and not worked again; kept long ago by a process now gone, it is worked', async () => {
+    const { api, deps, slack } = harness();
+    const acme = await api.desk.seedCustomer('At work AB');
+    slack.addUser({ id: 'U0BUSY' });
+    await linkIdentity(deps, acme.contact.id, { channel: 'slack', externalId: 'U0BUSY', teamId: TEAM });
+    const request = harness().interaction(submission('U0BUSY', 'VBUSY', 'Slow to open'));
+    const payload = JSON.parse(decodeURIComponent(request.raw.slice('payload='.length))) as object;
+    const body = JSON.stringify(payload);
+    const id = createHash('sha256').update(body).digest('base64url');
+    // Another process kept it a moment ago and is at work on it.
+    await deps.received.keep({ channel: 'slack', id, body, receivedAt: api.desk.clock.now() });
+    const list = async () =>
+      (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets.filter(
+        (t) => t.title === 'Slow to open',
+      );
+    expect((await harness().send({ ...request, retry: 1 })).status).toBe(200);
+    expect(await list()).toEqual([]);
+    // That process died: a try after AT_WORK_MS does the work, once.
+    api.desk.clock.advance(AT_WORK_MS);
+    expect((await harness().send({ ...request, retry: 2 })).status).toBe(200);
+    expect(await list()).toHaveLength(1);
+    expect(await deps.received.unfinished('slack', 10)).toEqual([]);
   });
 });
 

@@ -71,13 +71,17 @@ export const intakeListeners: SlackListeners = (app, context) => {
 
   app.view<SlackViewAction>(TICKET_MODAL, async ({ ack, body, view, client }) => {
     const user = body.user.id;
-    const locale = await readerLocale(context, user);
-    const read = readSubmission(view.state.values, view.private_metadata, locale);
+    // Checked before the ack with no database read (the ack must not wait for it); only a form
+    // with errors is worth the read of who wrote it, to say them in their language.
+    const read = readSubmission(view.state.values, view.private_metadata, context.locale);
     if (!read.ok) {
-      await ack({ response_action: SHOW_ERRORS, errors: read.errors });
+      const locale = await readerLocale(context, user);
+      const again = readSubmission(view.state.values, view.private_metadata, locale);
+      await ack({ response_action: SHOW_ERRORS, errors: again.ok ? read.errors : again.errors });
       return;
     }
     await ack();
+    const locale = await readerLocale(context, user);
     try {
       const { ticket } = read;
       const from = await context.users.get(body.team?.id ?? undefined, user);
