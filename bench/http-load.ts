@@ -14,6 +14,7 @@ export interface Reply {
 }
 
 export interface HttpClient {
+  /** A `Buffer` body is sent as it is (the caller sets its content type); anything else as JSON. */
   call(method: string, path: string, headers?: Record<string, string>, body?: unknown): Promise<Reply>;
   /** Closes the kept-alive connections. */
   close(): void;
@@ -26,7 +27,9 @@ export function httpClient(baseUrl: string, connections: number): HttpClient {
   const host = hostname.replace(/^\[|\]$/g, '');
   return {
     call(method, path, headers = {}, body) {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
+      const asIs = Buffer.isBuffer(body);
+      const payload =
+        body === undefined ? undefined : asIs ? body : Buffer.from(JSON.stringify(body), 'utf8');
       return new Promise<Reply>((resolve) => {
         const started = performance.now();
         const done = (reply: Omit<Reply, 'ms'>) => resolve({ ...reply, ms: performance.now() - started });
@@ -39,9 +42,8 @@ export function httpClient(baseUrl: string, connections: number): HttpClient {
             path,
             headers: {
               ...headers,
-              ...(payload
-                ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
-                : {}),
+              ...(payload && !asIs ? { 'content-type': 'application/json' } : {}),
+              ...(payload ? { 'content-length': String(payload.length) } : {}),
             },
           },
           (res) => {

@@ -34,6 +34,7 @@ const MODULES: readonly { name: string; load: () => Promise<{ default: Bench }> 
   { name: 'scale', load: () => import('./scale.ts') },
   { name: 'storage', load: () => import('./storage.ts') },
   { name: 'outbox', load: () => import('./outbox.ts') },
+  { name: 'slack', load: () => import('./slack.ts') },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
