@@ -34,21 +34,81 @@ export function receivedRequestModel(connection: Connection): Model<ReceivedRequ
 
 const keyOf = (channel: string, id: string) => `${channel}|${id}`;
 
+interface Waiting {
+  document: ReceivedRequestDocument;
+  kept(outcome: { first: boolean; keptAt: Date }): void;
+  failed(error: unknown): void;
+}
+
+/**
+ * Keeps are written together: the requests that come while one write is on its way go in the
+ * next, as one insertMany. Every request waits for its own keep before its ack either way; under
+ * load, one write per batch instead of one per request is what keeps the acks fast (on the
+ * embedded FerretDB every write is a SQLite transaction).
+ */
 export class MongoReceivedRequests implements ReceivedRequests {
   private readonly requests: Model<ReceivedRequestDocument>;
+  private waiting: Waiting[] = [];
+  private writing = false;
 
   constructor(connection: Connection) {
     this.requests = receivedRequestModel(connection);
   }
 
-  async keep(request: ReceivedRequest): Promise<{ first: boolean; keptAt: Date }> {
-    const _id = keyOf(request.channel, request.id);
+  keep(request: ReceivedRequest): Promise<{ first: boolean; keptAt: Date }> {
     const { channel, body, receivedAt } = request;
-    if (await insertOnce(this.requests, { _id, channel, body, receivedAt }))
-      return { first: true, keptAt: receivedAt };
-    const kept = await this.requests.findById(_id, { receivedAt: 1 }).lean<{ receivedAt: Date }>();
-    // Done in between: it is no longer kept, and this one is a new try.
-    return kept ? { first: false, keptAt: kept.receivedAt } : this.keep(request);
+    const document = { _id: keyOf(channel, request.id), channel, body, receivedAt };
+    return new Promise((kept, failed) => {
+      this.waiting.push({ document, kept, failed });
+      if (!this.writing) void this.writeWaiting();
+    });
+  }
+
+  private async writeWaiting(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting;
+        this.waiting = [];
+        await this.write(batch);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    let taken = new Set<number>();
+    try {
+      // The driver's own insertMany: mongoose's would validate each document again, for nothing.
+      await this.requests.collection.insertMany(batch.map((w) => w.document) as never[], { ordered: false });
+    } catch (error) {
+      const refused = writeErrorsOf(error);
+      if (!refused || refused.some((e) => e.code !== 11000)) {
+        for (const waiting of batch) waiting.failed(error);
+        return;
+      }
+      taken = new Set(refused.map((e) => e.index));
+    }
+    for (const [index, waiting] of batch.entries()) {
+      if (!taken.has(index)) waiting.kept({ first: true, keptAt: waiting.document.receivedAt });
+      else void this.keptBefore(waiting);
+    }
+  }
+
+  /** A request kept before (a redelivery): when that was, or, done since, kept anew. */
+  private async keptBefore(waiting: Waiting): Promise<void> {
+    try {
+      const kept = await this.requests
+        .findById(waiting.document._id, { receivedAt: 1 })
+        .lean<{ receivedAt: Date }>();
+      if (kept) waiting.kept({ first: false, keptAt: kept.receivedAt });
+      else if (await insertOnce(this.requests, waiting.document)) {
+        waiting.kept({ first: true, keptAt: waiting.document.receivedAt });
+      } else waiting.kept({ first: false, keptAt: waiting.document.receivedAt });
+    } catch (error) {
+      waiting.failed(error);
+    }
   }
 
   async done(channel: string, id: string): Promise<void> {
@@ -68,4 +128,11 @@ export class MongoReceivedRequests implements ReceivedRequests {
       receivedAt,
     }));
   }
+}
+
+/** The duplicate and other refusals of an unordered insertMany, by the index of each document. */
+function writeErrorsOf(error: unknown): { index: number; code: number }[] | undefined {
+  const found = (error as { writeErrors?: unknown }).writeErrors;
+  if (found === undefined) return undefined;
+  return (Array.isArray(found) ? found : [found]) as { index: number; code: number }[];
 }
