@@ -398,6 +398,31 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     expect((await deps.tickets.get(ticket.id))!.priority).toBe(firstPriority());
   });
 
+  it('a forged button value is refused in words and changes nothing', async () => {
+    const { slack, deps } = harness();
+    await harness().send(submission(acme.contact, form('Forged button target'), 'VFORGEDBUTTON'));
+    const ticket = (await tickets(acme)).find((t) => t.title === 'Forged button target')!;
+    const forged = JSON.stringify({ action: 'claim', ticketId: ticket.id, evil: 1 });
+    await harness().send(
+      harness().interaction({
+        type: 'block_actions',
+        user: { id: user(acme.agent) },
+        trigger_id: 'trigger-forged',
+        response_url: slack.responseUrl('forged-button'),
+        container: { type: 'message', channel_id: TRIAGE, message_ts: '1' },
+        channel: { id: TRIAGE },
+        message: { ts: '1', text: 'x' },
+        actions: [
+          { type: 'button', action_id: 'sladesk:claim', block_id: 'b', value: forged, action_ts: nextTs() },
+        ],
+      }),
+    );
+    expect(String(slack.responses.find((r) => r.path === 'forged-button')?.body.text)).toBe(
+      en.errors.invalidButton.replace('{channel}', 'slack'),
+    );
+    expect((await deps.tickets.get(ticket.id))!).toMatchObject({ status: 'new', version: ticket.version });
+  });
+
   it('two agents pressing Claim at once: one has it, the other is told who', async () => {
     const { slack, deps } = harness();
     await harness().send(submission(acme.contact, form('Claimed twice at once'), 'VRACE'));
