@@ -69,10 +69,16 @@ function escalationLine({ params, locale }: OutgoingMessage): string | undefined
 export function slackContent(message: OutgoingMessage): SlackContent {
   const { locale } = message;
   const text = translate(locale, `notify.${message.key}`, slackParams(message));
+  const { params } = message;
   const facts = [
-    `*${escapeMrkdwn(message.params.ticketId)}*`,
-    translate(locale, `statuses.${message.params.status}`),
-    escapeMrkdwn(message.params.priority),
+    `*${escapeMrkdwn(params.ticketId)}*`,
+    translate(locale, `statuses.${params.status}`),
+    escapeMrkdwn(params.priority),
+    // The card is the agents' whole view of the ticket: what kind it is, and whose.
+    ...(message.kind === 'card' && params.category
+      ? [translate(locale, `categories.${params.category}`)]
+      : []),
+    ...(message.kind === 'card' && params.requester ? [escapeMrkdwn(params.requester)] : []),
   ].join(' · ');
   const blocks: object[] = [
     { type: 'section', text: { type: 'mrkdwn', text } },

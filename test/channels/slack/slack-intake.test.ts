@@ -176,6 +176,14 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     const card = slack.messages.find((m) => m.channel === TRIAGE && wordsOf(m).includes(ticket.id))!;
     expect(wordsOf(card)).toContain('&lt;!channel&gt; Mail &amp;lt; down');
     expect(JSON.stringify(card.blocks)).not.toContain('<!channel>');
+    // What kind of ticket, whose, and how its clock stands (in business time, as of the change).
+    expect(wordsOf(card)).toContain(en.categories.incident);
+    expect(wordsOf(card)).toContain(acme.contact.name);
+    // Opened while the desk is open: all of the priority's response target is left.
+    const target = harness().deps.contracts.contract(acme.organisation.contractId).priority(ticket.priority);
+    const hours = target.responseMinutes / 60;
+    expect(Number.isInteger(hours)).toBe(true);
+    expect(wordsOf(card)).toMatch(new RegExp(`response due <!date\\^\\d+\\^[^>]+> · ${hours} h left`));
   });
 
   it('a forged or replayed submission is refused with 401 and opens nothing', async () => {
