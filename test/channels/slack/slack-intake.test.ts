@@ -257,6 +257,41 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     expect(added.map((c) => c.args.name)).toContain('eyes');
   });
 
+  it('⏳ and ✅ from the desk set waiting and resolved, and the customer’s message shows each; a customer’s emoji sets nothing', async () => {
+    const { slack, deps } = harness();
+    const { ts: root } = await write(acme.contact, 'Reports are empty since Monday');
+    const ticket = (await tickets(acme)).find((t) => t.title === 'Reports are empty since Monday')!;
+    const react = (by: Person, reaction: string) =>
+      harness().send(
+        harness().event(`EvEmoji${root}${reaction}${by.id}`, {
+          type: 'reaction_added',
+          user: user(by),
+          reaction,
+          item: { type: 'message', channel: CUSTOMER_CHANNEL, ts: root },
+          item_user: user(acme.contact),
+          event_ts: nextTs(),
+        }),
+      );
+    await react(acme.contact, 'eyes');
+    expect((await deps.tickets.get(ticket.id))!.status).toBe('new');
+    await react(acme.agent, 'eyes');
+    await react(acme.agent, 'hourglass_flowing_sand');
+    expect((await deps.tickets.get(ticket.id))!.status).toBe('waiting_on_customer');
+    await react(acme.agent, 'white_check_mark');
+    expect((await deps.tickets.get(ticket.id))!.status).toBe('resolved');
+    const shown = slack
+      .callsOf('reactions.add')
+      .filter((c) => c.args.timestamp === root)
+      .map((c) => c.args.name);
+    expect(shown).toEqual(['eyes', 'hourglass_flowing_sand', 'white_check_mark']);
+    const taken = slack
+      .callsOf('reactions.remove')
+      .filter((c) => c.args.timestamp === root)
+      .map((c) => c.args.name);
+    expect(taken).toContain('eyes');
+    expect(taken).toContain('hourglass_flowing_sand');
+  });
+
   it('🎫 on a message the desk did not take as a ticket opens one for its writer, once', async () => {
     const { ts: thanks } = await write(acme.colleague, 'thanks');
     expect((await tickets(acme)).some((t) => t.title === 'thanks')).toBe(false);
