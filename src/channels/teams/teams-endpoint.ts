@@ -21,6 +21,12 @@ function answer(response: ServerResponse, status: number, body?: unknown): void 
 const refuse = (response: ServerResponse, status: number, error: string) =>
   answer(response, status, { error });
 
+/**
+ * App Service Environment's channel: botbuilder checks its tokens against Azure AD's public key set
+ * whatever it is configured with (AseChannelValidation's own URL). Teams never sends it.
+ */
+const ASE_CHANNEL = 'AseChannel';
+
 type Read = { ok: true; activity: Activity } | { ok: false; error: string };
 
 /**
@@ -96,6 +102,10 @@ export function teamsMessagesEndpoint(options: {
       return;
     }
     const { activity } = read;
+    if (activity.channelId === ASE_CHANNEL) {
+      refuse(response, 401, 'unauthorized');
+      return;
+    }
     let verified: VerifiedRequest;
     try {
       verified = await adapter.verify(activity, authorization);

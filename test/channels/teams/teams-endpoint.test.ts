@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TurnContext } from 'botbuilder';
-import { createTeamsAdapter } from '../../../src/channels/teams/teams-auth.ts';
+import {
+  BOT_FRAMEWORK_CLOUD,
+  createTeamsAdapter,
+  teamsAuthSettings,
+} from '../../../src/channels/teams/teams-auth.ts';
 import { teamsMessagesEndpoint } from '../../../src/channels/teams/teams-endpoint.ts';
 import type { PlatformEndpoint } from '../../../src/http/server.ts';
 import { request, useTestApi } from '../../http/support/api.ts';
@@ -16,6 +20,8 @@ import {
 const APP_ID = '8e1b2c3d-4f5a-4b6c-9d7e-0f1a2b3c4d5e';
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
 const ISSUER = 'https://api.botframework.com';
+// Azure AD's v1 issuer for Bot Framework's own tenant, one the emulator's tokens carry.
+const EMULATOR_ISSUER = 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/';
 
 const standIn = new BotFrameworkStandIn();
 const turns: TurnContext['activity'][] = [];
@@ -141,23 +147,45 @@ describe('the Teams /api/messages endpoint', () => {
   it('refuses forged, expired, misdirected and missing tokens with 401, and hands none of them on', async () => {
     const before = turns.length;
     const otherKey = testSigningKey();
-    const refusals: Record<string, [unknown, string | undefined]> = {
-      'signed with another key under another key id': [teamsMessage(), channelToken({}, otherKey)],
+    const refusals: Record<string, [unknown, string | undefined, RegExp | undefined]> = {
+      'signed with another key under another key id': [
+        teamsMessage(),
+        channelToken({}, otherKey),
+        /Signing Key could not be retrieved/,
+      ],
       'signed with another key under our key id': [
         teamsMessage(),
         channelToken({}, otherKey, standIn.channelKey.kid),
+        /invalid signature/,
       ],
-      'signed with the emulator’s key': [teamsMessage(), channelToken({}, standIn.emulatorKey)],
+      'signed with the emulator’s key': [
+        teamsMessage(),
+        channelToken({}, standIn.emulatorKey),
+        /Signing Key could not be retrieved/,
+      ],
       'expired (past the 5-minute leeway)': [
         teamsMessage(),
         channelToken({ exp: nowSeconds() - 600, nbf: nowSeconds() - 4000, iat: nowSeconds() - 4000 }),
+        /expired/,
       ],
-      'not valid yet': [teamsMessage(), channelToken({ nbf: nowSeconds() + 900 })],
-      'for another app': [teamsMessage(), channelToken({ aud: randomUUID() })],
-      'without an audience': [teamsMessage(), channelToken({ aud: undefined })],
-      'from another issuer': [teamsMessage(), channelToken({ iss: 'https://evil.example.com' })],
-      'for another serviceUrl': [teamsMessage(), channelToken({ serviceurl: 'https://smba.example.com/' })],
-      'for a channel the key is not endorsed for': [teamsMessage({ channelId: 'slack' }), channelToken()],
+      'not valid yet': [teamsMessage(), channelToken({ nbf: nowSeconds() + 900 }), /not active/],
+      'for another app': [teamsMessage(), channelToken({ aud: randomUUID() }), /Invalid AppId/],
+      'without an audience': [teamsMessage(), channelToken({ aud: undefined }), /Invalid AppId/],
+      'from another issuer': [
+        teamsMessage(),
+        channelToken({ iss: 'https://evil.example.com' }),
+        /No valid identity/,
+      ],
+      'for another serviceUrl': [
+        teamsMessage(),
+        channelToken({ serviceurl: 'https://smba.example.com/' }),
+        /ServiceUrl claim/,
+      ],
+      'for a channel the key is not endorsed for': [
+        teamsMessage({ channelId: 'slack' }),
+        channelToken(),
+        /endorsement/,
+      ],
       'tampered after signing': [
         teamsMessage(),
         (() => {
@@ -167,17 +195,46 @@ describe('the Teams /api/messages endpoint', () => {
           );
           return `${header}.${payload}.${signature}`;
         })(),
+        /invalid signature/,
       ],
-      'not a JWT at all': [teamsMessage(), 'not-a-token'],
-      'without Authorization': [teamsMessage(), undefined],
+      'from the emulator for another app': [
+        teamsMessage({ channelId: 'emulator' }),
+        signJwt(standIn.emulatorKey, {
+          ...channelClaims({ iss: EMULATOR_ISSUER, aud: 'https://api.botframework.com' }),
+          ver: '1.0',
+          appid: randomUUID(),
+        }),
+        /Invalid AppId/,
+      ],
+      'from another bot (a skill)': [
+        teamsMessage(),
+        signJwt(standIn.emulatorKey, {
+          ...channelClaims({ iss: EMULATOR_ISSUER }),
+          ver: '1.0',
+          appid: randomUUID(),
+        }),
+        /Skill Claims require validation/,
+      ],
+      'for App Service Environment’s channel': [
+        teamsMessage({ channelId: 'AseChannel' }),
+        channelToken(),
+        undefined,
+      ],
+      'not a JWT at all': [teamsMessage(), 'not-a-token', /No valid identity/],
+      'without Authorization': [teamsMessage(), undefined, undefined],
     };
-    for (const [what, [activity, token]] of Object.entries(refusals)) {
+    for (const [what, [activity, token, reason]] of Object.entries(refusals)) {
+      const told = logged.length;
       const answer = await post(activity, token);
       expect({ what, status: answer.status, body: answer.body }).toEqual({
         what,
         status: 401,
         body: { error: 'unauthorized' },
       });
+      // Refused by botbuilder's check, for the reason meant (or before it, with nothing to check).
+      const said = logged.slice(told).map((line) => (line.details as { reason?: string }).reason);
+      if (reason) expect({ what, said }).toEqual({ what, said: [expect.stringMatching(reason)] });
+      else expect({ what, said }).toEqual({ what, said: [] });
     }
     const wrongScheme = await request(api().url, 'POST', '/api/messages', {
       raw: JSON.stringify(teamsMessage()),
@@ -185,6 +242,10 @@ describe('the Teams /api/messages endpoint', () => {
     });
     expect(wrongScheme.status).toBe(401);
     expect(turns.length).toBe(before);
+    // The emulator's and other bots' tokens were checked against the stand-in's keys too.
+    expect(
+      standIn.requests.some((path) => path.endsWith('/common/v2.0/.well-known/openid-configuration')),
+    ).toBe(true);
     // Refusals are told in the log, never as failures of the desk.
     expect(logged.filter((line) => line.level === 'error')).toEqual([]);
   });
@@ -275,6 +336,21 @@ describe('when the key set cannot be fetched', () => {
 });
 
 describe('the adapter’s settings', () => {
+  it('are single-tenant when a tenant is named, multi-tenant otherwise, on Bot Framework’s public cloud', () => {
+    const tenantId = randomUUID();
+    expect(teamsAuthSettings({ appId: APP_ID, appPassword: 'p', tenantId })).toMatchObject({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: tenantId,
+      ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+      ToBotFromChannelOpenIdMetadataUrl: BOT_FRAMEWORK_CLOUD.channelOpenIdMetadataUrl,
+      ToBotFromEmulatorOpenIdMetadataUrl: BOT_FRAMEWORK_CLOUD.emulatorOpenIdMetadataUrl,
+    });
+    const multi = teamsAuthSettings({ appId: APP_ID, appPassword: 'p' });
+    expect(multi.MicrosoftAppType).toBe('MultiTenant');
+    expect(multi).not.toHaveProperty('MicrosoftAppTenantId');
+  });
+
   it('refuses empty credentials rather than let botbuilder switch authentication off', () => {
     expect(() => createTeamsAdapter({ appId: '', appPassword: 'p' })).toThrow(/app id/);
     expect(() => createTeamsAdapter({ appId: APP_ID, appPassword: ' ' })).toThrow(/app password/);
