@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Activity, TurnContext } from 'botbuilder';
+import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
+import { HttpError } from '../../http/http-error.ts';
+import type { PlatformEndpoint } from '../../http/server.ts';
+import { isRefusedToken, type TeamsAdapter, type VerifiedRequest } from './teams-auth.ts';
+
+/** A verified turn from Teams: what the bot does with one activity. */
+export type TeamsHandler = (context: TurnContext) => Promise<void>;
+
+function answer(response: ServerResponse, status: number, body?: unknown): void {
+  if (response.headersSent) return;
+  if (body === undefined) {
+    response.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+}
+
+const refuse = (response: ServerResponse, status: number, error: string) =>
+  answer(response, status, { error });
+
+/**
+ * App Service Environment's channel: botbuilder checks its tokens against Azure AD's public key set
+ * whatever it is configured with (AseChannelValidation's own URL). Teams never sends it.
+ */
+const ASE_CHANNEL = 'AseChannel';
+
+type Read = { ok: true; activity: Activity } | { ok: false; error: string };
+
+/**
+ * The activity, shaped enough for the adapter: an object with a type and the serviceUrl its
+ * token is checked against. Timestamps become dates, as botbuilder's own reading does.
+ */
+function readActivity(raw: Buffer): Read {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { ok: false, error: 'invalid_json' };
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: 'malformed_activity' };
+  }
+  const activity = body as Record<string, unknown>;
+  if (typeof activity.type !== 'string' || !activity.type) return { ok: false, error: 'malformed_activity' };
+  if (typeof activity.serviceUrl !== 'string' || !activity.serviceUrl) {
+    return { ok: false, error: 'malformed_activity' };
+  }
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return { ok: true, activity: activity as unknown as Activity };
+}
+
+/**
+ * `/api/messages`: every activity the Bot Framework delivers for Teams. The request's bearer token
+ * is checked by botbuilder before anything acts on it; a missing, forged, expired or misdirected
+ * token is refused with 401 and reaches nothing, and a token that cannot be checked just now (the
+ * key set unreachable) with 503, so that the channel delivers again. A verified activity goes to
+ * `handle` in a turn; an invoke's answer (a card action's) is what the handler left in the turn.
+ */
+export function teamsMessagesEndpoint(options: {
+  adapter: TeamsAdapter;
+  handle: TeamsHandler;
+  logger: { info(details: object, message: string): void; error(details: object, message: string): void };
+  bodyLimitBytes?: number;
+}): PlatformEndpoint {
+  const { adapter, handle, logger } = options;
+  return async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method !== 'POST') {
+      response.writeHead(405, { Allow: 'POST' }).end();
+      return;
+    }
+    const authorization = request.headers.authorization ?? '';
+    if (!authorization.trim()) {
+      // Refused before the body is read: nothing unauthenticated is parsed.
+      request.resume();
+      refuse(response, 401, 'unauthorized');
+      return;
+    }
+    let raw: Buffer;
+    try {
+      raw = await readRawBody(request, options.bodyLimitBytes ?? BODY_LIMIT_BYTES);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      answer(response, error.status, { error: error.code });
+      return;
+    }
+    const read = readActivity(raw);
+    if (!read.ok) {
+      refuse(response, 400, read.error);
+      return;
+    }
+    const { activity } = read;
+    if (activity.channelId === ASE_CHANNEL) {
+      refuse(response, 401, 'unauthorized');
+      return;
+    }
+    let verified: VerifiedRequest;
+    try {
+      verified = await adapter.verify(activity, authorization);
+    } catch (error) {
+      if (isRefusedToken(error)) {
+        logger.info(
+          { reason: (error as Error).message, activityType: activity.type },
+          'Teams request refused',
+        );
+        refuse(response, 401, 'unauthorized');
+      } else {
+        logger.error({ err: error }, 'a Teams request could not be verified');
+        refuse(response, 503, 'verification_unavailable');
+      }
+      return;
+    }
+    try {
+      const invoke = await adapter.run(verified, activity, handle);
+      answer(response, invoke?.status ?? 200, invoke?.body);
+    } catch (error) {
+      logger.error(
+        { err: error, activityType: activity.type, activityId: activity.id },
+        'handling a Teams activity failed',
+      );
+      refuse(response, 500, 'internal');
+    }
+  };
+}
