@@ -21,7 +21,7 @@
  * work after the ack. Before them, per level, signed `url_verification` requests (answered by the
  * endpoint itself) give the floor and open every socket of the level.
  *
- * Environment knobs (defaults in brackets): SLACK_BENCH_REQUESTS [1000] (distinct requests per
+ * Environment knobs (defaults in brackets): SLACK_BENCH_REQUESTS [600] (distinct requests per
  * level and kind), SLACK_BENCH_SECONDS [10] (a kind stops sending after this long),
  * SLACK_BENCH_LEVELS ["50,200"] (connections), SLACK_BENCH_USERS [50] (contacts linked to Slack
  * users), SLACK_BENCH_AGENTS [10] (agents linked to Slack users, the pressers),
@@ -249,7 +249,7 @@ interface Floor {
 
 async function run(): Promise<BenchReport> {
   const knobs: Knobs = {
-    requests: intFromEnv('SLACK_BENCH_REQUESTS', 1000),
+    requests: intFromEnv('SLACK_BENCH_REQUESTS', 600),
     seconds: intFromEnv('SLACK_BENCH_SECONDS', 10),
     levels: levelsFromEnv(),
     users: intFromEnv('SLACK_BENCH_USERS', 50),
