@@ -385,8 +385,8 @@ export interface ReceivedRequests {
    */
   keep(request: ReceivedRequest): Promise<{ first: boolean; keptAt: Date }>;
   done(channel: string, id: string): Promise<void>;
-  /** Kept and not done, oldest first. */
-  unfinished(channel: string, limit: number): Promise<ReceivedRequest[]>;
+  /** Kept before `before` and not done, oldest first. */
+  unfinished(channel: string, before: Date, limit: number): Promise<ReceivedRequest[]>;
 }
 
 /** A platform place (a Slack channel, a Teams channel) where one customer's contacts write to the desk. */

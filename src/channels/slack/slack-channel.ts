@@ -21,6 +21,8 @@ export interface SlackReceiving {
   stop(): Promise<void>;
   /** Resolves once the work acked so far is done. */
   settled(): Promise<void>;
+  /** The start's second replay pass (see slack-kept-requests.ts): how many it worked. */
+  replayedLater(): Promise<number>;
 }
 
 /** Slack's sending side: what any process that delivers needs, web or worker. */
@@ -112,10 +114,12 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
       },
       // bolt's stop only asks the socket to close: this waits until it is closed, then for the work.
       stop: async () => {
+        kept.stop();
         await socket.client.disconnect();
         await settled();
       },
       settled,
+      replayedLater: () => kept.laterPass(),
     };
   }
   const { app, receiver } = createSlackApp({ botToken: credentials.botToken, ...api, ...context });
@@ -135,7 +139,11 @@ export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
       replay(kept);
       return Promise.resolve();
     },
-    stop: settled,
+    stop: () => {
+      kept.stop();
+      return settled();
+    },
     settled,
+    replayedLater: () => kept.laterPass(),
   };
 }

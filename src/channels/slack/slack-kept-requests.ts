@@ -38,8 +38,12 @@ export const AT_WORK_MS = 30_000;
 export interface KeptRequests {
   /** Works the requests an earlier process acked and did not finish; resolves with how many. */
   replay(): Promise<number>;
-  /** Resolves once the replay started so far is done. */
+  /** Resolves once the replay of the requests surely left behind is done. */
   settled(): Promise<void>;
+  /** The second pass, AT_WORK_MS after the start: how many it worked (0 when stopped first). */
+  laterPass(): Promise<number>;
+  /** No later replay pass starts after this. */
+  stop(): void;
 }
 
 /**
@@ -94,24 +98,46 @@ export function keepUntilDone(
     }
   };
 
+  /** Works the requests kept before `before`, oldest first; how many. */
+  const replayKeptBefore = async (before: Date): Promise<number> => {
+    let worked = 0;
+    for (const request of await received.unfinished('slack', before, 1_000)) {
+      // Its ack went long ago; its trigger or response URL may have expired, its ids have not.
+      await work({
+        body: JSON.parse(request.body) as Record<string, unknown>,
+        ack: async () => undefined,
+      }).catch((error: unknown) => logger.error({ err: error }, 'working a kept Slack request failed'));
+      await done(request.id);
+      worked++;
+    }
+    return worked;
+  };
+
   let replaying: Promise<number> = Promise.resolve(0);
+  let later: Promise<number> = Promise.resolve(0);
+  let stopped = false;
   return {
+    /**
+     * At start: the requests kept AT_WORK_MS or more before it, whose process is surely gone; then,
+     * once AT_WORK_MS has passed, the rest kept before the start, which another live process may
+     * have been at work on until then. Requests of this process are never replayed.
+     */
     replay() {
-      replaying = (async () => {
-        let worked = 0;
-        for (const request of await received.unfinished('slack', 1_000)) {
-          // Its ack went long ago; its trigger or response URL may have expired, its ids have not.
-          await work({
-            body: JSON.parse(request.body) as Record<string, unknown>,
-            ack: async () => undefined,
-          }).catch((error: unknown) => logger.error({ err: error }, 'working a kept Slack request failed'));
-          await done(request.id);
-          worked++;
-        }
-        return worked;
-      })();
+      const startedAt = clock.now();
+      replaying = replayKeptBefore(new Date(startedAt.getTime() - AT_WORK_MS));
+      later = replaying
+        .then(() => waiter.wait(AT_WORK_MS))
+        .then(() => (stopped ? 0 : replayKeptBefore(startedAt)))
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'working kept Slack requests failed');
+          return 0;
+        });
       return replaying;
     },
     settled: () => replaying.then(() => undefined),
+    laterPass: () => later,
+    stop() {
+      stopped = true;
+    },
   };
 }

@@ -115,9 +115,9 @@ export class MongoReceivedRequests implements ReceivedRequests {
     await this.requests.deleteOne({ _id: keyOf(channel, id) });
   }
 
-  async unfinished(channel: string, limit: number): Promise<ReceivedRequest[]> {
+  async unfinished(channel: string, before: Date, limit: number): Promise<ReceivedRequest[]> {
     const found = await this.requests
-      .find({ channel })
+      .find({ channel, receivedAt: { $lt: before } })
       .sort({ receivedAt: 1 })
       .limit(limit)
       .lean<ReceivedRequestDocument[]>();

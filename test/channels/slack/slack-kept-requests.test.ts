@@ -36,17 +36,58 @@ describe('a Slack request acked by a process that died before working it', () =>
     await linkIdentity(deps, acme.contact.id, { channel: 'slack', externalId: 'U0KEPT', teamId: TEAM });
     // What the killed process had written before its ack: the request, and nothing else.
     const body = JSON.stringify(submission('U0KEPT', 'VKEPT', 'Left behind by a crash'));
-    await deps.received.keep({ channel: 'slack', id: 'crashed-1', body, receivedAt: api.desk.clock.now() });
+    const killedAt = new Date(api.desk.clock.now().getTime() - AT_WORK_MS - 1_000);
+    await deps.received.keep({ channel: 'slack', id: 'crashed-1', body, receivedAt: killedAt });
+    // Kept a moment ago by another web process, still at work on it: not this start's to replay.
+    const busy = JSON.stringify(submission('U0KEPT', 'VBUSYELSEWHERE', 'At work elsewhere'));
+    await deps.received.keep({
+      channel: 'slack',
+      id: 'elsewhere-1',
+      body: busy,
+      receivedAt: api.desk.clock.now(),
+    });
 
     await receiving.start();
     await receiving.settled();
     const opened = (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
     expect(opened.filter((t) => t.title === 'Left behind by a crash')).toHaveLength(1);
-    expect(await deps.received.unfinished('slack', 10)).toEqual([]);
+    expect(opened.filter((t) => t.title === 'At work elsewhere')).toEqual([]);
+    const left = await deps.received.unfinished('slack', new Date(api.desk.clock.now().getTime() + 1), 10);
+    expect(left.map((r) => r.id)).toEqual(['elsewhere-1']);
     // The same request coming in again (Slack, had it not been acked) opens nothing more.
     await harness().send(harness().interaction(submission('U0KEPT', 'VKEPT', 'Left behind by a crash')));
     const again = (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
     expect(again.filter((t) => t.title === 'Left behind by a crash')).toHaveLength(1);
+  });
+});
+
+describe('a Slack request kept just before a start, by a process that may still be at work', () => {
+  const waits: (() => void)[] = [];
+  const harness = useSlackDesk({
+    waiter: { wait: () => new Promise<void>((resolve) => waits.push(resolve)) },
+  });
+
+  it('is left alone at the start, and worked once AT_WORK_MS later if still unfinished', async () => {
+    const { api, deps, slack, receiving } = harness();
+    const acme = await api.desk.seedCustomer('Kept late AB');
+    slack.addUser({ id: 'U0LATE' });
+    await linkIdentity(deps, acme.contact.id, { channel: 'slack', externalId: 'U0LATE', teamId: TEAM });
+    const body = JSON.stringify(submission('U0LATE', 'VLATE', 'Kept a moment before the start'));
+    await deps.received.keep({ channel: 'slack', id: 'late-1', body, receivedAt: api.desk.clock.now() });
+    api.desk.clock.advance(1_000);
+    const titled = async () =>
+      (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets.filter(
+        (t) => t.title === 'Kept a moment before the start',
+      );
+
+    await receiving.start();
+    await receiving.settled();
+    expect(await titled()).toEqual([]);
+    // AT_WORK_MS on: whoever had it is gone, since it is still kept.
+    api.desk.clock.advance(AT_WORK_MS);
+    for (const release of waits.splice(0)) release();
+    expect(await receiving.replayedLater()).toBe(1);
+    expect(await titled()).toHaveLength(1);
   });
 });
 
@@ -74,7 +115,7 @@ describe('a Slack request sent again while the first is still at work', () => {
     api.desk.clock.advance(AT_WORK_MS);
     expect((await harness().send({ ...request, retry: 2 })).status).toBe(200);
     expect(await list()).toHaveLength(1);
-    expect(await deps.received.unfinished('slack', 10)).toEqual([]);
+    expect(await deps.received.unfinished('slack', api.desk.clock.now(), 10)).toEqual([]);
   });
 });
 
@@ -85,7 +126,7 @@ describe('a Slack request the database cannot keep in time', () => {
     received: (real): ReceivedRequests => ({
       keep: (request) => (stuck ? new Promise(() => undefined) : real.keep(request)),
       done: (channel, id) => real.done(channel, id),
-      unfinished: (channel, limit) => real.unfinished(channel, limit),
+      unfinished: (channel, before, limit) => real.unfinished(channel, before, limit),
     }),
     waiter: { wait: () => (stuck ? Promise.resolve() : new Promise<void>(() => undefined)) },
   });
