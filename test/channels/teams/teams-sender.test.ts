@@ -325,6 +325,30 @@ describe('TeamsSender', () => {
     expect(shown).not.toContain(ACCESS_TOKEN);
   });
 
+  it('a token the bot cannot get throws after one request, naming no secret, and posts nothing', async () => {
+    let asked = 0;
+    nock('https://login.microsoftonline.com')
+      .persist()
+      .post('/botframework.com/oauth2/v2.0/token')
+      .query(true)
+      .reply(() => {
+        asked++;
+        return [500, { error: 'server_error', error_description: 'AADSTS50000: the token service failed' }];
+      });
+    const { calls } = connector(posted);
+    // Another app id: botframework-connector caches tokens process-wide by app id and scope.
+    const otherApp = new TeamsSender(
+      createTeamsAdapter({ appId: '00000000-0000-0000-0000-0000000000b2', appPassword: APP_PASSWORD }),
+    );
+    const error = (await otherApp.post(person, escalation()).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ChannelBusyError);
+    expect(asked).toBe(1);
+    expect(calls).toHaveLength(0);
+    const shown = JSON.stringify(error) + error.message + String(error.stack) + String(error.cause);
+    expect(shown).not.toContain(APP_PASSWORD);
+  });
+
   it('gives up on a connector that does not answer in time', async () => {
     tokenEndpoint();
     nock('https://smba.trafficmanager.net')
