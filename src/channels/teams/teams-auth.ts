@@ -89,8 +89,35 @@ export function teamsAuthSettings(
  * under a known key id, and throws on an activity without a type.
  */
 export class TeamsAdapter extends CloudAdapter {
-  constructor(private readonly auth: ConfigurationBotFrameworkAuthentication) {
+  constructor(
+    private readonly auth: ConfigurationBotFrameworkAuthentication,
+    /** The bot's own app id: whose token the connector's calls carry. */
+    readonly appId = '',
+  ) {
     super(auth);
+  }
+
+  /**
+   * A Bot Framework connector client for `serviceUrl`, signed as the bot (a token for
+   * api.botframework.com from the bot's login endpoint, cached by botframework-connector), making
+   * exactly one HTTP attempt per call: @azure/core-rest-pipeline's default pipeline retries 429s
+   * and 503s after their Retry-After and 5xx and network errors with back-off (its
+   * defaultRetryPolicy, phase "Retry", 3 retries), which would hold a send far past its deadline
+   * and hide the 429 the outbox has to see. Every policy of that phase is taken out; a connector
+   * whose pipeline has none to take out (botbuilder changed underneath) is refused loudly.
+   */
+  async connector(serviceUrl: string): Promise<TeamsConnector> {
+    const factory = this.auth.createConnectorFactory(this.createClaimsIdentity(this.appId));
+    const connector = await factory.create(serviceUrl, BOT_FRAMEWORK_CLOUD.botOAuthScope);
+    const pipeline = (connector as unknown as { client?: { pipeline?: RetryPhasePipeline } }).client
+      ?.pipeline;
+    const removed = pipeline?.removePolicy({ phase: 'Retry' }) ?? [];
+    if (removed.length === 0) {
+      throw new Error(
+        'the Teams connector client has no retry policy to turn off; check the botbuilder version',
+      );
+    }
+    return connector;
   }
 
   /** Rejects when the token does not hold; see `isRefusedToken` for which rejections are refusals. */
@@ -108,6 +135,16 @@ export class TeamsAdapter extends CloudAdapter {
   }
 }
 
+/** botframework-connector's ConnectorClient, as the adapter's connector factory makes it. */
+export type TeamsConnector = Awaited<
+  ReturnType<ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>['create']>
+>;
+
+/** The part of @azure/core-rest-pipeline's Pipeline that `connector` uses. */
+interface RetryPhasePipeline {
+  removePolicy(options: { phase: 'Retry' }): unknown[];
+}
+
 export interface TeamsAdapterOptions {
   /** Where the signing keys are published; Bot Framework's public cloud unless told otherwise. */
   openIdMetadata?: TeamsOpenIdMetadata;
@@ -121,7 +158,7 @@ export function createTeamsAdapter(
   const auth = new ConfigurationBotFrameworkAuthentication(
     teamsAuthSettings(credentials, options.openIdMetadata),
   );
-  return new TeamsAdapter(auth);
+  return new TeamsAdapter(auth, credentials.appId);
 }
 
 // jsonwebtoken's own errors, which botframework-connector passes on unchanged (all but expiry).

@@ -1,0 +1,181 @@
+import { formatInTimeZone } from 'date-fns-tz';
+import type { MessageButton, OutgoingMessage } from '../../app/messaging/message.ts';
+import { translate, type Params } from '../../i18n/translate.ts';
+import { buttonLabel, left, plainParams, plainText } from '../plain-text.ts';
+
+/** The content type Teams knows an Adaptive Card attachment by. */
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** The prefix of every verb the desk's card actions carry (`sladesk:claim`…), so its handler knows its own. */
+export const ACTION_VERB_PREFIX = 'sladesk:';
+
+/** An Adaptive Card attachment, as an activity carries it. */
+export interface TeamsAttachment {
+  contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE;
+  content: AdaptiveCard;
+}
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  fallbackText: string;
+  body: object[];
+  actions?: object[];
+}
+
+/** What the connector is given for one message: the card, and plain words for notifications. */
+export interface TeamsContent {
+  /** The notification's and the chat list's preview, in plain words. */
+  summary: string;
+  attachments: [TeamsAttachment];
+}
+
+/**
+ * Text someone wrote, made safe for an Adaptive Card's TextBlock (and fact values), which read a
+ * markdown subset: bold and italics (`**`, `_`), links (`[label](url)`), lists (`- `, `1. `) and,
+ * in some hosts, code, headings and quotes. Every character that subset gives a meaning is
+ * backslash-escaped (CommonMark's escape, which the Teams and Adaptive Cards renderers honour), so
+ * that a title shows as it was typed and can neither link nor format. `{{` would open a text
+ * function (`{{DATE(…)}}`): a zero-width joiner keeps its braces apart.
+ */
+export function escapeCardText(text: string): string {
+  return text
+    .replace(/[\\`*_[\]()#>~<!|]/g, '\\$&')
+    .replace(/\{\{/g, '{\u2060{')
+    .replace(/\}\}/g, '}\u2060}')
+    .replace(/^(\s*)([-+])(?=\s)/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])(?=\s)/gm, '$1\\$2');
+}
+
+/**
+ * An instant as the card's text functions show it, in each reader's own calendar and clock: the
+ * instant given with the organisation's UTC offset (the functions take RFC 3339 without
+ * fractions). The card's fallback text and the activity's summary carry it as plain words in the
+ * organisation's time zone, for notifications and hosts without text functions.
+ */
+export function cardDate(at: Date, timeZone: string): string {
+  const instant = formatInTimeZone(at, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
+  return `{{DATE(${instant}, SHORT)}} {{TIME(${instant})}}`;
+}
+
+/** Every word someone wrote escaped, instants as text functions. */
+function cardParams(message: OutgoingMessage): Params {
+  const plain = plainParams(message);
+  const escaped = Object.fromEntries(
+    Object.entries(plain).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? escapeCardText(value) : value,
+    ]),
+  );
+  const { params, timeZone } = message;
+  const when = (at: Date | undefined) => (at ? cardDate(at, timeZone) : '-');
+  return {
+    ...escaped,
+    responseDue: when(params.responseDue),
+    resolutionDue: when(params.resolutionDue),
+    dueAt: when(params.dueAt),
+    opensAt: when(params.opensAt),
+  };
+}
+
+/** The SLA state as it stood at the change, for each running clock (as slack-message.ts says it). */
+function slaState(message: OutgoingMessage): string | undefined {
+  const { params, locale, timeZone } = message;
+  const clocks = [
+    ['response', params.responseDue, params.responseLeftMs],
+    ['resolution', params.resolutionDue, params.resolutionLeftMs],
+  ] as const;
+  const parts = clocks
+    .filter(([, due, ms]) => due !== undefined && ms !== undefined)
+    .map(([clock, due, ms]) =>
+      translate(locale, `notify.sla.${clock}`, {
+        at: cardDate(due!, timeZone),
+        left: escapeCardText(left(ms, locale)),
+      }),
+    );
+  if (parts.length === 0) return undefined;
+  // Left as of the change: the card is not redrawn every minute, so it says when it was true.
+  const asOf = translate(locale, 'notify.sla.note', { at: cardDate(message.event.at, timeZone) });
+  return `${parts.join('  ·  ')}  (${asOf})`;
+}
+
+function escalationState({ params, locale }: OutgoingMessage): string | undefined {
+  const escalation = params.escalation;
+  if (!escalation) return undefined;
+  const key = escalation.acknowledged >= escalation.level ? 'acknowledged' : 'waiting';
+  return translate(locale, `teams.escalation.${key}`, { level: escalation.level });
+}
+
+const fact = (title: string, value: string) => ({ title, value });
+
+/**
+ * A message as an Adaptive Card (schema 1.5): its sentence, the ticket's facts, and its buttons as
+ * Universal Actions (`Action.Execute`, verb `sladesk:<action>`, data the core's button: ticket and
+ * the step it was made for), which the bot answers, checking the button and who pressed it again.
+ * Assign and Priority need a choice the card cannot offer without the desk's people and the
+ * contract's priorities: they are plain actions too, and the listener asks.
+ */
+export function teamsCard(message: OutgoingMessage): AdaptiveCard {
+  const { locale, params } = message;
+  const text = translate(locale, `notify.${message.key}`, cardParams(message));
+  const facts = [
+    fact(translate(locale, 'teams.facts.ticket'), escapeCardText(params.ticketId)),
+    fact(translate(locale, 'teams.facts.status'), translate(locale, `statuses.${params.status}`)),
+    fact(translate(locale, 'teams.facts.priority'), escapeCardText(params.priority)),
+  ];
+  if (message.kind === 'card') {
+    // The card is the agents' whole view of the ticket: what kind it is, whose, and how late.
+    if (params.category) {
+      facts.push(
+        fact(translate(locale, 'teams.facts.category'), translate(locale, `categories.${params.category}`)),
+      );
+    }
+    if (params.requester) {
+      facts.push(fact(translate(locale, 'teams.facts.requester'), escapeCardText(params.requester)));
+    }
+    const sla = slaState(message);
+    if (sla) facts.push(fact(translate(locale, 'teams.facts.sla'), sla));
+    const escalation = escalationState(message);
+    if (escalation) facts.push(fact(translate(locale, 'teams.facts.escalation'), escalation));
+  }
+  const card: AdaptiveCard = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    fallbackText: plainText(message),
+    body: [
+      { type: 'TextBlock', text, wrap: true },
+      { type: 'FactSet', facts },
+    ],
+  };
+  if (message.buttons.length > 0) {
+    card.actions = message.buttons.map((button) => executeAction(message, button));
+  }
+  return card;
+}
+
+function executeAction(message: OutgoingMessage, button: MessageButton): object {
+  const data: MessageButton = {
+    action: button.action,
+    ticketId: button.ticketId,
+    ...(button.madeFor === undefined ? {} : { madeFor: button.madeFor }),
+  };
+  return {
+    type: 'Action.Execute',
+    verb: `${ACTION_VERB_PREFIX}${button.action}`,
+    title: buttonLabel(message.locale, button.action),
+    data,
+    ...(button.action === 'claim' || button.action === 'accept' || button.action === 'acknowledge'
+      ? { style: 'positive' }
+      : {}),
+  };
+}
+
+/** The activity content for a message: the card as its one attachment, and a plain summary. */
+export function teamsContent(message: OutgoingMessage): TeamsContent {
+  return {
+    summary: plainText(message),
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: teamsCard(message) }],
+  };
+}
