@@ -45,5 +45,6 @@ export const DOMAIN_ERROR_CODES = [
   'invalidButton',
   'organisationRequired',
   'assigneeUnknown',
+  'notThisOrganisation',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

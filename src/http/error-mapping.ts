@@ -46,6 +46,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   inputMissing: 422,
   invalidButton: 400,
   assigneeUnknown: 422,
+  notThisOrganisation: 403,
   organisationRequired: 422,
 };
 

@@ -22,6 +22,11 @@ export interface ChatOpen {
   priority?: string;
   /** The message the customer wrote it in: the desk answers in its thread (a customer channel). */
   origin?: MessageRef;
+  /**
+   * The organisation whose place the message was written in (a customer channel): only its own
+   * contacts open tickets there, whoever asks for it (a 🎫 from the desk included).
+   */
+  placeOf?: string;
 }
 
 /**
@@ -41,6 +46,9 @@ export async function openFromChat(
   const requester = await identifyChatUser(deps, request.from);
   if (isDeskSide(requester) || !requester.organisationId) {
     throw new DomainError('customerOnly', { action: 'openFromChat' });
+  }
+  if (request.placeOf !== undefined && requester.organisationId !== request.placeOf) {
+    throw new DomainError('notThisOrganisation');
   }
   const ticket = await openTicket(deps, requester.id, {
     organisationId: requester.organisationId,

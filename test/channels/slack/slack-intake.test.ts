@@ -226,7 +226,7 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     expect((await tickets(other)).length).toBe(0);
     const ephemerals = slack.callsOf('chat.postEphemeral');
     expect(ephemerals.find((c) => c.args.user === user(other.contact))?.args.text).toBe(
-      en.slack.notThisOrganisation,
+      en.errors.notThisOrganisation,
     );
     expect(String(ephemerals.find((c) => c.args.user === 'U0STRANGER')?.args.text)).toContain('U0STRANGER');
   });
@@ -309,6 +309,21 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     const opened = (await tickets(acme)).filter((t) => t.title === 'thanks');
     expect(opened).toHaveLength(1);
     expect(opened[0]!.requesterId).toBe(acme.colleague.id);
+    // Another organisation's contact in this channel: no 🎫, the desk's included, opens one for
+    // them here, where this channel's organisation would read its thread.
+    const { ts: foreign } = await write(other.contact, 'Our invoices are wrong, account 4711');
+    await harness().send(
+      harness().event(`EvTicketForeign${foreign}`, {
+        type: 'reaction_added',
+        user: user(acme.agent),
+        reaction: 'ticket',
+        item: { type: 'message', channel: CUSTOMER_CHANNEL, ts: foreign },
+        item_user: user(other.contact),
+        event_ts: nextTs(),
+      }),
+    );
+    expect((await tickets(other)).filter((t) => t.title.startsWith('Our invoices'))).toEqual([]);
+    expect(harness().slack.messages.some((m) => m.threadTs === foreign)).toBe(false);
     // The colleague has no language of their own: the organisation's, Swedish.
     const answered = harness().slack.messages.filter(
       (m) => m.channel === CUSTOMER_CHANNEL && m.threadTs === thanks,

@@ -94,26 +94,17 @@ async function openFromChannel(
   const writer = await identifyChatUser(context.deps, from);
   // The desk's own people talk in customer channels too; that is conversation, not a ticket.
   if (isDeskSide(writer)) return;
-  if (writer.organisationId !== organisationId) {
-    await client.chat.postEphemeral({
-      channel: event.channel,
-      user: event.user,
-      text: translate(await readerLocale(context, event.user, from), 'slack.notThisOrganisation'),
-    });
-    return;
-  }
-  await openMessage(context, from, event.channel, event.ts, text);
+  await openMessage(context, from, { channel: event.channel, ts: event.ts, organisationId }, text);
 }
 
 /** Opens the ticket a customer's message in a customer channel stands for, once per message. */
 export async function openMessage(
   context: SlackContext,
   from: ChatUser,
-  channel: string,
-  ts: string,
+  place: { channel: string; ts: string; organisationId: string },
   text: string,
 ): Promise<void> {
-  const origin = slackRef(channel, ts);
+  const origin = slackRef(place.channel, place.ts);
   await openFromChat(context.deps, {
     channel: 'slack',
     // The message is the event: its reaction 🎫 or its redelivery opens the same ticket.
@@ -123,6 +114,8 @@ export async function openMessage(
     title: titleFrom(text),
     description: text,
     origin,
+    // Answered in the channel's thread, where the channel's organisation reads: its contacts only.
+    placeOf: place.organisationId,
   });
 }
 

@@ -50,7 +50,8 @@ async function ticketFromMessage(
   const channel = reaction.item.channel!;
   const ts = reaction.item.ts!;
   const author = reaction.item_user;
-  if (!author || !(await context.deps.customerPlaces.organisationOf('slack', channel))) return;
+  const organisationId = await context.deps.customerPlaces.organisationOf('slack', channel);
+  if (!author || !organisationId) return;
   // The writer asks for it, or someone of the desk does on their behalf; nobody else.
   if (reaction.user !== author) {
     const reactor = await identifyChatUser(context.deps, await context.users.get(team, reaction.user));
@@ -60,7 +61,7 @@ async function ticketFromMessage(
   const message = found.messages?.find((m) => m.ts === ts);
   const text = fromSlackText(message?.text ?? '');
   if (!text) return;
-  await openMessage(context, await context.users.get(team, author), channel, ts, text);
+  await openMessage(context, await context.users.get(team, author), { channel, ts, organisationId }, text);
 }
 
 async function statusFromEmoji(context: SlackContext, reaction: Reaction, team: string | undefined) {
