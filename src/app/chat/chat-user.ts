@@ -9,6 +9,12 @@ export interface ChatUser {
    * can choose it can act as anyone.
    */
   email?: string;
+  /**
+   * From another organisation's directory (a Slack Connect user of the customer's workspace, a
+   * Teams guest): whoever runs that directory sets its addresses, so its e-mail is matched to
+   * customers' contacts only, never to the desk's own people.
+   */
+  external?: boolean;
 }
 
 /** What makes one platform event idempotent: its open's key, its comment's id, its inbound log entry. */

@@ -11,7 +11,10 @@ import type { ChatUser } from './chat-user.ts';
  * people and customers' registered contacts are anyone here; everyone else is refused with
  * `notAContact` naming their platform user, and nothing is stored for them.
  */
-export async function identifyChatUser(deps: DeskDeps, { identity, email }: ChatUser): Promise<Person> {
+export async function identifyChatUser(
+  deps: DeskDeps,
+  { identity, email, external }: ChatUser,
+): Promise<Person> {
   const known = await deps.people.findByIdentity(identity.channel, identity.externalId);
   if (known) {
     if (!(await mayAct(deps, known))) throw notAContact(identity);
@@ -21,7 +24,10 @@ export async function identifyChatUser(deps: DeskDeps, { identity, email }: Chat
   }
   const matches = email ? await deps.people.findByEmail(email) : [];
   const allowed: Person[] = [];
-  for (const person of matches) if (await mayAct(deps, person)) allowed.push(person);
+  for (const person of matches) {
+    if (external && isDeskSide(person)) continue;
+    if (await mayAct(deps, person)) allowed.push(person);
+  }
   if (allowed.length === 0) throw notAContact(identity);
   // Two records with one address (a contact of two customers): which one is theirs is not ours to guess.
   if (allowed.length > 1) {

@@ -46,12 +46,18 @@ export class SlackUsers {
   private async lookUp(teamId: string | undefined, userId: string): Promise<SlackUser> {
     const identity = { channel: 'slack' as const, externalId: userId, ...(teamId ? { teamId } : {}) };
     const answer = await this.client.users.info({ user: userId, include_locale: true });
-    const email = answer.user?.is_bot ? undefined : answer.user?.profile?.email;
+    const user = answer.user;
+    // Someone of another workspace (Slack Connect) whose workspace is not the desk's.
+    const external = user?.is_stranger === true || (!!teamId && !!user?.team_id && user.team_id !== teamId);
+    // Only an address Slack confirmed, of a person (not a bot), and not one Slack hides as a stranger's.
+    const trusted = !user?.is_bot && user?.is_email_confirmed !== false && user?.is_stranger !== true;
+    const email = trusted ? user?.profile?.email : undefined;
     const locale = localeOf(answer.user?.locale);
     const isBot = answer.user?.is_bot === true;
     return {
       identity,
       ...(email ? { email } : {}),
+      ...(external ? { external } : {}),
       ...(locale ? { locale } : {}),
       ...(isBot ? { isBot } : {}),
     };

@@ -30,7 +30,9 @@ export function activityLocale(turn: TurnContext): Locale | undefined {
 /** The language to answer the turn's sender in: the desk's record of them, else their client's. */
 export async function readerLocale(context: TeamsContext, turn: TurnContext): Promise<Locale> {
   const aad = turn.activity.from?.aadObjectId;
-  const person = aad ? await context.deps.people.findByIdentity('teams', aad).catch(() => undefined) : undefined;
+  const person = aad
+    ? await context.deps.people.findByIdentity('teams', aad).catch(() => undefined)
+    : undefined;
   return person?.locale ?? activityLocale(turn) ?? context.locale;
 }
 

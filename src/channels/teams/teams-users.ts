@@ -34,7 +34,12 @@ export class TeamsUsers {
       externalId,
       ...(tenantId ? { tenantId } : {}),
       ...(personal && conversation?.id && serviceUrl
-        ? { conversation: { id: conversation.id, serviceUrl: teamsThread(serviceUrl, conversation.id).split('|')[0]! } }
+        ? {
+            conversation: {
+              id: conversation.id,
+              serviceUrl: teamsThread(serviceUrl, conversation.id).split('|')[0]!,
+            },
+          }
         : {}),
     };
     const email = await this.emailOf(turn, externalId);
@@ -50,7 +55,10 @@ export class TeamsUsers {
     this.cache.delete(externalId);
     // A Map iterates in insertion order, so the first key is the one seen longest ago.
     if (this.cache.size >= (this.options.max ?? 10_000)) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(externalId, { ...(email ? { email } : {}), until: now + (this.options.ttlMs ?? 3_600_000) });
+    this.cache.set(externalId, {
+      ...(email ? { email } : {}),
+      until: now + (this.options.ttlMs ?? 3_600_000),
+    });
     return email;
   }
 }

@@ -69,6 +69,17 @@ describe('identifyChatUser', () => {
     expect((await identifyChatUser(desk().deps, slackUser('U0IDA', 'IDA@desk.example'))).id).toBe(agent.id);
   });
 
+  it('never takes a user of another organisation’s directory for one of the desk’s people by e-mail; a contact, yes', async () => {
+    await addAgent(desk().deps, { name: 'Ivar', email: 'ivar@desk.example' });
+    const external = { ...slackUser('U0FAKEIVAR', 'ivar@desk.example'), external: true };
+    expect((await refusal(identifyChatUser(desk().deps, external))).code).toBe('notAContact');
+    expect(await desk().deps.people.findByIdentity('slack', 'U0FAKEIVAR')).toBeUndefined();
+    const { organisation } = await desk().seedCustomer('Connect AB');
+    const kim = await addContact(desk().deps, organisation.id, { name: 'Kim', email: 'kim@connect.example' });
+    const guest = { ...slackUser('U0CONNECTKIM', 'kim@connect.example'), external: true };
+    expect((await identifyChatUser(desk().deps, guest)).id).toBe(kim.id);
+  });
+
   it('does not guess between two people who may act with the same address', async () => {
     const a = await desk().seedCustomer('Twin A');
     const b = await desk().seedCustomer('Twin B');

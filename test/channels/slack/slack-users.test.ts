@@ -6,7 +6,19 @@ import { SlackUsers } from '../../../src/channels/slack/slack-users.ts';
 const HOUR = 3_600_000;
 
 /** users.info as Slack answers it, counting the calls. */
-function usersInfo(profiles: Record<string, { email?: string; locale?: string; is_bot?: boolean }>) {
+function usersInfo(
+  profiles: Record<
+    string,
+    {
+      email?: string;
+      locale?: string;
+      is_bot?: boolean;
+      team_id?: string;
+      is_stranger?: boolean;
+      is_email_confirmed?: boolean;
+    }
+  >,
+) {
   const asked: string[] = [];
   nock('http://slack.test')
     .persist()
@@ -25,6 +37,9 @@ function usersInfo(profiles: Record<string, { email?: string; locale?: string; i
             id: user,
             is_bot: profile.is_bot ?? false,
             locale: profile.locale,
+            team_id: profile.team_id,
+            is_stranger: profile.is_stranger,
+            is_email_confirmed: profile.is_email_confirmed,
             profile: { email: profile.email },
           },
         },
@@ -82,5 +97,23 @@ describe('SlackUsers', () => {
   it('a user Slack does not know is an error, not a stranger with no address', async () => {
     usersInfo({});
     await expect(users().get('T1', 'U404')).rejects.toThrow(/user_not_found/);
+  });
+
+  it('marks a user of another workspace external, and takes no address Slack did not confirm or hides', async () => {
+    usersInfo({
+      U0GUEST: { email: 'kim@customer.example', team_id: 'T0THEIRS' },
+      U0HOME: { email: 'ida@desk.example', team_id: 'T1' },
+      U0UNCONFIRMED: { email: 'eve@desk.example', team_id: 'T1', is_email_confirmed: false },
+      U0STRANGER: { email: 'x@elsewhere.example', is_stranger: true },
+    });
+    const get = (user: string) => users().get('T1', user);
+    expect(await get('U0GUEST')).toMatchObject({ email: 'kim@customer.example', external: true });
+    expect(await get('U0HOME')).toEqual({
+      identity: { channel: 'slack', externalId: 'U0HOME', teamId: 'T1' },
+      email: 'ida@desk.example',
+    });
+    expect((await get('U0UNCONFIRMED')).email).toBeUndefined();
+    expect(await get('U0STRANGER')).toMatchObject({ external: true });
+    expect((await get('U0STRANGER')).email).toBeUndefined();
   });
 });
