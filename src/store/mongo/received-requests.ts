@@ -85,6 +85,11 @@ export class MongoReceivedRequests implements ReceivedRequests {
     } catch (error) {
       const refused = writeErrorsOf(error);
       if (!refused || refused.some((e) => e.code !== 11000)) {
+        // The ones written before the failure are taken back: their requests are answered as
+        // failed, and Slack's retry must find them not kept.
+        const written = Object.values((error as { insertedIds?: Record<number, string> }).insertedIds ?? {});
+        if (written.length > 0)
+          await this.requests.deleteMany({ _id: { $in: written } }).catch(() => undefined);
         for (const waiting of batch) waiting.failed(error);
         return;
       }

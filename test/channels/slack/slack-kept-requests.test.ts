@@ -146,3 +146,45 @@ describe('a Slack request the database cannot keep in time', () => {
     expect((await list()).filter((t) => t.title === 'Kept on the second try')).toHaveLength(1);
   });
 });
+
+describe('a Slack request whose keep lands only after it was answered 500', () => {
+  let gate: (() => void) | undefined;
+  let landed: Promise<unknown> | undefined;
+  let slow = true;
+  let waits = 0;
+  const harness = useSlackDesk({
+    received: (real): ReceivedRequests => ({
+      keep: (request) => {
+        if (!slow) return real.keep(request);
+        slow = false;
+        // The database answers, but only after the desk gave up waiting.
+        const opened = new Promise<void>((resolve) => (gate = resolve));
+        const kept = opened.then(() => real.keep(request));
+        landed = kept;
+        return kept;
+      },
+      done: (channel, id) => real.done(channel, id),
+      unfinished: (channel, before, limit) => real.unfinished(channel, before, limit),
+    }),
+    // The first wait (the slow keep's) ends at once; later ones never do.
+    waiter: { wait: () => (waits++ === 0 ? Promise.resolve() : new Promise<void>(() => undefined)) },
+  });
+
+  it('is let go when it lands, so that Slack’s retry works it: one ticket, nothing left kept', async () => {
+    const { api, deps, slack } = harness();
+    const acme = await api.desk.seedCustomer('Late keep AB');
+    slack.addUser({ id: 'U0LATEKEEP' });
+    await linkIdentity(deps, acme.contact.id, { channel: 'slack', externalId: 'U0LATEKEEP', teamId: TEAM });
+    const request = harness().interaction(submission('U0LATEKEEP', 'VLATEKEEP', 'Kept after the answer'));
+    expect((await harness().send(request)).status).toBe(500);
+    gate!();
+    await landed;
+    const later = () => deps.received.unfinished('slack', new Date(api.desk.clock.now().getTime() + 1), 10);
+    // Let go right after it lands (a delete on its way): a bounded number of turns of the loop.
+    for (let turn = 0; turn < 200 && (await later()).length > 0; turn++) await new Promise(setImmediate);
+    expect(await later()).toEqual([]);
+    expect((await harness().send({ ...request, retry: 1 })).status).toBe(200);
+    const opened = (await deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(opened.filter((t) => t.title === 'Kept after the answer')).toHaveLength(1);
+  });
+});
