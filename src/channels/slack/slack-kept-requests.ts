@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { App, ReceiverEvent } from '@slack/bolt';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { HOME_NEW_TICKET_ACTION } from './slack-home.ts';
+import { BUTTON_ACTION_PREFIX } from './slack-message.ts';
 import type { Clock, ReceivedRequests, Waiter } from '../../app/ports.ts';
 
 /** Slack waits 3 s for its answer: a request not kept by then is answered 500, and Slack sends it again. */
@@ -30,6 +32,21 @@ function ackThenTurn(limit: LimitFunction, ack: ReceiverEvent['ack']) {
     },
     release: () => release?.(),
   };
+}
+
+/** The block actions whose work opens a modal (views.open with the press's trigger_id). */
+const MODAL_ACTIONS: ReadonlySet<string> = new Set([
+  HOME_NEW_TICKET_ACTION,
+  `${BUTTON_ACTION_PREFIX}priority`,
+]);
+
+/** Slash commands, shortcuts, and the buttons that open a modal: Slack's trigger_id lasts 3 s. */
+function opensModal(body: Record<string, unknown>): boolean {
+  if (typeof body.command === 'string') return true;
+  if (body.type === 'shortcut' || body.type === 'message_action') return true;
+  if (body.type !== 'block_actions') return false;
+  const actions = (body.actions ?? []) as { action_id?: string }[];
+  return actions.some((action) => MODAL_ACTIONS.has(action.action_id ?? ''));
 }
 
 /** A kept request younger than this is taken to be at work in some process. */
@@ -65,6 +82,11 @@ export function keepUntilDone(
   const process = app.processEvent.bind(app);
   const limit = pLimit(WORK_AT_ONCE);
   const work = async (event: ReceiverEvent) => {
+    // A modal must open within the 3 s of its trigger_id: that work does not queue.
+    if (opensModal(event.body)) {
+      await process(event);
+      return;
+    }
     const turn = ackThenTurn(limit, event.ack);
     try {
       await process({ ...event, ack: turn.ack });
