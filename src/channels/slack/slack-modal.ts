@@ -15,6 +15,8 @@ export type Impact = (typeof IMPACTS)[number];
 export interface ModalSource {
   channel: string;
   ts: string;
+  /** Set when the message is a reply in a thread: the thread's root. */
+  threadTs?: string;
 }
 
 export interface TicketModalInput {
@@ -169,7 +171,14 @@ export function readSubmission(
 
 const metadata = z.object({
   source: z
-    .object({ channel: z.string().regex(/^[A-Z0-9]+$/), ts: z.string().regex(/^\d+\.\d+$/) })
+    .object({
+      channel: z.string().regex(/^[A-Z0-9]+$/),
+      ts: z.string().regex(/^\d+\.\d+$/),
+      threadTs: z
+        .string()
+        .regex(/^\d+\.\d+$/)
+        .optional(),
+    })
     .optional(),
 });
 

@@ -239,6 +239,27 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     const replied = (await deps.tickets.get(ticket.id))!;
     expect(replied.comments.at(-1)).toMatchObject({ visibility: 'public', authorId: acme.agent.id });
     expect(replied.sla.firstResponseAt).toBeDefined();
+    // The customer answers with a screenshot: Slack sends it as a file_share, the file as a link.
+    const at = nextTs();
+    await harness().send(
+      harness().event(`EvFile${at}`, {
+        type: 'message',
+        subtype: 'file_share',
+        channel: CUSTOMER_CHANNEL,
+        channel_type: 'channel',
+        user: user(acme.contact),
+        text: 'Here it is',
+        files: [{ name: 'printer.png', permalink: 'https://example.slack.com/files/U1/F1/printer.png' }],
+        ts: at,
+        thread_ts: root,
+        event_ts: at,
+      }),
+    );
+    expect((await deps.tickets.get(ticket.id))!.comments.at(-1)).toMatchObject({
+      authorId: acme.contact.id,
+      body: 'Here it is\nprinter.png: https://example.slack.com/files/U1/F1/printer.png',
+    });
+    const commented = (await deps.tickets.get(ticket.id))!;
 
     const reaction = harness().event(`EvReact${root}`, {
       type: 'reaction_added',
@@ -252,7 +273,7 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     await harness().send({ ...reaction, retry: 1 });
     const claimed = (await deps.tickets.get(ticket.id))!;
     expect(claimed).toMatchObject({ status: 'claimed', assigneeId: acme.agent.id });
-    expect(claimed.version).toBe(replied.version + 1);
+    expect(claimed.version).toBe(commented.version + 1);
     const added = slack.callsOf('reactions.add').filter((c) => c.args.timestamp === root);
     expect(added.map((c) => c.args.name)).toContain('eyes');
   });
@@ -362,6 +383,17 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
         (m) => m.channel === CUSTOMER_CHANNEL && m.threadTs === at && wordsOf(m).includes(ticket.id),
       ),
     ).toBe(true);
+    // The same message made a ticket again: its thread is the first one's, so the second is
+    // followed in the bot's DM.
+    await harness().send(
+      submission(acme.contact, form('Backups failed again'), 'VSHORTCUT2', view.private_metadata),
+    );
+    const second = (await tickets(acme)).find((t) => t.title === 'Backups failed again')!;
+    expect(second.origin).toBeUndefined();
+    const inDm = slack.messages.filter(
+      (m) => m.channel === SlackStandIn.dmOf(user(acme.contact)) && wordsOf(m).includes(second.id),
+    );
+    expect(inDm).toHaveLength(1);
   });
 
   it('a 429 from Slack holds the message for its Retry-After, then it goes once', async () => {

@@ -65,7 +65,13 @@ export const intakeListeners: SlackListeners = (app, context) => {
     await openModal(context, client, body.team?.id, body.user.id, body.trigger_id, {
       title: titleFrom(text),
       description: text,
-      source: { channel: body.channel.id, ts: body.message.ts },
+      source: {
+        channel: body.channel.id,
+        ts: body.message.ts,
+        ...(body.message.thread_ts && body.message.thread_ts !== body.message.ts
+          ? { threadTs: body.message.thread_ts }
+          : {}),
+      },
     }).catch((error: unknown) => tellPrivately(context, client, body.user.id, error));
   });
 
@@ -152,7 +158,12 @@ async function originOf(
     .catch(() => undefined);
   const organisationId = await context.deps.customerPlaces.organisationOf('slack', source.channel);
   const requester = await context.deps.people.findByIdentity('slack', from.identity.externalId);
-  const mapped = organisationId !== undefined && requester?.organisationId === organisationId;
+  // A reply's thread is someone else's conversation, and a message already a ticket's has one.
+  const taken =
+    source.threadTs !== undefined ||
+    (await context.deps.conversations.ticketOfThread('slack', slackRef(source.channel, source.ts).thread)) !==
+      undefined;
+  const mapped = !taken && organisationId !== undefined && requester?.organisationId === organisationId;
   return {
     ...(link?.permalink ? { permalink: link.permalink } : {}),
     ...(mapped ? { ref: slackRef(source.channel, source.ts) } : {}),

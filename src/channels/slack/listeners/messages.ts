@@ -19,12 +19,29 @@ interface GenericMessageEvent {
   text?: string;
   ts: string;
   thread_ts?: string;
+  /** Files shared with the message (a screenshot, a log): kept as their links. */
+  files?: { name?: string; permalink?: string }[];
 }
+
+/** What a person wrote: a plain message, one also sent to the channel, or one with files. */
+const WRITTEN_SUBTYPES: ReadonlySet<string | undefined> = new Set([
+  undefined,
+  'thread_broadcast',
+  'file_share',
+]);
 
 /** A message a person wrote, as the desk takes it: no edits, bots, joins or other subtypes. */
 function written(event: object): event is GenericMessageEvent {
   const { subtype, bot_id: bot, user } = event as { subtype?: string; bot_id?: string; user?: string };
-  return (subtype === undefined || subtype === 'thread_broadcast') && !bot && typeof user === 'string';
+  return WRITTEN_SUBTYPES.has(subtype) && !bot && typeof user === 'string';
+}
+
+/** The message's words as the desk keeps them, with the links of the files shared with it. */
+function wordsOf(event: GenericMessageEvent): string {
+  const files = (event.files ?? [])
+    .filter((file) => file.permalink)
+    .map((file) => (file.name ? `${file.name}: ${file.permalink!}` : file.permalink!));
+  return [fromSlackText(event.text ?? ''), ...files].filter(Boolean).join('\n');
 }
 
 /**
@@ -58,7 +75,7 @@ export const messageListeners: SlackListeners = (app, context) => {
 
 async function reply(context: SlackContext, event: GenericMessageEvent, team: string | undefined) {
   const place = slackRef(event.channel, event.ts, event.thread_ts);
-  const written = fromSlackText(event.text ?? '');
+  const written = wordsOf(event);
   const toCustomer = startsWithPrefix(written, context.replyPrefix);
   const text = toCustomer ? written.slice(context.replyPrefix.length).trim() : written;
   // Nothing is asked of Slack for a thread that is not a ticket's: most are not.
@@ -88,7 +105,7 @@ async function openFromChannel(
 ) {
   const organisationId = await context.deps.customerPlaces.organisationOf('slack', event.channel);
   if (!organisationId) return;
-  const text = fromSlackText(event.text ?? '');
+  const text = wordsOf(event);
   if (!text || isPleasantry(text)) return;
   const from = await context.users.get(team, event.user);
   const writer = await identifyChatUser(context.deps, from);
