@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { DeskDeps } from '../../app/desk-deps.ts';
 import { DomainError } from '../../domain/domain-error.ts';
+import type { Person } from '../../domain/desk/people.ts';
 import type { Locale } from '../../domain/locale.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import type { StatusEmoji } from './slack-emoji.ts';
@@ -22,14 +23,31 @@ export interface SlackContext {
 /** One group of listeners (buttons, intake, threads, home…), registered on the bolt app. */
 export type SlackListeners = (app: App, context: SlackContext) => void;
 
-/** The language to answer `userId` in: the desk's record of them, else their Slack client's. */
+/**
+ * The language a person is spoken to in, as every message of the desk does: their own, else their
+ * organisation's, else (someone the desk does not know) their Slack client's, else the desk's.
+ */
+export async function personLocale(
+  context: SlackContext,
+  person: Person | undefined,
+  known?: SlackUser,
+): Promise<Locale> {
+  if (person?.locale) return person.locale;
+  if (person?.organisationId) {
+    const organisation = await context.deps.organisations.get(person.organisationId).catch(() => undefined);
+    if (organisation) return organisation.locale;
+  }
+  return known?.locale ?? context.locale;
+}
+
+/** The language to answer `userId` in (see personLocale); a stranger's from their Slack client. */
 export async function readerLocale(
   context: SlackContext,
   userId: string,
   known?: SlackUser,
 ): Promise<Locale> {
   const person = await context.deps.people.findByIdentity('slack', userId).catch(() => undefined);
-  return person?.locale ?? known?.locale ?? context.locale;
+  return personLocale(context, person, known ?? context.users.seen(userId));
 }
 
 /**

@@ -23,6 +23,8 @@ interface Cached {
  */
 export class SlackUsers {
   private readonly cache = new Map<string, Cached>();
+  /** The last looked up of each user id, for the language of an answer to a stranger. */
+  private readonly byUser = new Map<string, SlackUser>();
 
   constructor(
     private readonly client: WebClient,
@@ -40,7 +42,16 @@ export class SlackUsers {
     // A Map iterates in insertion order, so the first key is the one seen longest ago.
     if (this.cache.size >= (this.options.max ?? 10_000)) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { user, until: now + (this.options.ttlMs ?? 3_600_000) });
+    this.byUser.delete(userId);
+    if (this.byUser.size >= (this.options.max ?? 10_000))
+      this.byUser.delete(this.byUser.keys().next().value!);
+    this.byUser.set(userId, user);
     return user;
+  }
+
+  /** The user as last looked up, without asking Slack; undefined when never seen here. */
+  seen(userId: string): SlackUser | undefined {
+    return this.byUser.get(userId);
   }
 
   private async lookUp(teamId: string | undefined, userId: string): Promise<SlackUser> {

@@ -36,6 +36,7 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
       }
     }
     slack.addUser({ id: 'U0STRANGER', email: 'nobody@example.net' });
+    slack.addUser({ id: 'U0FRAMLING', email: 'ingen@example.se', locale: 'sv-SE' });
     await setTriagePlace(deps, 'slack', TRIAGE);
     await mapCustomerPlace(deps, {
       channel: 'slack',
@@ -143,6 +144,33 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     expect(told.body).toMatchObject({ response_type: 'ephemeral' });
     expect(String(told.body.text)).toContain('U0STRANGER');
     expect(await deps.people.findByIdentity('slack', 'U0STRANGER')).toBeUndefined();
+
+    // Told in their own Slack client's language; and a contact with no language of their own sees
+    // the modal in their organisation's (Swedish), as every message of the desk speaks to them.
+    await harness().send(
+      harness().command({
+        command: '/ticket',
+        text: '',
+        user_id: 'U0FRAMLING',
+        trigger_id: 't3',
+        response_url: slack.responseUrl('ticket-3'),
+      }),
+    );
+    const swedish = sv.chat.notAContact.split(';')[0]!;
+    expect(String(slack.responses.find((r) => r.path === 'ticket-3')!.body.text)).toContain(swedish);
+    await harness().send(
+      harness().command({
+        command: '/ticket',
+        text: '',
+        user_id: user(acme.colleague),
+        trigger_id: 't4',
+        response_url: slack.responseUrl('ticket-4'),
+      }),
+    );
+    const colleagues = JSON.parse(String(slack.callsOf('views.open').at(-1)!.args.view)) as {
+      title: { text: string };
+    };
+    expect(colleagues.title.text).toBe(sv.slack.modal.heading);
   });
 
   it('a submitted modal opens one ticket however often it comes; a bad field is shown beside its input and stores nothing', async () => {

@@ -8,7 +8,7 @@ import { getTicket } from '../../../app/ticket-queries.ts';
 import { requireDeskSide } from '../../../app/policy.ts';
 import { DomainError } from '../../../domain/domain-error.ts';
 import { translate } from '../../../i18n/translate.ts';
-import { refusalText, type SlackContext, type SlackListeners } from '../slack-context.ts';
+import { personLocale, refusalText, type SlackContext, type SlackListeners } from '../slack-context.ts';
 import { BUTTON_ACTION_PREFIX } from '../slack-message.ts';
 import type { SlackUser } from '../slack-users.ts';
 import { tellPrivately } from './intake.ts';
@@ -103,7 +103,7 @@ async function askPriority(
   const ticket = await getTicket(context.deps, person.id, String(button.ticketId));
   const organisation = await context.deps.organisations.get(ticket.organisationId);
   const contract = context.deps.contracts.contract(organisation!.contractId);
-  const locale = person.locale ?? context.locale;
+  const locale = await personLocale(context, person, from);
   const option = (key: string) => {
     const label = contract.terms.priorities.find((p) => p.key === key)!.label[locale];
     return { text: { type: 'plain_text' as const, text: label }, value: key };

@@ -2,7 +2,7 @@ import { deskOverview } from '../../../app/chat/desk-overview.ts';
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
 import { requireDeskSide } from '../../../app/policy.ts';
 import { translate } from '../../../i18n/translate.ts';
-import { refusalText, type SlackListeners } from '../slack-context.ts';
+import { personLocale, refusalText, type SlackListeners } from '../slack-context.ts';
 import { deskCommandContent, deskCommandSection } from '../slack-home.ts';
 import type { SlackUser } from '../slack-users.ts';
 
@@ -22,7 +22,7 @@ export const deskCommandListeners: SlackListeners = (app, context) => {
     try {
       from = await context.users.get(command.team_id, command.user_id);
       const person = await identifyChatUser(context.deps, from);
-      const locale = person.locale ?? from.locale ?? context.locale;
+      const locale = await personLocale(context, person, from);
       const wanted = deskCommandSection(command.text);
       if (!wanted) {
         // The usage is the desk's too: a customer is refused whatever they typed after the command.

@@ -3,7 +3,13 @@ import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
 import { deskOverview, organisationOverview } from '../../../app/chat/desk-overview.ts';
 import { DomainError } from '../../../domain/domain-error.ts';
 import { isDeskSide } from '../../../domain/desk/people.ts';
-import { refusalText, readerLocale, type SlackContext, type SlackListeners } from '../slack-context.ts';
+import {
+  personLocale,
+  refusalText,
+  readerLocale,
+  type SlackContext,
+  type SlackListeners,
+} from '../slack-context.ts';
 import { contactHomeView, deskHomeView, strangerHomeView, type HomeView } from '../slack-home.ts';
 import type { SlackUser } from '../slack-users.ts';
 
@@ -32,7 +38,7 @@ export async function homeViewFor(
   try {
     from = await context.users.get(teamId, userId);
     const person = await identifyChatUser(context.deps, from);
-    const locale = person.locale ?? from.locale ?? context.locale;
+    const locale = await personLocale(context, person, from);
     const now = context.deps.clock.now();
     return isDeskSide(person)
       ? deskHomeView(locale, person.name, await deskOverview(context.deps, person, now))

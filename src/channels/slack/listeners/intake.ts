@@ -5,7 +5,13 @@ import { openFromChat } from '../../../app/chat/open-from-chat.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import type { Locale } from '../../../domain/locale.ts';
 import { translate } from '../../../i18n/translate.ts';
-import { readerLocale, refusalText, type SlackContext, type SlackListeners } from '../slack-context.ts';
+import {
+  personLocale,
+  readerLocale,
+  refusalText,
+  type SlackContext,
+  type SlackListeners,
+} from '../slack-context.ts';
 import { readSubmission, ticketModal, TICKET_MODAL, type ModalSource } from '../slack-modal.ts';
 import { HOME_NEW_TICKET_ACTION } from '../slack-home.ts';
 import { slackRef } from '../slack-refs.ts';
@@ -123,7 +129,7 @@ async function openModal(
   prefill: { title?: string; description?: string; source?: ModalSource },
 ): Promise<void> {
   const person = await identifyChatUser(context.deps, await context.users.get(teamId, userId));
-  const locale: Locale = person.locale ?? context.locale;
+  const locale: Locale = await personLocale(context, person);
   await client.views.open({
     trigger_id: triggerId,
     view: ticketModal({

@@ -2,7 +2,7 @@ import type { BlockButtonAction } from '@slack/bolt';
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
 import { getTicket } from '../../../app/ticket-queries.ts';
 import { translate } from '../../../i18n/translate.ts';
-import { refusalText, type SlackListeners } from '../slack-context.ts';
+import { personLocale, refusalText, type SlackListeners } from '../slack-context.ts';
 import { OPEN_TICKET_ACTION } from '../slack-message.ts';
 import { slackPlace } from '../slack-refs.ts';
 import { escapeMrkdwn, slackDate } from '../slack-text.ts';
@@ -21,7 +21,7 @@ export const openTicketListeners: SlackListeners = (app, context) => {
         await context.users.get(body.team?.id, body.user.id),
       );
       const ticket = await getTicket(context.deps, person.id, action.value ?? '');
-      const locale = person.locale ?? context.locale;
+      const locale = await personLocale(context, person);
       const organisation = await context.deps.organisations.get(ticket.organisationId);
       const timeZone = organisation?.timeZone ?? 'UTC';
       const assignee = ticket.assigneeId ? await context.deps.people.get(ticket.assigneeId) : undefined;
