@@ -49,6 +49,9 @@ function opensModal(body: Record<string, unknown>): boolean {
   return actions.some((action) => MODAL_ACTIONS.has(action.action_id ?? ''));
 }
 
+/** A kept request whose replay keeps failing is let go this long after it came. */
+const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
+
 /** A kept request younger than this is taken to be at work in some process. */
 export const AT_WORK_MS = 30_000;
 
@@ -128,12 +131,21 @@ export function keepUntilDone(
     let worked = 0;
     for (const request of await received.unfinished('slack', before, 1_000)) {
       // Its ack went long ago; its trigger or response URL may have expired, its ids have not.
-      await work({
+      const succeeded = await work({
         body: JSON.parse(request.body) as Record<string, unknown>,
         ack: async () => undefined,
-      }).catch((error: unknown) => logger.error({ err: error }, 'working a kept Slack request failed'));
-      await done(request.id);
-      worked++;
+      }).then(
+        () => true,
+        (error: unknown) => {
+          logger.error({ err: error }, 'working a kept Slack request failed');
+          return false;
+        },
+      );
+      // A request whose work failed (the database gone again) waits for the next start, up to a
+      // day: after that, whatever it asked for is long past.
+      const expired = clock.now().getTime() - request.receivedAt.getTime() > GIVE_UP_AFTER_MS;
+      if (succeeded || expired) await done(request.id);
+      if (succeeded) worked++;
     }
     return worked;
   };
