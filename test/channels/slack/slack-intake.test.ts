@@ -516,6 +516,51 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     expect((await deps.tickets.get(ticket.id))!.priority).toBe(firstPriority());
   });
 
+  it('Send to customer on a note in the card’s thread says it to the requester; outside a ticket’s thread it says so', async () => {
+    const { slack, deps } = harness();
+    await harness().send(submission(acme.contact, form('Needs a word to the customer'), 'VSEND'));
+    const ticket = (await tickets(acme)).find((t) => t.title === 'Needs a word to the customer')!;
+    const card = slack.messages.find(
+      (m) => m.channel === TRIAGE && !m.threadTs && wordsOf(m).includes(ticket.id),
+    )!;
+    const { ts: note } = await write(acme.agent, 'Restart the router, then try again', {
+      channel: TRIAGE,
+      thread: card.ts,
+    });
+    expect((await deps.tickets.get(ticket.id))!.comments.at(-1)).toMatchObject({ visibility: 'internal' });
+    const dm = () => slack.messages.filter((m) => m.channel === SlackStandIn.dmOf(user(acme.contact)));
+    expect(dm().map(wordsOf).join('\n')).not.toContain('Restart the router');
+
+    const shortcut = (ts: string, thread?: string) =>
+      harness().interaction({
+        type: 'message_action',
+        callback_id: 'sladesk_send_to_customer',
+        trigger_id: `trigger-send-${ts}`,
+        user: { id: user(acme.agent) },
+        channel: { id: TRIAGE },
+        message: {
+          type: 'message',
+          ts,
+          user: user(acme.agent),
+          text: 'Restart the router, then try again',
+          ...(thread ? { thread_ts: thread } : {}),
+        },
+        response_url: slack.responseUrl(`send-${ts}`),
+      });
+    await harness().send(shortcut(note, card.ts));
+    await harness().send({ ...shortcut(note, card.ts), retry: 1 });
+    const comments = (await deps.tickets.get(ticket.id))!.comments.filter(
+      (c) => c.body === 'Restart the router, then try again',
+    );
+    expect(comments.map((c) => c.visibility)).toEqual(['internal', 'public']);
+    expect(dm().filter((m) => wordsOf(m).includes('Restart the router'))).toHaveLength(1);
+    const told = slack.callsOf('chat.postEphemeral').filter((c) => c.args.user === user(acme.agent));
+    expect(told.at(-1)!.args.text).toBe(en.slack.sentToCustomer);
+
+    await harness().send(shortcut(nextTs()));
+    expect(slack.callsOf('chat.postEphemeral').at(-1)!.args.text).toBe(en.slack.notATicketThread);
+  });
+
   it('a forged button value is refused in words and changes nothing', async () => {
     const { slack, deps } = harness();
     await harness().send(submission(acme.contact, form('Forged button target'), 'VFORGEDBUTTON'));
