@@ -1,15 +1,11 @@
 import { z } from 'zod';
 import type { Locale } from '../../domain/locale.ts';
 import { TEXT_LIMITS } from '../../domain/tickets/text-rules.ts';
-import { CATEGORIES, type Category } from '../../domain/tickets/ticket.ts';
 import { translate } from '../../i18n/translate.ts';
+import { CUSTOMER_CATEGORIES, IMPACTS, readTicketForm, type TicketForm } from '../ticket-form.ts';
 
 /** The modal's callback id: its submission comes back under it. */
 export const TICKET_MODAL = 'sladesk_ticket';
-
-/** How much of the customer's work stops: their own words for impact (SPEC 001 "Servicenivå"). */
-export const IMPACTS = ['one', 'several', 'all'] as const;
-export type Impact = (typeof IMPACTS)[number];
 
 /** A message the modal was opened from (the "Create ticket" shortcut): kept with the ticket. */
 export interface ModalSource {
@@ -34,7 +30,7 @@ const option = (label: string, value: string) => ({ text: text('plain_text', lab
 
 /** The new-ticket modal: title, description, category and impact; a priority where one may be asked. */
 export function ticketModal(input: TicketModalInput): object {
-  const t = (key: string) => translate(input.locale, `slack.modal.${key}`);
+  const t = (key: string) => translate(input.locale, `ticketForm.${key}`);
   const blocks: object[] = [
     {
       type: 'input',
@@ -69,9 +65,7 @@ export function ticketModal(input: TicketModalInput): object {
         type: 'static_select',
         action_id: 'value',
         initial_option: option(translate(input.locale, 'categories.incident'), 'incident'),
-        options: CATEGORIES.filter((c) => c !== 'problem').map((c) =>
-          option(translate(input.locale, `categories.${c}`), c),
-        ),
+        options: CUSTOMER_CATEGORIES.map((c) => option(translate(input.locale, `categories.${c}`), c)),
       },
     },
     {
@@ -110,31 +104,32 @@ export function ticketModal(input: TicketModalInput): object {
   };
 }
 
-/** What a submitted modal says, as Slack sends `view.state.values`: checked, never trusted. */
+/** A field of Slack's `view.state.values`: a text input's value or a select's option. */
+const field = z
+  .object({
+    value: z.object({
+      value: z.string().nullish(),
+      selected_option: z.object({ value: z.string() }).nullish(),
+    }),
+  })
+  .optional();
+
 const submission = z.object({
-  title: z.object({ value: z.object({ value: z.string().nullish() }) }),
-  description: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
-  category: z.object({
-    value: z.object({ selected_option: z.object({ value: z.enum(CATEGORIES) }).nullish() }),
-  }),
-  impact: z.object({ value: z.object({ selected_option: z.object({ value: z.enum(IMPACTS) }).nullish() }) }),
-  priority: z
-    .object({ value: z.object({ selected_option: z.object({ value: z.string().max(20) }).nullish() }) })
-    .optional(),
+  title: field,
+  description: field,
+  category: field,
+  impact: field,
+  priority: field,
 });
 
-export interface TicketSubmission {
-  title: string;
-  description: string;
-  category: Category;
-  impact: Impact;
-  priority?: string;
+export interface TicketSubmission extends TicketForm {
   source?: ModalSource;
 }
 
 /**
  * A submitted modal as the desk's fields, or the errors to show beside its inputs (Slack's
- * `response_action: errors`, by block id) in the submitter's language.
+ * `response_action: errors`, by block id) in the submitter's language: the rules every channel's
+ * form is read by (ticket-form.ts).
  */
 export function readSubmission(
   values: unknown,
@@ -142,31 +137,18 @@ export function readSubmission(
   locale: Locale,
 ): { ok: true; ticket: TicketSubmission } | { ok: false; errors: Record<string, string> } {
   const parsed = submission.safeParse(values);
-  const say = (key: string, params = {}) => translate(locale, `slack.modal.errors.${key}`, params);
-  if (!parsed.success) return { ok: false, errors: { title: say('malformed') } };
-  const form = parsed.data;
-  const title = form.title.value.value?.trim() ?? '';
-  const errors: Record<string, string> = {};
-  if (!title) errors.title = say('titleEmpty');
-  if (title.length > TEXT_LIMITS.title) errors.title = say('tooLong', { max: TEXT_LIMITS.title });
-  const category = form.category.value.selected_option?.value;
-  if (!category) errors.category = say('choose');
-  const impact = form.impact.value.selected_option?.value;
-  if (!impact) errors.impact = say('choose');
-  if (Object.keys(errors).length > 0 || !category || !impact) return { ok: false, errors };
-  const priority = form.priority?.value.selected_option?.value;
+  const flat = parsed.success
+    ? Object.fromEntries(
+        Object.entries(parsed.data).map(([name, input]) => [
+          name,
+          input?.value.value ?? input?.value.selected_option?.value ?? undefined,
+        ]),
+      )
+    : undefined;
+  const read = readTicketForm(flat, locale);
+  if (!read.ok) return { ok: false, errors: read.errors as Record<string, string> };
   const source = readSource(privateMetadata);
-  return {
-    ok: true,
-    ticket: {
-      title,
-      description: form.description?.value.value?.trim() ?? '',
-      category,
-      impact,
-      ...(priority ? { priority } : {}),
-      ...(source ? { source } : {}),
-    },
-  };
+  return { ok: true, ticket: { ...read.ticket, ...(source ? { source } : {}) } };
 }
 
 const metadata = z.object({

@@ -170,7 +170,7 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     const colleagues = JSON.parse(String(slack.callsOf('views.open').at(-1)!.args.view)) as {
       title: { text: string };
     };
-    expect(colleagues.title.text).toBe(sv.slack.modal.heading);
+    expect(colleagues.title.text).toBe(sv.ticketForm.heading);
   });
 
   it('a submitted modal opens one ticket however often it comes; a bad field is shown beside its input and stores nothing', async () => {
@@ -178,7 +178,7 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     const empty = await harness().send(submission(acme.contact, form('  '), 'VEMPTY'));
     expect(empty.body).toEqual({
       response_action: 'errors',
-      errors: { title: en.slack.modal.errors.titleEmpty },
+      errors: { title: en.ticketForm.errors.titleEmpty },
     });
     expect((await tickets(acme)).filter((t) => t.title.trim() === '')).toEqual([]);
 
@@ -196,7 +196,7 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     const ticket = opened[0]!;
     expect(ticket.requestedPriority).toBe(firstPriority());
     expect(ticket.description).toContain(
-      `${en.slack.modal.impactLine.replace('{impact}', en.slack.modal.impacts.all)}`,
+      `${en.ticketForm.impactLine.replace('{impact}', en.ticketForm.impacts.all)}`,
     );
     // The requester is told the id at once, in the bot's DM; the triage card shows the title as text.
     const dm = slack.messages.filter((m) => m.channel === SlackStandIn.dmOf(user(acme.contact)));

@@ -4,7 +4,6 @@ import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
 import { openFromChat } from '../../../app/chat/open-from-chat.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import type { Locale } from '../../../domain/locale.ts';
-import { translate } from '../../../i18n/translate.ts';
 import {
   personLocale,
   readerLocale,
@@ -12,6 +11,7 @@ import {
   type SlackContext,
   type SlackListeners,
 } from '../slack-context.ts';
+import { impactLine } from '../../ticket-form.ts';
 import { readSubmission, ticketModal, TICKET_MODAL, type ModalSource } from '../slack-modal.ts';
 import { HOME_NEW_TICKET_ACTION } from '../slack-home.ts';
 import { slackRef } from '../slack-refs.ts';
@@ -98,9 +98,7 @@ export const intakeListeners: SlackListeners = (app, context) => {
       const { ticket } = read;
       const from = await context.users.get(body.team?.id ?? undefined, user);
       const origin = ticket.source ? await originOf(context, client, ticket.source, from) : undefined;
-      const impact = translate(locale, 'slack.modal.impactLine', {
-        impact: translate(locale, `slack.modal.impacts.${ticket.impact}`),
-      });
+      const impact = impactLine(locale, ticket.impact);
       const description = [ticket.description, impact, origin?.permalink].filter(Boolean).join('\n\n');
       await openFromChat(context.deps, {
         channel: 'slack',
