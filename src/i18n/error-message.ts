@@ -10,6 +10,7 @@ const WORDED_PARAMS = [
   ['status', 'statuses'],
   ['field', 'fields'],
   ['platform', 'platforms'],
+  ['channel', 'platforms'],
 ] as const;
 
 /**

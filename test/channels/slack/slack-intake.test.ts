@@ -581,7 +581,7 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
       }),
     );
     expect(String(slack.responses.find((r) => r.path === 'forged-button')?.body.text)).toBe(
-      en.errors.invalidButton.replace('{channel}', 'slack'),
+      en.errors.invalidButton.replace('{channel}', en.platforms.slack),
     );
     expect((await deps.tickets.get(ticket.id))!).toMatchObject({ status: 'new', version: ticket.version });
   });

@@ -1,0 +1,101 @@
+import type { TurnContext } from 'botbuilder';
+import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
+import { openFromChat } from '../../../app/chat/open-from-chat.ts';
+import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
+import type { Locale } from '../../../domain/locale.ts';
+import { translate } from '../../../i18n/translate.ts';
+import { impactLine, readTicketForm } from '../../ticket-form.ts';
+import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams-card.ts';
+import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
+import { NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.ts';
+
+/** The invoke Universal Actions send for an Action.Execute. */
+const CARD_ACTION = 'adaptiveCard/action';
+
+/** An invoke's answer: a card in place of the one acted on, or a message to the one who acted. */
+async function answer(turn: TurnContext, body: object): Promise<void> {
+  await turn.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+}
+
+const cardAnswer = (card: object) => ({ statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card });
+const messageAnswer = (text: string) => ({
+  statusCode: 200,
+  type: 'application/vnd.microsoft.activity.message',
+  value: text,
+});
+
+async function prioritiesFor(context: TeamsContext, person: Person, locale: Locale) {
+  if (isDeskSide(person) || !person.organisationId) return undefined;
+  const organisation = await context.deps.organisations.get(person.organisationId);
+  if (!organisation) return undefined;
+  return context.deps.contracts
+    .contract(organisation.contractId)
+    .terms.priorities.map((p) => ({ key: p.key, label: p.label[locale] }));
+}
+
+/**
+ * A customer opens a ticket in their personal chat with the bot: a message there (other than a
+ * reply the desk takes as a comment) is answered with the new-ticket form, filled with what they
+ * wrote; the form's submit opens the ticket once per activity, however often Teams sends it, or
+ * comes back with its errors beside its fields. Anyone not a registered contact is told why, and
+ * nothing is stored.
+ */
+export const intakeListeners: TeamsListener = async (turn, context) => {
+  const { activity } = turn;
+  const personal = activity.conversation?.conversationType === 'personal';
+  if (activity.type === 'invoke' && activity.name === CARD_ACTION) {
+    const action = (activity.value as { action?: { verb?: string; data?: unknown } } | undefined)?.action;
+    if (action?.verb !== NEW_TICKET_VERB) return false;
+    await submit(turn, context, action.data);
+    return true;
+  }
+  if (activity.type !== 'message' || !personal || activity.value !== undefined) return false;
+  try {
+    const from = await context.users.of(turn);
+    if (!from) return false;
+    const person = await identifyChatUser(context.deps, from);
+    const locale = person.locale ?? (await readerLocale(context, turn));
+    const text = activity.text?.trim() ?? '';
+    const title = text.split('\n')[0]!.slice(0, 120);
+    await turn.sendActivity({
+      attachments: [
+        ticketFormCard({
+          locale,
+          ...(text ? { prefill: { title, description: text } } : {}),
+          priorities: await prioritiesFor(context, person, locale),
+        }),
+      ],
+    });
+  } catch (error) {
+    await turn.sendActivity(await refusalText(context, turn, error));
+  }
+  return true;
+};
+
+async function submit(turn: TurnContext, context: TeamsContext, data: unknown): Promise<void> {
+  const locale = await readerLocale(context, turn);
+  const read = readTicketForm(data, locale);
+  if (!read.ok) {
+    await answer(turn, cardAnswer(ticketFormCard({ locale, errors: read.errors }).content));
+    return;
+  }
+  try {
+    const from = await context.users.of(turn);
+    if (!from) throw new Error('a Teams card action with no Entra user');
+    const { ticket } = read;
+    const { ticket: opened } = await openFromChat(context.deps, {
+      channel: 'teams',
+      // Teams sends an activity again with the same id: one form submitted is one ticket.
+      eventId: turn.activity.id ?? '',
+      from,
+      category: ticket.category,
+      title: ticket.title,
+      description: [ticket.description, impactLine(locale, ticket.impact)].filter(Boolean).join('\n\n'),
+      ...(ticket.priority ? { priority: ticket.priority } : {}),
+    });
+    // The confirmation with the ticket's id and due time comes as the desk's own message.
+    await answer(turn, messageAnswer(translate(locale, 'teams.formSent', { id: opened.id })));
+  } catch (error) {
+    await answer(turn, messageAnswer(await refusalText(context, turn, error)));
+  }
+}
