@@ -53,14 +53,19 @@ export interface SlackReceivingOptions {
 export function slackReceiving(options: SlackReceivingOptions): SlackReceiving {
   const { credentials, deps, clock, waiter, locale, logger } = options;
   const keep = (app: App) => keepUntilDone(app, { received: deps.received, clock, waiter, logger });
-  const replay = (kept: KeptRequests) =>
-    void kept.replay().then(
-      (worked) =>
-        worked > 0 &&
-        logger.info({ channel: 'slack', worked }, 'Slack requests left by an earlier process worked'),
-      (error: unknown) =>
+  const told = (worked: number) =>
+    worked > 0 &&
+    logger.info({ channel: 'slack', worked }, 'Slack requests left by an earlier process worked');
+  const replay = (kept: KeptRequests) => {
+    kept
+      .replay()
+      .then(told)
+      .then(() => kept.laterPass())
+      .then(told)
+      .catch((error: unknown) =>
         logger.error({ err: error, channel: 'slack' }, 'working kept Slack requests failed'),
-    );
+      );
+  };
   const client = createSlackClient({
     botToken: credentials.botToken,
     ...(credentials.apiUrl ? { apiUrl: credentials.apiUrl } : {}),
