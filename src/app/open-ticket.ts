@@ -116,7 +116,10 @@ async function openOnce(
     if (claim?.fingerprint !== undefined && claim.fingerprint !== print) {
       throw new DomainError('idempotencyKeyReused', { key: context.idempotencyKey });
     }
-    if (claim?.ticketId) return openOrFind(deps, claim.ticketId, decide, context);
+    // Of two holders (a slow one, and one that took over its claim) the number named first is opened.
+    if (claim?.ticketId) {
+      return openOrFind(deps, await deps.openClaims.settle(key, claim.ticketId), decide, context);
+    }
     const abandoned = claim && deps.clock.now().getTime() - claim.since.getTime() >= ABANDONED_CLAIM_MS;
     if (claim && !abandoned) {
       // Someone else holds the key and has not drawn a number yet: wait for it a little; a holder

@@ -219,6 +219,12 @@ export interface OpenClaims {
   claim(key: string, generation: number, token: string, at: Date, fingerprint?: string): Promise<OpenClaim>;
   /** The holder of `token` names the ticket it opens. */
   bind(key: string, generation: number, token: string, ticketId: string): Promise<void>;
+  /**
+   * Names the ticket `key` opens, once: the first named stands and every caller gets it back. Two
+   * holders of one key (a slow one, and one that took its claim over as abandoned) each drew a
+   * number; only the one named first is opened.
+   */
+  settle(key: string, ticketId: string): Promise<string>;
 }
 
 export interface OpenClaim {

@@ -27,7 +27,7 @@ import { MongoReceivedRequests, receivedRequestModel } from './received-requests
 import { customerPlaceModel, MongoCustomerPlaces } from './customer-places.ts';
 import { identityModel, MongoPersonRepository, personModel } from './person-repository.ts';
 import { counterModel, DEFAULT_TICKET_PREFIX, MongoTicketIds, ticketIdModel } from './ticket-ids.ts';
-import { MongoOpenClaims, openClaimModel } from './open-claims.ts';
+import { MongoOpenClaims, openClaimModel, openResultModel } from './open-claims.ts';
 import { failedDeliveryModel, MongoOutbox, outboxModel } from './outbox.ts';
 import { MongoPendingChanges, pendingChangeModel } from './pending-changes.ts';
 import { ticketModel } from './ticket-model.ts';
@@ -80,6 +80,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     outboxModel(connection),
     failedDeliveryModel(connection),
     openClaimModel(connection),
+    openResultModel(connection),
     counterModel(connection),
     ticketIdModel(connection),
     organisationModel(connection),

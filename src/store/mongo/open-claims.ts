@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { OpenClaim, OpenClaims } from '../../app/ports.ts';
-import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls } from './plain.ts';
+import { insertOnce, isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutNulls } from './plain.ts';
 
 /**
  * `open_claims`: `_id` is the caller's key and the claim's generation ("alert:o-1:disk#0"). A claim
@@ -31,6 +31,21 @@ const openClaimSchema = new Schema<OpenClaimDocument>(
   { ...SCHEMA_OPTIONS, collection: 'open_claims' },
 );
 
+/** `open_results`: the ticket each key opens, `_id` the key, a unique insert (first named wins). */
+interface OpenResultDocument {
+  _id: string;
+  ticketId: string;
+}
+
+const openResultSchema = new Schema<OpenResultDocument>(
+  { _id: { type: String, required: true }, ticketId: { type: String, required: true } },
+  { ...SCHEMA_OPTIONS, collection: 'open_results' },
+);
+
+export function openResultModel(connection: Connection): Model<OpenResultDocument> {
+  return modelOn(connection, 'OpenResult', openResultSchema, 'open_results');
+}
+
 export function openClaimModel(connection: Connection): Model<OpenClaimDocument> {
   return modelOn(connection, 'OpenClaim', openClaimSchema, 'open_claims');
 }
@@ -43,8 +58,11 @@ const WINDOW = 50;
 export class MongoOpenClaims implements OpenClaims {
   private readonly claims: Model<OpenClaimDocument>;
 
+  private readonly results: Model<OpenResultDocument>;
+
   constructor(connection: Connection) {
     this.claims = openClaimModel(connection);
+    this.results = openResultModel(connection);
   }
 
   async latest(key: string): Promise<OpenClaim | undefined> {
@@ -74,6 +92,13 @@ export class MongoOpenClaims implements OpenClaims {
     const holder = await this.claims.findById(claimId(key, generation)).lean<OpenClaimDocument>();
     if (!holder) throw new Error(`open claim ${claimId(key, generation)} refused but not found`);
     return asClaim(holder);
+  }
+
+  async settle(key: string, ticketId: string): Promise<string> {
+    if (await insertOnce(this.results, { _id: key, ticketId })) return ticketId;
+    const settled = await this.results.findById(key).lean<OpenResultDocument>();
+    if (!settled) throw new Error(`open result ${key} refused but not found`);
+    return settled.ticketId;
   }
 
   async bind(key: string, generation: number, token: string, ticketId: string): Promise<void> {
