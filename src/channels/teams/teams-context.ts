@@ -33,7 +33,12 @@ export async function readerLocale(context: TeamsContext, turn: TurnContext): Pr
   const person = aad
     ? await context.deps.people.findByIdentity('teams', aad).catch(() => undefined)
     : undefined;
-  return person?.locale ?? activityLocale(turn) ?? context.locale;
+  if (person?.locale) return person.locale;
+  // As every message of the desk speaks to them: their organisation's language before their client's.
+  const organisation = person?.organisationId
+    ? await context.deps.organisations.get(person.organisationId).catch(() => undefined)
+    : undefined;
+  return organisation?.locale ?? activityLocale(turn) ?? context.locale;
 }
 
 /** A refusal as the sender is told it: the desk's rule in their words, or that it did not work. */

@@ -2,7 +2,7 @@ import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { ChatUser } from '../../app/chat/chat-user.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { Identity } from '../../domain/desk/people.ts';
-import { teamsThread } from './teams-refs.ts';
+import { normalServiceUrl } from './teams-refs.ts';
 
 interface Cached {
   email?: string;
@@ -37,7 +37,7 @@ export class TeamsUsers {
         ? {
             conversation: {
               id: conversation.id,
-              serviceUrl: teamsThread(serviceUrl, conversation.id).split('|')[0]!,
+              serviceUrl: normalServiceUrl(serviceUrl),
             },
           }
         : {}),
