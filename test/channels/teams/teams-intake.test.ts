@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { linkIdentity } from '../../../src/app/directory.ts';
+import { intakeListeners } from '../../../src/channels/teams/listeners/intake.ts';
+import { NEW_TICKET_VERB } from '../../../src/channels/teams/teams-ticket-form.ts';
+import type { Person } from '../../../src/domain/desk/people.ts';
+import { SERVICE_URL, TENANT, cardOf, useTeamsDesk, type TeamsMember } from './support/teams-harness.ts';
+
+const locales = {
+  en: JSON.parse(readFileSync('locales/en.json', 'utf8')),
+  sv: JSON.parse(readFileSync('locales/sv.json', 'utf8')),
+};
+
+type Element = { type: string; id?: string; value?: string; text?: string; choices?: { value: string }[] };
+
+describe('opening a ticket from a personal chat in Teams', () => {
+  const harness = useTeamsDesk({ listeners: [intakeListeners] });
+
+  /** A contact as a Teams user with the personal chat the app was installed in. */
+  async function inTeams(person: Person): Promise<TeamsMember> {
+    const member = harness().addMember({ name: person.name });
+    await linkIdentity(harness().deps, person.id, {
+      channel: 'teams',
+      externalId: member.aadObjectId,
+      tenantId: TENANT,
+      conversation: { id: harness().personalConversation(member), serviceUrl: SERVICE_URL },
+    });
+    return member;
+  }
+
+  const form = (values: Record<string, string>) => ({ verb: NEW_TICKET_VERB, data: values });
+
+  it('a message is answered with the form, filled in; its submit opens one ticket however often it comes', async () => {
+    const acme = await harness().api.desk.seedCustomer('Teams intake AB');
+    const kim = await inTeams(acme.contact);
+    const chat = harness().personalConversation(kim);
+    await harness().send(
+      harness().personalMessage(kim, 'The printer on floor 3 is broken\nIt jams on every page'),
+    );
+    const card = cardOf(harness().postedTo(chat).at(-1)!);
+    const inputs = (card.body as Element[]).filter((e) => e.type.startsWith('Input.'));
+    expect(inputs.find((e) => e.id === 'title')!.value).toBe('The printer on floor 3 is broken');
+    const contract = harness().deps.contracts.contract(acme.organisation.contractId);
+    expect(inputs.find((e) => e.id === 'priority')!.choices!.map((c) => c.value)).toEqual(
+      contract.terms.priorities.map((p) => p.key),
+    );
+
+    const submit = harness().cardAction(
+      kim,
+      form({ title: 'Printer on floor 3', description: 'Jams', category: 'incident', impact: 'several' }),
+    );
+    const answer = await harness().send(submit);
+    expect(answer.status).toBe(200);
+    await harness().send(submit);
+    const opened = (await harness().deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(opened.filter((t) => t.title === 'Printer on floor 3')).toHaveLength(1);
+    const ticket = opened.find((t) => t.title === 'Printer on floor 3')!;
+    expect(answer.body).toMatchObject({
+      statusCode: 200,
+      value: locales.en.teams.formSent.replace('{id}', ticket.id),
+    });
+    expect(ticket.description).toContain(
+      locales.en.ticketForm.impactLine.replace('{impact}', locales.en.ticketForm.impacts.several),
+    );
+    // The requester is told the id at once, in their chat, by the desk's own message.
+    const told = harness()
+      .postedTo(chat)
+      .filter((call) => JSON.stringify(call.body).includes(ticket.id));
+    expect(told.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a form with errors comes back with them beside its fields, in the writer’s language, and opens nothing', async () => {
+    const acme = await harness().api.desk.seedCustomer('Teams form errors AB');
+    // The colleague has no language of their own: the organisation's (Swedish).
+    const colleague = await inTeams(acme.colleague);
+    const answer = await harness().send(harness().cardAction(colleague, form({ title: ' ', impact: 'one' })));
+    expect(answer.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    const texts = (answer.body.value.body as Element[]).map((e) => e.text);
+    expect(texts).toContain(locales.sv.ticketForm.errors.titleEmpty);
+    expect(texts).toContain(locales.sv.ticketForm.errors.choose);
+    const opened = (await harness().deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(opened).toEqual([]);
+  });
+
+  it('someone who is not a registered contact is told why, and nothing is stored', async () => {
+    const stranger = harness().addMember({ name: 'Eve', email: 'eve@elsewhere.example' });
+    await harness().send(harness().personalMessage(stranger, 'Help me'));
+    const said = harness().postedTo(harness().personalConversation(stranger)).at(-1)!;
+    expect(said.body.text).toContain(stranger.aadObjectId);
+    expect(await harness().deps.people.findByIdentity('teams', stranger.aadObjectId)).toBeUndefined();
+  });
+});
