@@ -66,3 +66,61 @@ export function plainText(message: OutgoingMessage): string {
 /** A button's label in the reader's language. */
 export const buttonLabel = (locale: Locale, action: ButtonActionName): string =>
   translate(locale, `buttons.${action}`);
+
+/** How one channel writes what people wrote (escaped for its markup) and an instant (its tokens). */
+export interface Wording {
+  text(value: string): string;
+  instant(at: Date, timeZone: string): string;
+}
+
+/** A message's parameters as one channel says them: words escaped, instants its own way. */
+export function wordedParams(message: OutgoingMessage, wording: Wording): Params {
+  const escaped = Object.fromEntries(
+    Object.entries(plainParams(message)).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? wording.text(value) : value,
+    ]),
+  );
+  const { params, timeZone } = message;
+  const when = (at: Date | undefined) => (at ? wording.instant(at, timeZone) : '-');
+  return {
+    ...escaped,
+    responseDue: when(params.responseDue),
+    resolutionDue: when(params.resolutionDue),
+    dueAt: when(params.dueAt),
+    opensAt: when(params.opensAt),
+  };
+}
+
+/**
+ * A card's SLA state in business time, as it stood at the change ("response due 14:00 · 1 h 20 min
+ * left"), for each running clock; undefined when none runs. The card is not redrawn every minute,
+ * so it says when that was true.
+ */
+export function slaWords(message: OutgoingMessage, wording: Wording): string | undefined {
+  const { params, locale, timeZone } = message;
+  const clocks = [
+    ['response', params.responseDue, params.responseLeftMs],
+    ['resolution', params.resolutionDue, params.resolutionLeftMs],
+  ] as const;
+  const parts = clocks
+    .filter(([, due, ms]) => due !== undefined && ms !== undefined)
+    .map(([clock, due, ms]) =>
+      translate(locale, `notify.sla.${clock}`, {
+        at: wording.instant(due!, timeZone),
+        left: wording.text(left(ms, locale)),
+      }),
+    );
+  if (parts.length === 0) return undefined;
+  const asOf = translate(locale, 'notify.sla.note', { at: wording.instant(message.event.at, timeZone) });
+  return `${parts.join('  ·  ')}  (${asOf})`;
+}
+
+/** The escalation a card's ticket has reached, and whether it was acknowledged; undefined before any. */
+export function escalationState(
+  message: OutgoingMessage,
+): { level: number; acknowledged: boolean } | undefined {
+  const escalation = message.params.escalation;
+  if (!escalation) return undefined;
+  return { level: escalation.level, acknowledged: escalation.acknowledged >= escalation.level };
+}

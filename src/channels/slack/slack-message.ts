@@ -1,6 +1,6 @@
 import type { MessageButton, OutgoingMessage } from '../../app/messaging/message.ts';
-import { translate, type Params } from '../../i18n/translate.ts';
-import { buttonLabel, left, plainParams } from '../plain-text.ts';
+import { translate } from '../../i18n/translate.ts';
+import { buttonLabel, escalationState, slaWords, wordedParams, type Wording } from '../plain-text.ts';
 import { escapeMrkdwn, slackDate } from './slack-text.ts';
 
 /** What the Web API is given for one message: Block Kit for the eye, text for notifications. */
@@ -12,53 +12,15 @@ export interface SlackContent {
 /** The prefix of every action id the desk's buttons carry, so its handler knows its own. */
 export const BUTTON_ACTION_PREFIX = 'sladesk:';
 
-/** Every word someone wrote escaped, instants as Slack date tokens. */
-function slackParams(message: OutgoingMessage): Params {
-  const plain = plainParams(message);
-  const escaped = Object.fromEntries(
-    Object.entries(plain).map(([name, value]) => [
-      name,
-      typeof value === 'string' ? escapeMrkdwn(value) : value,
-    ]),
-  );
-  const { params, timeZone } = message;
-  const when = (at: Date | undefined) => (at ? slackDate(at, timeZone) : '-');
-  return {
-    ...escaped,
-    responseDue: when(params.responseDue),
-    resolutionDue: when(params.resolutionDue),
-    dueAt: when(params.dueAt),
-    opensAt: when(params.opensAt),
-  };
-}
-
-/**
- * The card's SLA state in business time, as it stood at the change ("response due 14:00 · 1 h
- * 20 min left"), for each running clock; nothing when none runs.
- */
-function slaLine(message: OutgoingMessage): string | undefined {
-  const { params, locale, timeZone } = message;
-  const clocks = [
-    ['response', params.responseDue, params.responseLeftMs],
-    ['resolution', params.resolutionDue, params.resolutionLeftMs],
-  ] as const;
-  const parts = clocks
-    .filter(([, due, ms]) => due !== undefined && ms !== undefined)
-    .map(([clock, due, ms]) =>
-      translate(locale, `notify.sla.${clock}`, { at: slackDate(due!, timeZone), left: left(ms, locale) }),
-    );
-  if (parts.length === 0) return undefined;
-  // Left as of the change: the card is not redrawn every minute, so it says when it was true.
-  const asOf = translate(locale, 'notify.sla.note', { at: slackDate(message.event.at, timeZone) });
-  return `${parts.join('  ·  ')}  (${asOf})`;
-}
+/** Slack's mrkdwn: every word someone wrote escaped, instants as Slack date tokens. */
+const SLACK_WORDING: Wording = { text: escapeMrkdwn, instant: slackDate };
 
 /** The escalation the card's ticket has reached, and whether it was acknowledged. */
-function escalationLine({ params, locale }: OutgoingMessage): string | undefined {
-  const escalation = params.escalation;
-  if (!escalation) return undefined;
-  const key = escalation.acknowledged >= escalation.level ? 'acknowledged' : 'waiting';
-  return translate(locale, `notify.escalation.${key}`, { level: escalation.level });
+function escalationLine(message: OutgoingMessage): string | undefined {
+  const state = escalationState(message);
+  if (!state) return undefined;
+  const key = state.acknowledged ? 'acknowledged' : 'waiting';
+  return translate(message.locale, `notify.escalation.${key}`, { level: state.level });
 }
 
 /**
@@ -68,7 +30,7 @@ function escalationLine({ params, locale }: OutgoingMessage): string | undefined
  */
 export function slackContent(message: OutgoingMessage): SlackContent {
   const { locale } = message;
-  const text = translate(locale, `notify.${message.key}`, slackParams(message));
+  const text = translate(locale, `notify.${message.key}`, wordedParams(message, SLACK_WORDING));
   const { params } = message;
   const facts = [
     `*${escapeMrkdwn(params.ticketId)}*`,
@@ -85,7 +47,7 @@ export function slackContent(message: OutgoingMessage): SlackContent {
     { type: 'context', elements: [{ type: 'mrkdwn', text: facts }] },
   ];
   if (message.kind === 'card') {
-    for (const line of [slaLine(message), escalationLine(message)]) {
+    for (const line of [slaWords(message, SLACK_WORDING), escalationLine(message)]) {
       if (line) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: line }] });
     }
   }

@@ -1,7 +1,14 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import type { MessageButton, OutgoingMessage } from '../../app/messaging/message.ts';
-import { translate, type Params } from '../../i18n/translate.ts';
-import { buttonLabel, left, plainParams, plainText } from '../plain-text.ts';
+import { translate } from '../../i18n/translate.ts';
+import {
+  buttonLabel,
+  escalationState,
+  plainText,
+  slaWords,
+  wordedParams,
+  type Wording,
+} from '../plain-text.ts';
 
 /** The content type Teams knows an Adaptive Card attachment by. */
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -59,52 +66,14 @@ export function cardDate(at: Date, timeZone: string): string {
   return `{{DATE(${instant}, SHORT)}} {{TIME(${instant})}}`;
 }
 
-/** Every word someone wrote escaped, instants as text functions. */
-function cardParams(message: OutgoingMessage): Params {
-  const plain = plainParams(message);
-  const escaped = Object.fromEntries(
-    Object.entries(plain).map(([name, value]) => [
-      name,
-      typeof value === 'string' ? escapeCardText(value) : value,
-    ]),
-  );
-  const { params, timeZone } = message;
-  const when = (at: Date | undefined) => (at ? cardDate(at, timeZone) : '-');
-  return {
-    ...escaped,
-    responseDue: when(params.responseDue),
-    resolutionDue: when(params.resolutionDue),
-    dueAt: when(params.dueAt),
-    opensAt: when(params.opensAt),
-  };
-}
+/** An Adaptive Card's text: every word someone wrote escaped, instants as text functions. */
+const CARD_WORDING: Wording = { text: escapeCardText, instant: cardDate };
 
-/** The SLA state as it stood at the change, for each running clock (as slack-message.ts says it). */
-function slaState(message: OutgoingMessage): string | undefined {
-  const { params, locale, timeZone } = message;
-  const clocks = [
-    ['response', params.responseDue, params.responseLeftMs],
-    ['resolution', params.resolutionDue, params.resolutionLeftMs],
-  ] as const;
-  const parts = clocks
-    .filter(([, due, ms]) => due !== undefined && ms !== undefined)
-    .map(([clock, due, ms]) =>
-      translate(locale, `notify.sla.${clock}`, {
-        at: cardDate(due!, timeZone),
-        left: escapeCardText(left(ms, locale)),
-      }),
-    );
-  if (parts.length === 0) return undefined;
-  // Left as of the change: the card is not redrawn every minute, so it says when it was true.
-  const asOf = translate(locale, 'notify.sla.note', { at: cardDate(message.event.at, timeZone) });
-  return `${parts.join('  ·  ')}  (${asOf})`;
-}
-
-function escalationState({ params, locale }: OutgoingMessage): string | undefined {
-  const escalation = params.escalation;
-  if (!escalation) return undefined;
-  const key = escalation.acknowledged >= escalation.level ? 'acknowledged' : 'waiting';
-  return translate(locale, `teams.escalation.${key}`, { level: escalation.level });
+function escalationWords(message: OutgoingMessage): string | undefined {
+  const state = escalationState(message);
+  if (!state) return undefined;
+  const key = state.acknowledged ? 'acknowledged' : 'waiting';
+  return translate(message.locale, `teams.escalation.${key}`, { level: state.level });
 }
 
 const fact = (title: string, value: string) => ({ title, value });
@@ -118,7 +87,7 @@ const fact = (title: string, value: string) => ({ title, value });
  */
 export function teamsCard(message: OutgoingMessage): AdaptiveCard {
   const { locale, params } = message;
-  const text = translate(locale, `notify.${message.key}`, cardParams(message));
+  const text = translate(locale, `notify.${message.key}`, wordedParams(message, CARD_WORDING));
   const facts = [
     fact(translate(locale, 'teams.facts.ticket'), escapeCardText(params.ticketId)),
     fact(translate(locale, 'teams.facts.status'), translate(locale, `statuses.${params.status}`)),
@@ -134,9 +103,9 @@ export function teamsCard(message: OutgoingMessage): AdaptiveCard {
     if (params.requester) {
       facts.push(fact(translate(locale, 'teams.facts.requester'), escapeCardText(params.requester)));
     }
-    const sla = slaState(message);
+    const sla = slaWords(message, CARD_WORDING);
     if (sla) facts.push(fact(translate(locale, 'teams.facts.sla'), sla));
-    const escalation = escalationState(message);
+    const escalation = escalationWords(message);
     if (escalation) facts.push(fact(translate(locale, 'teams.facts.escalation'), escalation));
   }
   const card: AdaptiveCard = {
