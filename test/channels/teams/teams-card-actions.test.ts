@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { linkIdentity } from '../../../src/app/directory.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import { cardActionListeners } from '../../../src/channels/teams/listeners/card-actions.ts';
-import type { Person } from '../../../src/domain/desk/people.ts';
 import { errorMessage } from '../../../src/i18n/error-message.ts';
 import { translate } from '../../../src/i18n/translate.ts';
 import type { SeededCustomer } from '../../support/test-desk.ts';
 import {
-  TENANT,
   TRIAGE_CHANNEL,
   cardOf,
   executeAction,
@@ -21,17 +18,6 @@ const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
 describe('pressing a card’s button in Teams', () => {
   const harness = useTeamsDesk({ listeners: [cardActionListeners] });
   const tickets = () => harness().deps.tickets;
-
-  /** A person of the desk as a Teams user: a member the connector knows, linked by Entra id. */
-  async function inTeams(person: Person): Promise<TeamsMember> {
-    const member = harness().addMember({ name: person.name });
-    await linkIdentity(harness().deps, person.id, {
-      channel: 'teams',
-      externalId: member.aadObjectId,
-      tenantId: TENANT,
-    });
-    return member;
-  }
 
   /** A ticket opened by the customer's contact, and its card as the sender posted it to triage. */
   async function ticketWithCard(customer: SeededCustomer, title: string) {
@@ -64,7 +50,7 @@ describe('pressing a card’s button in Teams', () => {
 
   it('an agent’s Claim claims the ticket, is answered in words, and the card is updated in place', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams claim AB');
-    const agent = await inTeams(acme.agent);
+    const agent = await harness().inTeams(acme.agent);
     const { ticket, card } = await ticketWithCard(acme, 'Printer on fire');
     const answer = await harness().send(pressOn(agent, card, 'sladesk:claim'));
     expect(answer.status).toBe(200);
@@ -91,7 +77,7 @@ describe('pressing a card’s button in Teams', () => {
 
   it('refuses a customer’s Claim in their words, and nothing changes', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams customer claim AB');
-    const contact = await inTeams(acme.colleague);
+    const contact = await harness().inTeams(acme.colleague);
     const { ticket, card } = await ticketWithCard(acme, 'Customer presses Claim');
     const before = await tickets().get(ticket.id);
     const answer = await harness().send(pressOn(contact, card, 'sladesk:claim', { locale: 'sv-SE' }));
@@ -108,7 +94,7 @@ describe('pressing a card’s button in Teams', () => {
 
   it('acts once on the same activity delivered twice', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams redelivery AB');
-    const agent = await inTeams(acme.agent);
+    const agent = await harness().inTeams(acme.agent);
     const { ticket, card } = await ticketWithCard(acme, 'Pressed once, delivered twice');
     const before = (await tickets().get(ticket.id))!.version!;
     const press = pressOn(agent, card, 'sladesk:claim');
@@ -123,7 +109,7 @@ describe('pressing a card’s button in Teams', () => {
 
   it('refuses forged data: a button the card never carried does nothing', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams forged AB');
-    const agent = await inTeams(acme.agent);
+    const agent = await harness().inTeams(acme.agent);
     const { ticket, card } = await ticketWithCard(acme, 'Forged press');
     const before = await tickets().get(ticket.id);
     const refused = errorMessage('en', 'errors.invalidButton', { channel: 'teams' });
@@ -154,7 +140,7 @@ describe('pressing a card’s button in Teams', () => {
 
   it('asks for the choice Assign and Priority need, and leaves verbs that are not the desk’s', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams assign AB');
-    const agent = await inTeams(acme.agent);
+    const agent = await harness().inTeams(acme.agent);
     const { card } = await ticketWithCard(acme, 'Needs a choice');
     const assign = await harness().send(pressOn(agent, card, 'sladesk:assign'));
     expect(assign.body).toEqual({

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { linkIdentity } from '../../../src/app/directory.ts';
 import { intakeListeners } from '../../../src/channels/teams/listeners/intake.ts';
 import { NEW_TICKET_VERB } from '../../../src/channels/teams/teams-ticket-form.ts';
-import type { Person } from '../../../src/domain/desk/people.ts';
-import { SERVICE_URL, TENANT, cardOf, useTeamsDesk, type TeamsMember } from './support/teams-harness.ts';
+import { cardOf, useTeamsDesk } from './support/teams-harness.ts';
 
 const locales = {
   en: JSON.parse(readFileSync('locales/en.json', 'utf8')),
@@ -16,23 +14,11 @@ type Element = { type: string; id?: string; value?: string; text?: string; choic
 describe('opening a ticket from a personal chat in Teams', () => {
   const harness = useTeamsDesk({ listeners: [intakeListeners] });
 
-  /** A contact as a Teams user with the personal chat the app was installed in. */
-  async function inTeams(person: Person): Promise<TeamsMember> {
-    const member = harness().addMember({ name: person.name });
-    await linkIdentity(harness().deps, person.id, {
-      channel: 'teams',
-      externalId: member.aadObjectId,
-      tenantId: TENANT,
-      conversation: { id: harness().personalConversation(member), serviceUrl: SERVICE_URL },
-    });
-    return member;
-  }
-
   const form = (values: Record<string, string>) => ({ verb: NEW_TICKET_VERB, data: values });
 
   it('a message is answered with the form, filled in; its submit opens one ticket however often it comes', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams intake AB');
-    const kim = await inTeams(acme.contact);
+    const kim = await harness().inTeams(acme.contact, { chat: true });
     const chat = harness().personalConversation(kim);
     await harness().send(
       harness().personalMessage(kim, 'The printer on floor 3 is broken\nIt jams on every page'),
@@ -72,7 +58,7 @@ describe('opening a ticket from a personal chat in Teams', () => {
   it('a form with errors comes back with them beside its fields, in the writer’s language, and opens nothing', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams form errors AB');
     // The colleague has no language of their own: the organisation's (Swedish).
-    const colleague = await inTeams(acme.colleague);
+    const colleague = await harness().inTeams(acme.colleague, { chat: true });
     const answer = await harness().send(harness().cardAction(colleague, form({ title: ' ', impact: 'one' })));
     expect(answer.body.type).toBe('application/vnd.microsoft.card.adaptive');
     const texts = (answer.body.value.body as Element[]).map((e) => e.text);

@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { linkIdentity } from '../../../src/app/directory.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import { replyListeners } from '../../../src/channels/teams/listeners/replies.ts';
-import type { Person } from '../../../src/domain/desk/people.ts';
-import { TENANT, TRIAGE_CHANNEL, cardOf, useTeamsDesk, type TeamsMember } from './support/teams-harness.ts';
+import { TRIAGE_CHANNEL, cardOf, useTeamsDesk } from './support/teams-harness.ts';
 
 describe('replies in a Teams channel’s reply chain', () => {
   const harness = useTeamsDesk({ listeners: [replyListeners] });
 
-  async function inTeams(person: Person): Promise<TeamsMember> {
-    const member = harness().addMember({ name: person.name });
-    await linkIdentity(harness().deps, person.id, {
-      channel: 'teams',
-      externalId: member.aadObjectId,
-      tenantId: TENANT,
-    });
-    return member;
-  }
-
   it('under the triage card are internal notes, once each; a customer there is refused; elsewhere nothing is taken', async () => {
     const { deps } = harness();
     const acme = await harness().api.desk.seedCustomer('Teams replies AB');
-    const agent = await inTeams(acme.agent);
-    const contact = await inTeams(acme.contact);
+    const agent = await harness().inTeams(acme.agent);
+    const contact = await harness().inTeams(acme.contact);
     const ticket = await openTicket(deps, acme.contact.id, {
       organisationId: acme.organisation.id,
       requesterId: acme.contact.id,

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll } from 'vitest';
 import type { DeskDeps } from '../../../../src/app/desk-deps.ts';
+import { linkIdentity } from '../../../../src/app/directory.ts';
 import { setTriagePlace } from '../../../../src/app/messaging/messaging-admin.ts';
+import type { Person } from '../../../../src/domain/desk/people.ts';
 import { createTeamsAdapter, type TeamsAdapter } from '../../../../src/channels/teams/teams-auth.ts';
 import { teamsHandler } from '../../../../src/channels/teams/teams-bot.ts';
 import type { TeamsContext, TeamsListener } from '../../../../src/channels/teams/teams-context.ts';
@@ -66,6 +68,11 @@ export interface TeamsHarness {
   logged: { level: 'info' | 'error'; details: object; message: string }[];
   /** A user the connector knows; a lookup of anyone else is answered 404. */
   addMember(member: Partial<TeamsMember> & { aadObjectId?: string }): TeamsMember;
+  /**
+   * A person of the desk as a Teams user: a member the connector knows, linked by Entra id; with
+   * `chat`, also the personal chat the app was installed in (to message them).
+   */
+  inTeams(person: Person, options?: { chat?: boolean }): Promise<TeamsMember>;
   /** Posts `activity` to `/api/messages` with a channel token signed now, as the channel signs it. */
   send(activity: Activity, options?: { token?: string }): Promise<Answer>;
   /** The personal (1:1) conversation of a member with the bot. */
@@ -215,6 +222,18 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
       standIn,
       calls,
       logged,
+      async inTeams(person, inOptions = {}) {
+        const member = harness!.addMember({ name: person.name });
+        await linkIdentity(deps, person.id, {
+          channel: 'teams',
+          externalId: member.aadObjectId,
+          tenantId: TENANT,
+          ...(inOptions.chat
+            ? { conversation: { id: personalConversation(member), serviceUrl: SERVICE_URL } }
+            : {}),
+        });
+        return member;
+      },
       addMember(given) {
         const aadObjectId = given.aadObjectId ?? randomUUID();
         const member: TeamsMember = { id: given.id ?? `29:1${aadObjectId}`, aadObjectId, ...given };
