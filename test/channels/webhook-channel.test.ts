@@ -8,38 +8,9 @@ import { relayPending } from '../../src/app/relay.ts';
 import { useTestDesk } from '../support/test-desk.ts';
 import type { OutgoingMessage } from '../../src/app/messaging/message.ts';
 import { WebhookChannel, WebhookError } from '../../src/channels/webhook/webhook-channel.ts';
+import { escalationMessage } from './support/escalation-message.ts';
 
-const message: OutgoingMessage = {
-  id: 'SD-1001:response:level1:p-1',
-  ticketId: 'SD-1001',
-  recipient: { kind: 'person', personId: 'p-1' },
-  audience: 'person:p-1',
-  kind: 'post',
-  ticketVersion: 3,
-  key: 'escalated.response',
-  locale: 'en',
-  timeZone: 'Europe/Stockholm',
-  params: {
-    ticketId: 'SD-1001',
-    title: 'Mail is down',
-    organisation: 'Acme',
-    priority: 'P1',
-    status: 'new',
-    dueAt: new Date('2026-11-16T10:00:00Z'),
-    lateByMs: 60_000,
-    level: 1,
-  },
-  buttons: [{ action: 'acknowledge', ticketId: 'SD-1001', madeFor: 'level1' }],
-  event: {
-    type: 'escalated',
-    clock: 'response',
-    level: 1,
-    dueAt: new Date('2026-11-16T10:00:00Z'),
-    lateByMs: 60_000,
-    ticketId: 'SD-1001',
-    at: new Date('2026-11-16T10:01:00Z'),
-  },
-};
+const message: OutgoingMessage = escalationMessage();
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

@@ -5,6 +5,7 @@ import { ChannelBusyError } from '../../../src/app/messaging/channel.ts';
 import type { OutgoingMessage } from '../../../src/app/messaging/message.ts';
 import { createSlackClient } from '../../../src/channels/slack/slack-client.ts';
 import { SlackSender } from '../../../src/channels/slack/slack-sender.ts';
+import { ESCALATION_DUE, escalationMessage } from '../support/escalation-message.ts';
 
 const API = 'http://slack.test/api/';
 const locales = {
@@ -12,39 +13,16 @@ const locales = {
   sv: JSON.parse(readFileSync('locales/sv.json', 'utf8')),
 };
 
-const due = new Date('2026-11-16T10:00:00Z');
-const escalation = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
-  id: 'SD-1001:response:level1:p-1',
-  ticketId: 'SD-1001',
-  recipient: { kind: 'person', personId: 'p-1' },
-  audience: 'person:p-1',
-  kind: 'post',
-  ticketVersion: 3,
-  key: 'escalated.response',
-  locale: 'en',
-  timeZone: 'Europe/Stockholm',
-  params: {
-    ticketId: 'SD-1001',
-    title: 'Mail is down <!channel> &lt; <https://evil.example|click>',
-    organisation: 'Acme & Co',
-    priority: 'P1',
-    status: 'new',
-    dueAt: due,
-    lateByMs: 60_000,
-    level: 1,
-  },
-  buttons: [{ action: 'acknowledge', ticketId: 'SD-1001', madeFor: 'level1' }],
-  event: {
-    type: 'escalated',
-    clock: 'response',
-    level: 1,
-    dueAt: due,
-    lateByMs: 60_000,
-    ticketId: 'SD-1001',
-    at: new Date('2026-11-16T10:01:00Z'),
-  },
-  ...overrides,
-});
+const due = ESCALATION_DUE;
+const escalation = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage =>
+  escalationMessage({
+    ...overrides,
+    params: {
+      title: 'Mail is down <!channel> &lt; <https://evil.example|click>',
+      organisation: 'Acme & Co',
+      ...overrides.params,
+    },
+  });
 
 interface Call {
   method: string;

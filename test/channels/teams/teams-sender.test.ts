@@ -12,6 +12,7 @@ import {
   teamsTriagePlace,
 } from '../../../src/channels/teams/teams-refs.ts';
 import { TeamsSender, retryAfterMs } from '../../../src/channels/teams/teams-sender.ts';
+import { ESCALATION_DUE, escalationMessage } from '../support/escalation-message.ts';
 
 const locales = {
   en: JSON.parse(readFileSync('locales/en.json', 'utf8')),
@@ -36,39 +37,16 @@ const person: Address = {
   },
 };
 
-const due = new Date('2026-11-16T10:00:00Z');
-const escalation = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
-  id: 'SD-1001:response:level1:p-1',
-  ticketId: 'SD-1001',
-  recipient: { kind: 'person', personId: 'p-1' },
-  audience: 'person:p-1',
-  kind: 'post',
-  ticketVersion: 3,
-  key: 'escalated.response',
-  locale: 'en',
-  timeZone: 'Europe/Stockholm',
-  params: {
-    ticketId: 'SD-1001',
-    title: 'Mail is down [click](https://evil.example) **bold** _it_ `code`',
-    organisation: 'Acme & Co',
-    priority: 'P1',
-    status: 'new',
-    dueAt: due,
-    lateByMs: 60_000,
-    level: 1,
-  },
-  buttons: [{ action: 'acknowledge', ticketId: 'SD-1001', madeFor: 'level1' }],
-  event: {
-    type: 'escalated',
-    clock: 'response',
-    level: 1,
-    dueAt: due,
-    lateByMs: 60_000,
-    ticketId: 'SD-1001',
-    at: new Date('2026-11-16T10:01:00Z'),
-  },
-  ...overrides,
-});
+const due = ESCALATION_DUE;
+const escalation = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage =>
+  escalationMessage({
+    ...overrides,
+    params: {
+      title: 'Mail is down [click](https://evil.example) **bold** _it_ `code`',
+      organisation: 'Acme & Co',
+      ...overrides.params,
+    },
+  });
 
 const triageCard = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage =>
   escalation({
