@@ -19,7 +19,7 @@
  * jobs of other tickets, then closed tickets of another customer with two revisions each).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BSON, type Document, type ObjectId } from 'mongodb';
@@ -48,6 +48,7 @@ import {
 import { monitorCommands } from './command-profile.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
 import { intFromEnv } from './knobs.ts';
+import { tidyUp } from './cleanup.ts';
 
 /**
  * Targets. A service desk opens tens to a few hundred tickets a day, so throughput only has to stay
@@ -811,14 +812,7 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     );
     return { lines, checks };
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`[api] cleanup failed: ${String(error)}`);
-      }
-    }
-    await rm(dataDir, { recursive: true, force: true });
+    await tidyUp('api', cleanups, dataDir);
   }
 }
 

@@ -30,7 +30,7 @@
  * concurrency), OUTBOX_BENCH_CONCURRENCY [4], OUTBOX_BENCH_HISTORY_DELIVERIES [20000],
  * OUTBOX_BENCH_HISTORY_FAILED [2000], OUTBOX_BENCH_RAW_INSERTS [200] (per drain, spread over its passes).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,6 +58,7 @@ import { drive, fmtMs, fmtPerS, latency, row, type Latency } from './http-load.t
 import { intFromEnv } from './knobs.ts';
 import { monitorCommands, newProfile, type CommandProfile } from './command-profile.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
+import { tidyUp } from './cleanup.ts';
 
 /**
  * Targets, set after the first runs on this machine (see BENCHMARKS.md, "Outbox"). A desk sends a
@@ -719,14 +720,7 @@ async function run(): Promise<BenchReport> {
     lines.push(`  (${warnings} delivery failures were warned about while the channel was down, as expected)`);
     return { lines, checks };
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`[outbox] cleanup failed: ${String(error)}`);
-      }
-    }
-    await rm(dataDir, { recursive: true, force: true });
+    await tidyUp('outbox', cleanups, dataDir);
   }
 }
 

@@ -28,7 +28,7 @@
  * SLACK_BENCH_RETRY_EVERY [10], SLACK_BENCH_WARM_UP [50] (requests per level and kind, not timed).
  */
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAgent, addContact, createOrganisation, linkIdentity } from '../src/app/directory.ts';
@@ -42,6 +42,7 @@ import { SlackStandIn, type SlackBlock } from '../test/channels/slack/support/sl
 import { drive, fmtMs, fmtPerS, httpClient, latency, row, type Latency, type Reply } from './http-load.ts';
 import { intFromEnv } from './knobs.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
+import { tidyUp } from './cleanup.ts';
 
 /**
  * Target. Slack gives an app 3 s to ack, then retries; the listeners ack first and work after,
@@ -691,14 +692,7 @@ async function run(): Promise<BenchReport> {
       );
     return { lines, checks };
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`[slack] cleanup failed: ${String(error)}`);
-      }
-    }
-    await rm(dataDir, { recursive: true, force: true });
+    await tidyUp('slack', cleanups, dataDir);
   }
 }
 

@@ -4,6 +4,7 @@ import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
 import { HttpError } from '../../http/http-error.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
 import { readSlackRequest } from './slack-request.ts';
+import { answerPlatform } from '../../http/platform-answer.ts';
 
 /** A verified request from Slack, handed on; `ack` answers Slack, at most once. */
 export interface SlackDelivery {
@@ -20,15 +21,7 @@ const REFUSALS = {
   malformed: [400, 'malformed_body'],
 } as const;
 
-function answer(response: ServerResponse, status: number, body?: object): void {
-  if (response.headersSent) return;
-  if (body === undefined) {
-    response.writeHead(status).end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(text);
-}
+const answer = answerPlatform;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;

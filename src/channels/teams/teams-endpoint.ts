@@ -4,19 +4,12 @@ import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
 import { HttpError } from '../../http/http-error.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
 import { isRefusedToken, type TeamsAdapter, type VerifiedRequest } from './teams-auth.ts';
+import { answerPlatform } from '../../http/platform-answer.ts';
 
 /** A verified turn from Teams: what the bot does with one activity. */
 export type TeamsHandler = (context: TurnContext) => Promise<void>;
 
-function answer(response: ServerResponse, status: number, body?: unknown): void {
-  if (response.headersSent) return;
-  if (body === undefined) {
-    response.writeHead(status).end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(text);
-}
+const answer = answerPlatform;
 
 const refuse = (response: ServerResponse, status: number, error: string) =>
   answer(response, status, { error });
