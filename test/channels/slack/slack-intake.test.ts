@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mapCustomerPlace } from '../../../src/app/chat/customer-places.ts';
-import { linkIdentity } from '../../../src/app/directory.ts';
+import { addContact, linkIdentity } from '../../../src/app/directory.ts';
 import { setTriagePlace } from '../../../src/app/messaging/messaging-admin.ts';
 import { relayPending } from '../../../src/app/relay.ts';
 import { fireTimer } from '../../../src/app/sla-steps.ts';
@@ -212,6 +212,22 @@ describe('Slack intake and the customer channel, as Slack sends them', () => {
     const hours = target.responseMinutes / 60;
     expect(Number.isInteger(hours)).toBe(true);
     expect(wordsOf(card)).toMatch(new RegExp(`response due <!date\\^\\d+\\^[^>]+> · ${hours} h left`));
+  });
+
+  it('a first contact’s form, matched by e-mail, is kept in their Slack client’s language and links them', async () => {
+    const { slack, deps } = harness();
+    const kim = await addContact(deps, acme.organisation.id, {
+      name: 'Kim Kund',
+      email: 'kim@intake.example',
+    });
+    slack.addUser({ id: 'U0KIMFIRST', email: 'kim@intake.example', locale: 'sv-SE' });
+    await harness().send(submission('U0KIMFIRST', form('Första ärendet'), 'VFIRST'));
+    const ticket = (await tickets(acme)).find((t) => t.title === 'Första ärendet')!;
+    expect(ticket.requesterId).toBe(kim.id);
+    expect(ticket.description).toContain(
+      sv.ticketForm.impactLine.replace('{impact}', sv.ticketForm.impacts.all),
+    );
+    expect((await deps.people.findByIdentity('slack', 'U0KIMFIRST'))?.id).toBe(kim.id);
   });
 
   it('a forged or replayed submission is refused with 401 and opens nothing', async () => {

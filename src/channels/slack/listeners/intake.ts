@@ -93,10 +93,11 @@ export const intakeListeners: SlackListeners = (app, context) => {
       return;
     }
     await ack();
-    const locale = await readerLocale(context, user);
     try {
       const { ticket } = read;
       const from = await context.users.get(body.team?.id ?? undefined, user);
+      // A first contact is not linked yet: their Slack client's language until then.
+      const locale = await readerLocale(context, user, from);
       const origin = ticket.source ? await originOf(context, client, ticket.source, from) : undefined;
       const impact = impactLine(locale, ticket.impact);
       const description = [ticket.description, impact, origin?.permalink].filter(Boolean).join('\n\n');
