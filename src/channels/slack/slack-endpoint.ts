@@ -4,7 +4,7 @@ import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
 import { HttpError } from '../../http/http-error.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
 import { readSlackRequest } from './slack-request.ts';
-import { answerPlatform } from '../../http/platform-answer.ts';
+import { answerPlatform as answer } from '../../http/platform-answer.ts';
 
 /** A verified request from Slack, handed on; `ack` answers Slack, at most once. */
 export interface SlackDelivery {
@@ -20,8 +20,6 @@ const REFUSALS = {
   stale: [401, 'stale_request'],
   malformed: [400, 'malformed_body'],
 } as const;
-
-const answer = answerPlatform;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;

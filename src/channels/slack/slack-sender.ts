@@ -6,9 +6,23 @@ import {
   type MessageRef,
 } from '../../app/messaging/channel.ts';
 import type { OutgoingMessage } from '../../app/messaging/message.ts';
+import type { TicketEvent } from '../../domain/tickets/events.ts';
 import { DEFAULT_STATUS_EMOJI, emojiFor, type StatusEmoji } from './slack-emoji.ts';
 import { slackContent } from './slack-message.ts';
 import { slackPlace, slackRef } from './slack-refs.ts';
+
+/** The changes that move a ticket's status: only they change its emoji (a comment does not). */
+const STATUS_CHANGES: ReadonlySet<TicketEvent['type']> = new Set([
+  'claimed',
+  'assigned',
+  'work_started',
+  'waiting_on_customer',
+  'resumed',
+  'resolved',
+  'reopened',
+  'accepted',
+  'closed',
+]);
 
 /**
  * Slack's sending side: posts with chat.postMessage (a person by their user id, which opens the
@@ -35,8 +49,9 @@ export class SlackSender implements ChannelSender {
       }),
     );
     if (!answer.ts) throw new Error('Slack accepted the message but named no ts for it');
-    if (thread && message.origin && thread.thread === message.origin.root.thread) {
-      await this.reflect(message.origin.root.id, message.params.status);
+    const inOrigin = thread && message.origin && thread.thread === message.origin.root.thread;
+    if (inOrigin && STATUS_CHANGES.has(message.event.type)) {
+      await this.reflect(message.origin!.root.id, message.params.status);
     }
     return slackRef(answer.channel ?? channel, answer.ts, root?.ts);
   }

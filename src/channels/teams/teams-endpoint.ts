@@ -4,12 +4,10 @@ import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
 import { HttpError } from '../../http/http-error.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
 import { isRefusedToken, type TeamsAdapter, type VerifiedRequest } from './teams-auth.ts';
-import { answerPlatform } from '../../http/platform-answer.ts';
+import { answerPlatform as answer } from '../../http/platform-answer.ts';
 
 /** A verified turn from Teams: what the bot does with one activity. */
 export type TeamsHandler = (context: TurnContext) => Promise<void>;
-
-const answer = answerPlatform;
 
 const refuse = (response: ServerResponse, status: number, error: string) =>
   answer(response, status, { error });
