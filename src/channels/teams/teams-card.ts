@@ -16,6 +16,23 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
 /** The prefix of every verb the desk's card actions carry (`sladesk:claim`…), so its handler knows its own. */
 export const ACTION_VERB_PREFIX = 'sladesk:';
 
+/** The verb of a chat card's reply box: what is written there is a reply in the ticket's thread. */
+export const REPLY_VERB = 'sladesk_reply';
+
+/** A chat card's reply box: its input's id, and the ticket the reply is about (the action's data). */
+export interface ReplyData {
+  ticketId: string;
+  reply?: unknown;
+}
+
+export interface TeamsCardOptions {
+  /**
+   * A reply box under the card (Action.ShowCard): for a person's chat, which has no reply chains,
+   * so that a reply names the ticket it is about however many tickets share the chat.
+   */
+  replyBox?: boolean;
+}
+
 /** An Adaptive Card attachment, as an activity carries it. */
 export interface TeamsAttachment {
   contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE;
@@ -85,7 +102,7 @@ const fact = (title: string, value: string) => ({ title, value });
  * Assign and Priority need a choice the card cannot offer without the desk's people and the
  * contract's priorities: they are plain actions too, and the listener asks.
  */
-export function teamsCard(message: OutgoingMessage): AdaptiveCard {
+export function teamsCard(message: OutgoingMessage, options: TeamsCardOptions = {}): AdaptiveCard {
   const { locale, params } = message;
   const text = translate(locale, `notify.${message.key}`, wordedParams(message, CARD_WORDING));
   const facts = [
@@ -118,10 +135,37 @@ export function teamsCard(message: OutgoingMessage): AdaptiveCard {
       { type: 'FactSet', facts },
     ],
   };
-  if (message.buttons.length > 0) {
-    card.actions = message.buttons.map((button) => executeAction(message, button));
-  }
+  const actions = message.buttons.map((button) => executeAction(message, button));
+  if (options.replyBox) actions.push(replyBox(message));
+  if (actions.length > 0) card.actions = actions;
   return card;
+}
+
+/** "Reply", opening a text box whose Send carries the ticket's id and what was written. */
+function replyBox(message: OutgoingMessage): object {
+  const { locale } = message;
+  const data: ReplyData = { ticketId: message.ticketId };
+  return {
+    type: 'Action.ShowCard',
+    title: translate(locale, 'teams.reply.button'),
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'Input.Text',
+          id: 'reply',
+          isMultiline: true,
+          maxLength: 4000,
+          isRequired: true,
+          placeholder: translate(locale, 'teams.reply.placeholder'),
+          errorMessage: translate(locale, 'teams.reply.required'),
+        },
+      ],
+      actions: [
+        { type: 'Action.Execute', verb: REPLY_VERB, title: translate(locale, 'teams.reply.send'), data },
+      ],
+    },
+  };
 }
 
 function executeAction(message: OutgoingMessage, button: MessageButton): object {
@@ -142,9 +186,9 @@ function executeAction(message: OutgoingMessage, button: MessageButton): object 
 }
 
 /** The activity content for a message: the card as its one attachment, and a plain summary. */
-export function teamsContent(message: OutgoingMessage): TeamsContent {
+export function teamsContent(message: OutgoingMessage, options: TeamsCardOptions = {}): TeamsContent {
   return {
     summary: plainText(message),
-    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: teamsCard(message) }],
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: teamsCard(message, options) }],
   };
 }

@@ -1,4 +1,5 @@
 import { cardActionListeners } from './listeners/card-actions.ts';
+import { chatReplyListeners } from './listeners/chat-replies.ts';
 import { installListeners } from './listeners/installs.ts';
 import { intakeListeners } from './listeners/intake.ts';
 import { replyListeners } from './listeners/replies.ts';
@@ -13,5 +14,6 @@ export const TEAMS_LISTENERS: readonly TeamsListener[] = [
   installListeners,
   cardActionListeners,
   replyListeners,
+  chatReplyListeners,
   intakeListeners,
 ];

@@ -6,18 +6,21 @@ import type { MessageRef } from '../../app/messaging/channel.ts';
  * A message is its connector (`serviceUrl`), its conversation and its activity id. A reply chain
  * in a channel is itself a conversation for the connector: the channel's conversation id with
  * `;messageid=<root activity id>`, as Teams names it in every activity of the chain. A personal
- * (1:1) or group chat has no reply chains: its thread is the conversation itself.
+ * (1:1) chat has no reply chains, and one person's chat holds all their tickets: a ticket's thread
+ * there is named by its first message in the chat, and the desk's later messages about it are
+ * posted as replies to that message (`replyToId`), so that each ticket keeps a thread of its own.
  *
  * Each goes into one string, so the core can store and compare them without knowing Teams:
  *
- * - message id: `<serviceUrl>|<conversation id>|<activity id>`
- * - thread:     `<serviceUrl>|<conversation id of the thread>`
+ * - message id:  `<serviceUrl>|<conversation id>|<activity id>`
+ * - thread:      `<serviceUrl>|<conversation id of the reply chain>` in a channel,
+ *                `<serviceUrl>|<chat id>|<first message's activity id>` in a chat (its root's id)
  * - the triage place in the settings (`teams` target): `<serviceUrl>|<channel conversation id>`,
  *   e.g. `https://smba.trafficmanager.net/emea/|19:abc…@thread.tacv2`
  *
- * The service URL never holds a `|` (it would be percent-encoded), and is written with one
- * trailing slash, so the same connector always reads the same. The conversation id is everything
- * between the first `|` and, in a message id, the last.
+ * Neither a service URL (it would be percent-encoded) nor a Teams conversation or activity id
+ * holds a `|`, so each string splits back one way only. The service URL is written with one
+ * trailing slash, so the same connector always reads the same.
  */
 export interface TeamsPlace {
   serviceUrl: string;
@@ -26,6 +29,12 @@ export interface TeamsPlace {
 
 export interface TeamsMessagePlace extends TeamsPlace {
   activityId: string;
+}
+
+/** Where a thread's messages are posted: a reply chain's conversation, or a chat under its root. */
+export interface TeamsThreadPlace extends TeamsPlace {
+  /** In a chat: the thread's first message, which the desk's later messages reply to. */
+  replyToId?: string;
 }
 
 const SEPARATOR = '|';
@@ -55,26 +64,42 @@ export function teamsThread(serviceUrl: string, conversationId: string): string 
 }
 
 /**
- * The reference of a message posted as `activityId` in `conversationId`. A message that starts a
- * reply chain in a channel (`startsReplyChain`) is that chain's root; a reply keeps the thread it
- * was posted in; a message in a chat is threaded on the chat.
+ * The reference of a message posted as `activityId` in `conversationId`: a post in a thread keeps
+ * it (`{ in }`); a first post in a channel starts a reply chain under itself (`replyChain`); a
+ * first post in a chat starts a thread named by itself (`chatThread`).
  */
 export function teamsRef(
   place: TeamsMessagePlace,
-  thread: { startsReplyChain: boolean } | { in: string },
+  thread: 'replyChain' | 'chatThread' | { in: string },
 ): MessageRef {
   const { serviceUrl, conversationId, activityId } = place;
   if (!activityId) throw new Error('a Teams activity id is empty');
   const id = `${teamsThread(serviceUrl, conversationId)}${SEPARATOR}${activityId}`;
-  if ('in' in thread) return { id, thread: thread.in };
-  const chain = thread.startsReplyChain ? replyChain(conversationId, activityId) : conversationId;
-  return { id, thread: teamsThread(serviceUrl, chain) };
+  if (typeof thread === 'object') return { id, thread: thread.in };
+  if (thread === 'chatThread') return { id, thread: id };
+  return { id, thread: teamsThread(serviceUrl, replyChain(conversationId, activityId)) };
+}
+
+/** The thread of a chat's message `activityId`, as the desk named it when it posted that message. */
+export const chatThreadOf = (serviceUrl: string, chatId: string, activityId: string): string =>
+  `${teamsThread(serviceUrl, chatId)}${SEPARATOR}${activityId}`;
+
+/** Where a thread's messages go: its reply chain's conversation, or its chat under its root. */
+export function teamsThreadPlace(thread: string): TeamsThreadPlace {
+  const parts = thread.split(SEPARATOR);
+  if (parts.length === 3) {
+    const { activityId, ...chat } = teamsMessagePlace(thread);
+    return { ...chat, replyToId: activityId };
+  }
+  return teamsPlace(thread);
 }
 
 /** The connector and conversation a thread (or the triage target) stands for. */
 export function teamsPlace(encoded: string): TeamsPlace {
   const at = encoded.indexOf(SEPARATOR);
-  if (at <= 0 || at === encoded.length - 1) throw new Error(`not a Teams conversation reference: ${encoded}`);
+  if (at <= 0 || at === encoded.length - 1 || encoded.indexOf(SEPARATOR, at + 1) >= 0) {
+    throw new Error(`not a Teams conversation reference: ${encoded}`);
+  }
   return { serviceUrl: normalServiceUrl(encoded.slice(0, at)), conversationId: encoded.slice(at + 1) };
 }
 
@@ -82,7 +107,8 @@ export function teamsPlace(encoded: string): TeamsPlace {
 export function teamsMessagePlace(encoded: string): TeamsMessagePlace {
   const first = encoded.indexOf(SEPARATOR);
   const last = encoded.lastIndexOf(SEPARATOR);
-  if (first <= 0 || last <= first + 1 || last === encoded.length - 1) {
+  const parts = encoded.split(SEPARATOR);
+  if (parts.length !== 3 || parts.some((part) => !part)) {
     throw new Error(`not a Teams message reference: ${encoded}`);
   }
   return {

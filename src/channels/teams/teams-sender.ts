@@ -10,10 +10,11 @@ import { teamsContent } from './teams-card.ts';
 import {
   normalServiceUrl,
   teamsMessagePlace,
-  teamsPlace,
   teamsRef,
+  teamsThreadPlace,
   teamsTriagePlace,
   type TeamsPlace,
+  type TeamsThreadPlace,
 } from './teams-refs.ts';
 
 /** How long one send may take, the bot's token included, before it gives up (well inside the lease). */
@@ -22,9 +23,16 @@ export const TEAMS_SEND_TIMEOUT_MS = 10_000;
 /** The wait a 429 without a readable Retry-After asks for. */
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 
+/** Teams' global connector, for a chat the bot starts before any activity named its region's. */
+export const TEAMS_GLOBAL_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+
 export interface TeamsSenderOptions {
   /** Give up on a send after this long (10 s unless told otherwise). */
   timeoutMs?: number;
+  /** Where to start a chat nobody installed the app in (Teams' global connector unless told). */
+  serviceUrl?: string;
+  /** The tenant to start such a chat in, for a person whose identity names none (single-tenant). */
+  tenantId?: string;
 }
 
 /**
@@ -57,36 +65,95 @@ export class TeamsSender implements ChannelSender {
   readonly name = 'teams';
   readonly reach = 'identities' as const;
   private readonly timeoutMs: number;
+  private readonly serviceUrl: string;
+  private readonly tenantId: string | undefined;
 
   constructor(
-    private readonly adapter: Pick<TeamsAdapter, 'connector'>,
+    private readonly adapter: Pick<TeamsAdapter, 'connector' | 'appId'>,
     options: TeamsSenderOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? TEAMS_SEND_TIMEOUT_MS;
+    this.serviceUrl = normalServiceUrl(options.serviceUrl ?? TEAMS_GLOBAL_SERVICE_URL);
+    this.tenantId = options.tenantId;
   }
 
   async post(address: Address, message: OutgoingMessage, thread?: MessageRef): Promise<MessageRef> {
-    const place = thread ? teamsPlace(thread.thread) : placeOf(address);
-    const activity = { type: 'message', ...teamsContent(message) };
+    const where: TeamsThreadPlace = thread ? teamsThreadPlace(thread.thread) : await this.placeOf(address);
+    const { replyToId, ...place } = where;
+    // A person's own messages are in their chat with the bot, unless they started in a channel's
+    // reply chain (a ticket opened in a customer channel), which has no replyToId.
+    const inChat = thread ? replyToId !== undefined : address.kind === 'person';
+    const activity = {
+      type: 'message',
+      ...teamsContent(message, { replyBox: inChat }),
+      ...(replyToId ? { replyToId } : {}),
+    };
     const answer = await this.call('post', place, (connector, options) =>
-      connector.conversations.sendToConversation(place.conversationId, activity, options),
+      replyToId
+        ? connector.conversations.replyToActivity(place.conversationId, replyToId, activity, options)
+        : connector.conversations.sendToConversation(place.conversationId, activity, options),
     );
     if (!answer.id) throw new Error('Teams accepted the message but named no activity id for it');
     const posted = { ...place, activityId: answer.id };
-    // A post in the triage channel starts the ticket's reply chain; a chat has none to start.
-    return teamsRef(posted, thread ? { in: thread.thread } : { startsReplyChain: address.kind === 'triage' });
+    // A first post in the triage channel starts the ticket's reply chain, in a chat its thread.
+    return teamsRef(posted, thread ? { in: thread.thread } : inChat ? 'chatThread' : 'replyChain');
   }
 
   async update(ref: MessageRef, message: OutgoingMessage): Promise<void> {
     const place = teamsMessagePlace(ref.id);
-    const activity = { type: 'message', id: place.activityId, ...teamsContent(message) };
+    const activity = {
+      type: 'message',
+      id: place.activityId,
+      ...teamsContent(message, { replyBox: teamsThreadPlace(ref.thread).replyToId !== undefined }),
+    };
     await this.call('update', place, (connector, options) =>
       connector.conversations.updateActivity(place.conversationId, place.activityId, activity, options),
     );
   }
 
+  /**
+   * A person is reached in the chat kept when the app was installed for them; for someone who
+   * never installed it (a manager on the escalation ladder), the bot starts the 1:1 chat itself,
+   * which Teams answers with the same chat every time, so a retried send starts nothing twice.
+   */
+  private async placeOf(address: Address): Promise<TeamsPlace> {
+    if (address.kind === 'triage') return teamsTriagePlace(address.target);
+    if (address.kind !== 'person' || address.identity.channel !== 'teams') {
+      throw new Error(`Teams cannot reach a ${address.kind} address`);
+    }
+    const { conversation, externalId } = address.identity;
+    if (conversation) {
+      return { serviceUrl: normalServiceUrl(conversation.serviceUrl), conversationId: conversation.id };
+    }
+    const tenantId = address.identity.tenantId ?? this.tenantId;
+    if (!tenantId) {
+      throw new Error(
+        `Teams has no chat with person ${address.personId} and no tenant to start one in: install ` +
+          'the app for them, or name the tenant (TEAMS_TENANT_ID)',
+      );
+    }
+    const serviceUrl = this.serviceUrl;
+    const started = await this.call(
+      'start a chat',
+      { serviceUrl, conversationId: '(new)' },
+      (connector, options) =>
+        connector.conversations.createConversation(
+          {
+            isGroup: false,
+            bot: { id: `28:${this.adapter.appId}`, name: '' },
+            members: [{ id: externalId, name: '' }],
+            tenantId,
+            channelData: { tenant: { id: tenantId } },
+          },
+          options,
+        ),
+    );
+    if (!started.id) throw new Error('Teams started a chat but named no conversation id for it');
+    return { serviceUrl: normalServiceUrl(started.serviceUrl ?? serviceUrl), conversationId: started.id };
+  }
+
   private async call<T>(
-    what: 'post' | 'update',
+    what: 'post' | 'update' | 'start a chat',
     place: TeamsPlace,
     send: (connector: TeamsConnector, options: { abortSignal: AbortSignal }) => Promise<T>,
   ): Promise<T> {
@@ -114,21 +181,6 @@ export class TeamsSender implements ChannelSender {
       clearTimeout(timer);
     }
   }
-}
-
-function placeOf(address: Address): TeamsPlace {
-  if (address.kind === 'triage') return teamsTriagePlace(address.target);
-  if (address.kind === 'person' && address.identity.channel === 'teams') {
-    const conversation = address.identity.conversation;
-    if (!conversation) {
-      throw new Error(
-        `Teams has no conversation with person ${address.personId} yet: it is kept when the app is ` +
-          'installed for them, and the bot does not start one itself in this version',
-      );
-    }
-    return { serviceUrl: normalServiceUrl(conversation.serviceUrl), conversationId: conversation.id };
-  }
-  throw new Error(`Teams cannot reach a ${address.kind} address`);
 }
 
 /** @azure/core-rest-pipeline's RestError, as far as the sender reads it. */

@@ -9,6 +9,7 @@ import {
   teamsMessagePlace,
   teamsPlace,
   teamsRef,
+  teamsThreadPlace,
   teamsTriagePlace,
 } from '../../../src/channels/teams/teams-refs.ts';
 import { TeamsSender, retryAfterMs } from '../../../src/channels/teams/teams-sender.ts';
@@ -191,6 +192,14 @@ describe('TeamsSender', () => {
         data: { action: 'acknowledge', ticketId: 'SD-1001', madeFor: 'level1' },
         style: 'positive',
       },
+      // A chat has no reply chains: a reply is written in the card's own box, naming its ticket.
+      expect.objectContaining({
+        type: 'Action.ShowCard',
+        title: locales.en.teams.reply.button,
+        card: expect.objectContaining({
+          actions: [expect.objectContaining({ verb: 'sladesk_reply', data: { ticketId: 'SD-1001' } })],
+        }),
+      }),
     ]);
     expect(factsOf(card)).toMatchObject({
       [locales.en.teams.facts.ticket]: 'SD-1001',
@@ -201,11 +210,65 @@ describe('TeamsSender', () => {
     expect(card.body[0]!.text).toContain('{{DATE(2026-11-16T11:00:00+01:00, SHORT)}}');
     expect(card.fallbackText).toContain('2026-11-16 11:00');
     expect(call!.body.summary).toContain('SD-1001');
-    // A chat has no reply chains: the thread is the chat itself.
+    // One chat holds all the person's tickets: this ticket's thread is named by its first message.
     expect(ref).toEqual({
       id: `${SERVICE_URL}|${PERSONAL}|1700000000001`,
-      thread: `${SERVICE_URL}|${PERSONAL}`,
+      thread: `${SERVICE_URL}|${PERSONAL}|1700000000001`,
     });
+  });
+
+  it('posts a later message of a chat thread as a reply to its first, keeping the thread', async () => {
+    tokenEndpoint();
+    const { calls } = connector(() => [201, { id: '1700000000777' }]);
+    nock('https://smba.trafficmanager.net')
+      .post(/^\/emea\/v3\/conversations\/.+\/activities\/.+$/)
+      .reply(function (uri, body) {
+        calls.push({
+          method: 'POST',
+          path: decodeURIComponent(uri),
+          auth: undefined,
+          body: body as Call['body'],
+        });
+        return [201, { id: '1700000000778' }];
+      });
+    const root = {
+      id: `${SERVICE_URL}|${PERSONAL}|1700000000001`,
+      thread: `${SERVICE_URL}|${PERSONAL}|1700000000001`,
+    };
+    const later = await sender().post(person, escalation(), root);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.path).toBe(`/emea/v3/conversations/${PERSONAL}/activities/1700000000001`);
+    expect(calls[0]!.body).toMatchObject({ type: 'message', replyToId: '1700000000001' });
+    expect(later).toEqual({ id: `${SERVICE_URL}|${PERSONAL}|1700000000778`, thread: root.thread });
+  });
+
+  it('starts the 1:1 chat itself for a person who never installed the app, in their tenant', async () => {
+    tokenEndpoint();
+    const created: unknown[] = [];
+    nock('https://smba.trafficmanager.net')
+      .post('/teams/v3/conversations')
+      .reply((_uri, body) => {
+        created.push(body);
+        return [201, { id: 'a:1startedByTheBot', serviceUrl: 'https://smba.trafficmanager.net/emea/' }];
+      });
+    const { calls } = connector(posted);
+    const manager: Address = {
+      kind: 'person',
+      personId: 'p-9',
+      identity: { channel: 'teams', externalId: 'aad-object-9', tenantId: 'tenant-9' },
+    };
+    const ref = await sender().post(manager, escalation());
+    expect(created).toEqual([
+      expect.objectContaining({
+        isGroup: false,
+        bot: expect.objectContaining({ id: `28:${APP_ID}` }),
+        members: [expect.objectContaining({ id: 'aad-object-9' })],
+        tenantId: 'tenant-9',
+        channelData: { tenant: { id: 'tenant-9' } },
+      }),
+    ]);
+    expect(calls.map((c) => c.path)).toEqual(['/emea/v3/conversations/a:1startedByTheBot/activities']);
+    expect(ref.thread).toBe(`${SERVICE_URL}|a:1startedByTheBot|1700000000001`);
   });
 
   it('posts a triage card to the channel, starting its reply chain, and updates the same activity', async () => {
@@ -259,7 +322,7 @@ describe('TeamsSender', () => {
     const { calls } = connector(() => [201, { id: '1700000000999' }]);
     const root = teamsRef(
       { serviceUrl: SERVICE_URL, conversationId: CHANNEL, activityId: '1700000000000' },
-      { startsReplyChain: true },
+      'replyChain',
     );
     const reply = await sender().post(TRIAGE, escalation({ audience: 'triage' }), root);
     expect(calls).toHaveLength(1);
@@ -373,14 +436,17 @@ describe('TeamsSender', () => {
     expect(locales.sv.teams.facts.requester).not.toBe(locales.en.teams.facts.requester);
   });
 
-  it('refuses a person without a kept conversation, and addresses Teams cannot reach', async () => {
+  it('refuses a person it has no chat or tenant for, and addresses Teams cannot reach', async () => {
     connector(posted);
     const stranger: Address = {
       kind: 'person',
       personId: 'p-2',
       identity: { channel: 'teams', externalId: 'aad-object-2' },
     };
-    await expect(sender().post(stranger, escalation())).rejects.toThrow(/no conversation with person p-2/);
+    // With no tenant of theirs nor the desk's, there is nowhere to start a chat.
+    await expect(sender().post(stranger, escalation())).rejects.toThrow(
+      /no chat with person p-2 .*TEAMS_TENANT_ID/,
+    );
     await expect(
       sender().post(
         { kind: 'person', personId: 'p-3', identity: { channel: 'slack', externalId: 'U1' } },
@@ -395,7 +461,7 @@ describe('Teams references', () => {
   it('round-trip: a message id names its connector, conversation and activity', () => {
     const ref = teamsRef(
       { serviceUrl: 'https://smba.trafficmanager.net/emea', conversationId: CHANNEL, activityId: '17' },
-      { startsReplyChain: true },
+      'replyChain',
     );
     expect(ref).toEqual({
       id: `${SERVICE_URL}|${CHANNEL}|17`,
@@ -410,6 +476,25 @@ describe('Teams references', () => {
       serviceUrl: SERVICE_URL,
       conversationId: `${CHANNEL};messageid=17`,
     });
+  });
+
+  it('a chat thread is named by its first message, and its place is the chat and that message', () => {
+    const root = teamsRef(
+      { serviceUrl: SERVICE_URL, conversationId: PERSONAL, activityId: '5' },
+      'chatThread',
+    );
+    expect(root).toEqual({ id: `${SERVICE_URL}|${PERSONAL}|5`, thread: `${SERVICE_URL}|${PERSONAL}|5` });
+    expect(teamsThreadPlace(root.thread)).toEqual({
+      serviceUrl: SERVICE_URL,
+      conversationId: PERSONAL,
+      replyToId: '5',
+    });
+    expect(teamsThreadPlace(`${SERVICE_URL}|${CHANNEL};messageid=17`)).toEqual({
+      serviceUrl: SERVICE_URL,
+      conversationId: `${CHANNEL};messageid=17`,
+    });
+    expect(() => teamsThreadPlace(`${SERVICE_URL}|a|b|c`)).toThrow(/not a Teams/);
+    expect(() => teamsMessagePlace(`${SERVICE_URL}||5`)).toThrow(/not a Teams/);
   });
 
   it('the triage target is a channel, not one reply chain', () => {

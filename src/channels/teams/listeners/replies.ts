@@ -1,17 +1,7 @@
 import { replyInThread } from '../../../app/chat/reply-in-thread.ts';
 import { refusalText, type TeamsListener } from '../teams-context.ts';
 import { teamsThread } from '../teams-refs.ts';
-
-/** The words of a message: without its mentions (`<at>sladesk</at>`) or the other tags Teams adds. */
-const withoutTags = (text: string): string =>
-  text
-    .replace(/<at>[^<]*<\/at>/g, '')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .trim();
+import { withoutTags } from '../teams-text.ts';
 
 /**
  * A reply in a channel's reply chain under one of the desk's messages (the triage card's, a
