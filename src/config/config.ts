@@ -43,6 +43,8 @@ export interface Config {
   readonly slack?: SlackCredentials;
   /** Present only when Teams credentials are configured: the Teams channel starts only then. */
   readonly teams?: TeamsCredentials;
+  /** Teams for a local emulator, unauthenticated on a loopback host: only when asked for. */
+  readonly teamsEmulator?: true;
   /** Human ticket ids read `<prefix>-<number>`, e.g. SD-1042. */
   readonly ticketPrefix: string;
   /** Contract files (.json/.yaml) loaded beside the built-in presets. */
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
         }
       : {}),
+    ...(vars.SLADESK_TEAMS_EMULATOR === 'on' ? { teamsEmulator: true as const } : {}),
     ticketPrefix: vars.SLADESK_TICKET_PREFIX,
     ...(vars.SLADESK_CONTRACTS_DIR === undefined
       ? {}

@@ -79,6 +79,9 @@ const guid = z.string().refine((raw) => GUID.test(raw), {
   error: (issue) => problem('guid', { got: quoted(issue.input) }),
 });
 
+/** Where an unauthenticated endpoint may listen: only this machine can reach it. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
 interface PairRule {
   channel: string;
   required: readonly [string, string];
@@ -134,6 +137,8 @@ export const environmentSchema = z
     MICROSOFT_APP_ID: optional(guid),
     MICROSOFT_APP_PASSWORD: optional(secret()),
     MICROSOFT_APP_TENANT_ID: optional(z.string()),
+    // A local emulator's unauthenticated activities on /api/messages: only when asked for.
+    SLADESK_TEAMS_EMULATOR: optional(oneOf(['on', 'off'])),
     SLADESK_TICKET_PREFIX: withDefault(
       z
         .string()
@@ -155,6 +160,22 @@ export const environmentSchema = z
     SLADESK_CONTRACTS_DIR: optional(z.string()),
   })
   .superRefine((env, context) => {
+    if (env.SLADESK_TEAMS_EMULATOR === 'on') {
+      if (env.MICROSOFT_APP_ID !== undefined || env.MICROSOFT_APP_PASSWORD !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['SLADESK_TEAMS_EMULATOR'],
+          message: problem('teamsEmulatorWithCredentials'),
+        });
+      }
+      if (!LOOPBACK_HOSTS.has(env.HOST)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['SLADESK_TEAMS_EMULATOR'],
+          message: problem('teamsEmulatorHost', { host: quoted(env.HOST) }),
+        });
+      }
+    }
     for (const rule of CHANNEL_CREDENTIALS) {
       const present = (name: string) => env[name as keyof typeof env] !== undefined;
       const [first, second] = rule.required;

@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { LogChannel } from '../channels/log/log-channel.ts';
 import { WebhookChannel } from '../channels/webhook/webhook-channel.ts';
 import { slackSender } from '../channels/slack/slack-channel.ts';
+import { teamsSender, type TeamsConnection } from '../channels/teams/teams-channel.ts';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.ts';
 import {
   DatabaseConnectError,
@@ -32,11 +33,19 @@ export interface OpenDesk {
   close(): Promise<void>;
 }
 
-/** The channels this desk delivers on: the log always, the web-hook and Slack when configured. */
+/** How Teams is reached, when it is configured: the app's credentials, or the emulator asked for. */
+export function teamsConnection(config: Config): TeamsConnection | undefined {
+  if (config.teams) return { credentials: config.teams };
+  return config.teamsEmulator ? { emulator: true } : undefined;
+}
+
+/** The channels this desk delivers on: the log always; the web-hook, Slack and Teams when configured. */
 function channelsFor(config: Config, logger: Logger): ChannelSender[] {
   const channels: ChannelSender[] = [new LogChannel(logger)];
   if (config.webhook) channels.push(new WebhookChannel(config.webhook));
   if (config.slack) channels.push(slackSender(config.slack));
+  const teams = teamsConnection(config);
+  if (teams) channels.push(teamsSender(teams));
   return channels;
 }
 

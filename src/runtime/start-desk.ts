@@ -5,6 +5,7 @@ import { fireTimer } from '../app/sla-steps.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpServer, type PlatformEndpoint } from '../http/server.ts';
 import { slackReceiving, type SlackReceiving } from '../channels/slack/slack-channel.ts';
+import { teamsReceiving } from '../channels/teams/teams-channel.ts';
 import { systemClock } from './system-clock.ts';
 import { systemWaiter } from './system-waiter.ts';
 import type { Logger } from '../log.ts';
@@ -12,7 +13,7 @@ import type { Database } from '../store/database.ts';
 import type { DatabaseLostError } from '../store/database-errors.ts';
 import { openDesk, type OpenDeskOptions } from './open-desk.ts';
 import { StartupError } from './startup-error.ts';
-import { warnUnavailableChannels } from './unavailable-channels.ts';
+import { teamsConnection } from './open-desk.ts';
 
 export type Role = 'web' | 'worker';
 
@@ -52,6 +53,17 @@ export async function startDesk(
     }
     const platformEndpoints = new Map<string, PlatformEndpoint>();
     if (slack?.endpoint) platformEndpoints.set('/slack/events', slack.endpoint);
+    const teams = teamsConnection(config);
+    if (roles.has('web') && teams) {
+      const receiving = teamsReceiving({
+        connection: teams,
+        deps: desk.deps,
+        clock: systemClock,
+        locale: config.locale,
+        logger,
+      });
+      platformEndpoints.set('/api/messages', receiving.endpoint);
+    }
     let url: string | undefined;
     // The port first: a port in use or an unknown host then fails before any job has started.
     if (roles.has('web')) {
@@ -87,7 +99,6 @@ export async function startDesk(
       });
     }
     await slack?.start();
-    warnUnavailableChannels(config, logger);
     logger.info({ url, roles: [...roles] }, 'sladesk is running');
     let stopping: Promise<void> | undefined;
     return {

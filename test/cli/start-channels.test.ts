@@ -28,41 +28,89 @@ const CREDENTIALS = {
 // The app id is no secret; everything else is.
 const { MICROSOFT_APP_ID: _id, ...SECRETS } = CREDENTIALS;
 
-/** Starts the desk (API only) in this process with `env`, and gives back what it logged. */
+/** Starts the desk (API only) in this process with `env`; `use` gets its URL while it runs. */
 async function startWith(
   env: NodeJS.ProcessEnv,
+  use: (url: string) => Promise<void> = async () => undefined,
 ): Promise<Array<{ level: number; msg: string; channel?: string }>> {
   const lines: string[] = [];
-  const config = loadConfig({ MONGODB_URI: uri, PORT: '0', LOG_LEVEL: 'warn', ...env });
+  const config = loadConfig({ MONGODB_URI: uri, PORT: '0', LOG_LEVEL: 'info', ...env });
   const desk = await startDesk(
     config,
     createLogger(config, { write: (line) => void lines.push(line) }),
     new Set(['web']),
   );
-  await desk.stop();
+  try {
+    await use(desk.url!);
+  } finally {
+    await desk.stop();
+  }
   for (const secret of Object.values(SECRETS)) expect(lines.join('')).not.toContain(secret);
   return lines.map((line) => JSON.parse(line) as { level: number; msg: string; channel?: string });
 }
 
 const WARN = 40;
 
-describe('channel credentials this version cannot use yet', () => {
-  it('are not silent: start-up says that Teams is not available yet, and nothing of Slack, which is', async () => {
-    const { SLACK_APP_TOKEN: _socket, ...http } = CREDENTIALS;
-    const logged = await startWith({ ...http, SLADESK_LOCALE: 'en' });
-    expect(logged.filter((line) => line.channel)).toEqual([
-      expect.objectContaining({
-        level: WARN,
-        channel: 'teams',
-        msg: 'Teams credentials are set (MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD), but the Teams channel is not available in this version yet; nothing is sent to or read from Microsoft Teams',
-      }),
-    ]);
+/** A conversation update from outside any personal chat: a turn the bot takes and leaves alone. */
+const ACTIVITY = JSON.stringify({
+  type: 'conversationUpdate',
+  id: 'start-channels-1',
+  channelId: 'emulator',
+  serviceUrl: 'http://127.0.0.1:9/',
+  conversation: { id: 'emulated-conversation' },
+  from: { id: 'user-1' },
+  recipient: { id: 'bot' },
+});
+
+const post = (url: string, headers: Record<string, string> = {}) =>
+  fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: ACTIVITY,
   });
 
-  it('are warned about in the operator’s language, and only for the channel configured', async () => {
+describe('the chat channels start-up serves', () => {
+  it('Teams with credentials: /api/messages is served and refuses a request without a token', async () => {
     const { MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD } = CREDENTIALS;
-    const logged = await startWith({ MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, SLADESK_LOCALE: 'sv' });
-    expect(logged.filter((line) => line.channel).map((line) => line.channel)).toEqual(['teams']);
-    expect(logged.find((line) => line.channel)!.msg).toMatch(/^Teams-uppgifter är angivna/);
+    await startWith({ MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD }, async (url) => {
+      expect((await post(url)).status).toBe(401);
+      expect((await post(url, { authorization: 'Bearer forged.token.here' })).status).toBe(401);
+    });
+  });
+
+  it('no Teams without credentials: there is no /api/messages', async () => {
+    await startWith({}, async (url) => {
+      expect((await post(url)).status).toBe(404);
+    });
+  });
+
+  it('the Teams emulator only when asked for, saying so loudly, and taking activities with no token', async () => {
+    const logged = await startWith({ SLADESK_TEAMS_EMULATOR: 'on' }, async (url) => {
+      expect((await post(url)).status).toBe(200);
+    });
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: WARN, channel: 'teams', msg: expect.stringMatching(/EMULATOR MODE/) }),
+    );
+  });
+
+  it('the emulator refuses to start beside the app’s credentials, or listening beyond this machine', () => {
+    const { MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD } = CREDENTIALS;
+    expect(() =>
+      loadConfig({ SLADESK_TEAMS_EMULATOR: 'on', MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD }),
+    ).toThrow(/SLADESK_TEAMS_EMULATOR: .*MICROSOFT_APP_ID/);
+    expect(() => loadConfig({ SLADESK_TEAMS_EMULATOR: 'on', HOST: '0.0.0.0' })).toThrow(
+      /SLADESK_TEAMS_EMULATOR: .*"0.0.0.0"/,
+    );
+  });
+
+  it('Slack with its credentials, and no warning about any channel', async () => {
+    const {
+      SLACK_APP_TOKEN: _socket,
+      MICROSOFT_APP_ID: _a,
+      MICROSOFT_APP_PASSWORD: _p,
+      ...slack
+    } = CREDENTIALS;
+    const logged = await startWith(slack);
+    expect(logged.filter((line) => line.channel && line.level >= WARN)).toEqual([]);
   });
 });

@@ -161,6 +161,15 @@ export function createTeamsAdapter(
   return new TeamsAdapter(auth, credentials.appId);
 }
 
+/**
+ * The adapter for a local emulator (the Bot Framework Emulator, the Microsoft 365 Agents
+ * Playground): no app id, which is botbuilder's switch for taking activities unauthenticated and
+ * calling the emulator's connector without a token. Only ever built when the operator asks for it.
+ */
+export function createTeamsEmulatorAdapter(): TeamsAdapter {
+  return new TeamsAdapter(new ConfigurationBotFrameworkAuthentication({}), '');
+}
+
 // jsonwebtoken's own errors, which botframework-connector passes on unchanged (all but expiry).
 const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 

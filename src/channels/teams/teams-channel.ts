@@ -1,0 +1,62 @@
+import type { DeskDeps } from '../../app/desk-deps.ts';
+import type { Clock } from '../../app/ports.ts';
+import type { TeamsCredentials } from '../../config/config.ts';
+import type { Locale } from '../../domain/locale.ts';
+import type { PlatformEndpoint } from '../../http/server.ts';
+import { createTeamsAdapter, createTeamsEmulatorAdapter, type TeamsAdapter } from './teams-auth.ts';
+import { teamsHandler } from './teams-bot.ts';
+import type { TeamsContext } from './teams-context.ts';
+import { teamsMessagesEndpoint } from './teams-endpoint.ts';
+import { TEAMS_LISTENERS } from './teams-listeners.ts';
+import { TeamsSender } from './teams-sender.ts';
+import { TeamsUsers } from './teams-users.ts';
+
+/**
+ * How the desk's Teams app is reached: with the app registration's credentials, every request's
+ * token checked; or, only when asked for (`SLADESK_TEAMS_EMULATOR`), a local emulator's
+ * unauthenticated activities on a loopback address.
+ */
+export type TeamsConnection = { credentials: TeamsCredentials } | { emulator: true };
+
+const adapterFor = (connection: TeamsConnection): TeamsAdapter =>
+  'credentials' in connection ? createTeamsAdapter(connection.credentials) : createTeamsEmulatorAdapter();
+
+/** Teams' sending side: what any process that delivers needs, web or worker. */
+export function teamsSender(connection: TeamsConnection): TeamsSender {
+  const tenantId = 'credentials' in connection ? connection.credentials.tenantId : undefined;
+  return new TeamsSender(adapterFor(connection), tenantId ? { tenantId } : {});
+}
+
+export interface TeamsReceivingOptions {
+  connection: TeamsConnection;
+  deps: DeskDeps;
+  clock: Clock;
+  locale: Locale;
+  logger: TeamsContext['logger'] & { warn(details: object, message: string): void };
+}
+
+/**
+ * Teams' receiving side, for the web process: `/api/messages` on the desk's own server. Teams
+ * waits for the answer (an invoke's is what the person sees), so each activity is worked before
+ * it is answered; an activity Teams sends again (no answer, a 5xx) is done once by its id.
+ */
+export function teamsReceiving(options: TeamsReceivingOptions): { endpoint: PlatformEndpoint } {
+  const { connection, deps, clock, locale, logger } = options;
+  const emulator = !('credentials' in connection);
+  if (emulator) {
+    logger.warn(
+      { channel: 'teams' },
+      'TEAMS EMULATOR MODE: /api/messages takes activities WITHOUT checking who sent them. ' +
+        'For a local emulator only; never expose this desk.',
+    );
+  }
+  const context: TeamsContext = { deps, users: new TeamsUsers(clock), locale, logger };
+  return {
+    endpoint: teamsMessagesEndpoint({
+      adapter: adapterFor(connection),
+      handle: teamsHandler(context, TEAMS_LISTENERS),
+      logger,
+      ...(emulator ? { unauthenticated: true } : {}),
+    }),
+  };
+}
