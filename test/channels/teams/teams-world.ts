@@ -38,7 +38,7 @@ function keptMessages(calls: readonly ConnectorCall[]): KeptMessage[] {
   const messages: KeptMessage[] = [];
   for (const call of calls) {
     const [, conversation, activityId] = ACTIVITIES.exec(call.path) ?? [];
-    if (!conversation || !call.body) continue;
+    if (!conversation || !call.body || call.failedWith !== undefined) continue;
     if (call.method === 'PUT') {
       const kept = messages.find((m) => m.conversation === conversation && m.activityId === activityId);
       if (kept) Object.assign(kept, contentOf(call.body), { updates: kept.updates + 1 });

@@ -41,6 +41,8 @@ export interface ConnectorCall {
   body: any;
   /** The activity id the connector gave a posted activity. */
   answeredId?: string;
+  /** The status the connector failed the call with (failNext), when it did. */
+  failedWith?: number;
 }
 
 /** A Teams user, as the connector's member lookup (`TeamsInfo.getMember`) tells of them. */
@@ -99,6 +101,15 @@ export interface TeamsHarness {
   botAdded(member: TeamsMember, overrides?: Activity): Activity;
   /** Activities the bot posted (POST …/activities) to a conversation. */
   postedTo(conversationId: string): ConnectorCall[];
+  /**
+   * The connector's next `times` posts and updates of activities (in conversations whose id
+   * starts with `conversation`, when given) are answered `status` (a 429 with Retry-After
+   * `retryAfterSeconds`), as Teams answers when it throttles or fails.
+   */
+  failNext(
+    status: number,
+    options?: { times?: number; retryAfterSeconds?: number; conversation?: string },
+  ): void;
 }
 
 /**
@@ -119,6 +130,19 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
   const logged: TeamsHarness['logged'] = [];
   let harness: TeamsHarness | undefined;
   let nextActivity = 1_800_000_000_000;
+  const failures: { status: number; retryAfterSeconds?: number; conversation?: string }[] = [];
+  /** The failure the connector answers this call with, when one was asked for. */
+  const failure = (path: string): [number, object, Record<string, string>] | undefined => {
+    const at = failures.findIndex(
+      (f) => f.conversation === undefined || path.startsWith(`/v3/conversations/${f.conversation}`),
+    );
+    if (at < 0) return undefined;
+    const [next] = failures.splice(at, 1) as [(typeof failures)[number]];
+    const headers: Record<string, string> =
+      next.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(next.retryAfterSeconds) };
+    const code = next.status === 429 ? 'ThrottledRequest' : 'ServiceError';
+    return [next.status, { error: { code, message: `the connector answered ${next.status}` } }, headers];
+  };
 
   const logger = {
     info: (details: object, message: string) => logged.push({ level: 'info', details, message }),
@@ -146,12 +170,22 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
       .post(/^\/emea\/v3\//)
       .reply(function (uri, body) {
         const call = record('POST', uri, body, this.req.headers.authorization as string | undefined);
+        const failed = failure(call.path);
+        if (failed) {
+          call.failedWith = failed[0];
+          return failed;
+        }
         call.answeredId = String(nextActivity++);
         return [201, { id: call.answeredId }];
       })
       .put(/^\/emea\/v3\//)
       .reply(function (uri, body) {
         const call = record('PUT', uri, body, this.req.headers.authorization as string | undefined);
+        const failed = failure(call.path);
+        if (failed) {
+          call.failedWith = failed[0];
+          return failed;
+        }
         return [200, { id: (body as { id?: string })?.id ?? call.path.split('/').pop() }];
       })
       .delete(/^\/emea\/v3\//)
@@ -323,6 +357,9 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
           membersAdded: [{ id: BOT_ID }],
           ...overrides,
         }),
+      failNext: (status, { times = 1, ...where } = {}) => {
+        for (let i = 0; i < times; i++) failures.push({ status, ...where });
+      },
       postedTo: (conversationId) =>
         calls.filter(
           (call) =>
