@@ -33,6 +33,12 @@ export interface TeamsCardOptions {
   replyBox?: boolean;
 }
 
+/**
+ * The verb of the triage card's refresh (Universal Actions): Teams invokes it for each person who
+ * views the card, and the bot answers with the card as that person is to see it.
+ */
+export const REFRESH_VERB = `${ACTION_VERB_PREFIX}refresh`;
+
 /** An Adaptive Card attachment, as an activity carries it. */
 export interface TeamsAttachment {
   contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE;
@@ -46,6 +52,8 @@ export interface AdaptiveCard {
   fallbackText: string;
   body: object[];
   actions?: object[];
+  /** Universal Actions' refresh: the Action.Execute Teams invokes to show the card per viewer. */
+  refresh?: { action: object };
 }
 
 /** What the connector is given for one message: the card, and plain words for notifications. */
@@ -100,7 +108,10 @@ const fact = (title: string, value: string) => ({ title, value });
  * Universal Actions (`Action.Execute`, verb `sladesk:<action>`, data the core's button: ticket and
  * the step it was made for), which the bot answers, checking the button and who pressed it again.
  * Assign and Priority need a choice the card cannot offer without the desk's people and the
- * contract's priorities: they are plain actions too, and the listener asks.
+ * contract's priorities: they are plain actions too, and the listener answers them with a card
+ * that asks (teams-choice-cards.ts). The triage card also carries a refresh, so that each viewer
+ * sees it as they may: the desk's people with its buttons, others without, a customer of another
+ * organisation nothing of it.
  */
 export function teamsCard(message: OutgoingMessage, options: TeamsCardOptions = {}): AdaptiveCard {
   const { locale, params } = message;
@@ -138,6 +149,17 @@ export function teamsCard(message: OutgoingMessage, options: TeamsCardOptions = 
   const actions = message.buttons.map((button) => executeAction(message, button));
   if (options.replyBox) actions.push(replyBox(message));
   if (actions.length > 0) card.actions = actions;
+  if (message.kind === 'card') {
+    // No `userIds`: it is optional, and in a chat or channel of up to 60 members Teams refreshes
+    // the card automatically for every viewer; in a larger one only for the users it lists (their
+    // Teams user ids, which the desk does not keep: it knows people by their Entra object id),
+    // the others get a manual refresh. A list would also be a snapshot of the desk's people as of
+    // this version of the card. Without a refresh a viewer sees the card as posted, with its
+    // buttons, whose presses the bot checks anyway.
+    card.refresh = {
+      action: { type: 'Action.Execute', verb: REFRESH_VERB, data: { ticketId: message.ticketId } },
+    };
+  }
   return card;
 }
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { openTicket } from '../../../src/app/open-ticket.ts';
 import { cardActionListeners } from '../../../src/channels/teams/listeners/card-actions.ts';
 import { errorMessage } from '../../../src/i18n/error-message.ts';
 import { translate } from '../../../src/i18n/translate.ts';
@@ -19,34 +18,11 @@ describe('pressing a card’s button in Teams', () => {
   const harness = useTeamsDesk({ listeners: [cardActionListeners] });
   const tickets = () => harness().deps.tickets;
 
-  /** A ticket opened by the customer's contact, and its card as the sender posted it to triage. */
-  async function ticketWithCard(customer: SeededCustomer, title: string) {
-    const ticket = await openTicket(harness().deps, customer.contact.id, {
-      organisationId: customer.organisation.id,
-      requesterId: customer.contact.id,
-      source: 'api',
-      category: 'incident',
-      title,
-      description: 'from the Teams card action test',
-    });
-    const card = harness()
-      .postedTo(TRIAGE_CHANNEL)
-      .find((call) =>
-        (cardOf(call).actions ?? []).some(
-          (action: { data?: { ticketId?: string } }) => action.data?.ticketId === ticket.id,
-        ),
-      );
-    if (!card) throw new Error(`no triage card was posted for ${ticket.id}`);
-    return { ticket, card };
-  }
+  const ticketWithCard = (customer: SeededCustomer, title: string) =>
+    harness().ticketWithCard(customer, title);
 
   const pressOn = (member: TeamsMember, card: ConnectorCall, verb: string, overrides = {}) =>
-    harness().cardAction(
-      member,
-      executeAction(card, verb),
-      { conversationId: TRIAGE_CHANNEL, replyToId: card.answeredId! },
-      overrides,
-    );
+    harness().onCard(member, card, executeAction(card, verb), overrides);
 
   it('an agent’s Claim claims the ticket, is answered in words, and the card is updated in place', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams claim AB');
@@ -138,16 +114,19 @@ describe('pressing a card’s button in Teams', () => {
     expect(after?.status).toBe('new');
   });
 
-  it('asks for the choice Assign and Priority need, and leaves verbs that are not the desk’s', async () => {
+  it('answers Assign and Priority with a card that asks, and leaves verbs that are not the desk’s', async () => {
     const acme = await harness().api.desk.seedCustomer('Teams assign AB');
     const agent = await harness().inTeams(acme.agent);
-    const { card } = await ticketWithCard(acme, 'Needs a choice');
-    const assign = await harness().send(pressOn(agent, card, 'sladesk:assign'));
-    expect(assign.body).toEqual({
-      statusCode: 200,
-      type: MESSAGE_RESPONSE,
-      value: errorMessage('en', 'errors.inputMissing', { action: 'assign', field: 'assignee' }),
-    });
+    const { ticket, card } = await ticketWithCard(acme, 'Needs a choice');
+    for (const verb of ['sladesk:assign', 'sladesk:priority']) {
+      const asked = await harness().send(pressOn(agent, card, verb));
+      expect(asked.status).toBe(200);
+      expect(asked.body.type).toBe('application/vnd.microsoft.card.adaptive');
+      const inputs = asked.body.value.body.filter((e: { type: string }) => e.type === 'Input.ChoiceSet');
+      expect(inputs).toHaveLength(1);
+    }
+    // Asking changes nothing.
+    expect((await tickets().get(ticket.id))?.version).toBe(0);
     const foreign = await harness().send(
       harness().cardAction(agent, { verb: 'someoneElse:do', data: {} }, { conversationId: TRIAGE_CHANNEL }),
     );

@@ -4,7 +4,9 @@ import { afterAll, beforeAll } from 'vitest';
 import type { DeskDeps } from '../../../../src/app/desk-deps.ts';
 import { linkIdentity } from '../../../../src/app/directory.ts';
 import { setTriagePlace } from '../../../../src/app/messaging/messaging-admin.ts';
+import { openTicket } from '../../../../src/app/open-ticket.ts';
 import type { Person } from '../../../../src/domain/desk/people.ts';
+import type { Ticket } from '../../../../src/domain/tickets/ticket.ts';
 import { createTeamsAdapter, type TeamsAdapter } from '../../../../src/channels/teams/teams-auth.ts';
 import { teamsHandler } from '../../../../src/channels/teams/teams-bot.ts';
 import type { TeamsContext, TeamsListener } from '../../../../src/channels/teams/teams-context.ts';
@@ -13,6 +15,7 @@ import { TeamsSender } from '../../../../src/channels/teams/teams-sender.ts';
 import { TeamsUsers } from '../../../../src/channels/teams/teams-users.ts';
 import type { PlatformEndpoint } from '../../../../src/http/server.ts';
 import { request, useTestApi, type Answer, type TestApi } from '../../../http/support/api.ts';
+import type { SeededCustomer } from '../../../support/test-desk.ts';
 import { BotFrameworkStandIn, signJwt } from './bot-framework-stand-in.ts';
 
 export const APP_ID = '5d1c0f3e-7a2b-4c8d-9e0f-1a2b3c4d5e6f';
@@ -110,6 +113,15 @@ export interface TeamsHarness {
     status: number,
     options?: { times?: number; retryAfterSeconds?: number; conversation?: string },
   ): void;
+  /** A ticket opened by the customer's contact, and its card as the sender posted it to triage. */
+  ticketWithCard(customer: SeededCustomer, title: string): Promise<{ ticket: Ticket; card: ConnectorCall }>;
+  /** An Action.Execute on the triage card `card` (posted to TRIAGE_CHANNEL), as Teams invokes it. */
+  onCard(
+    member: TeamsMember,
+    card: ConnectorCall,
+    action: { verb: string; data: unknown },
+    overrides?: Activity,
+  ): Activity;
 }
 
 /**
@@ -364,6 +376,32 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
         calls.filter(
           (call) =>
             call.method === 'POST' && call.path.startsWith(`/v3/conversations/${conversationId}/activities`),
+        ),
+      async ticketWithCard(customer, title) {
+        const ticket = await openTicket(deps, customer.contact.id, {
+          organisationId: customer.organisation.id,
+          requesterId: customer.contact.id,
+          source: 'api',
+          category: 'incident',
+          title,
+          description: 'from the Teams harness',
+        });
+        const card = harness!
+          .postedTo(TRIAGE_CHANNEL)
+          .find((call) =>
+            (cardOf(call).actions ?? []).some(
+              (action: { data?: { ticketId?: string } }) => action.data?.ticketId === ticket.id,
+            ),
+          );
+        if (!card) throw new Error(`no triage card was posted for ${ticket.id}`);
+        return { ticket, card };
+      },
+      onCard: (member, card, action, overrides = {}) =>
+        harness!.cardAction(
+          member,
+          action,
+          { conversationId: TRIAGE_CHANNEL, replyToId: card.answeredId! },
+          overrides,
         ),
     };
   });
