@@ -68,6 +68,17 @@ describe('opening a ticket from a personal chat in Teams', () => {
     expect(opened).toEqual([]);
   });
 
+  it('“help” (the app’s command, in either language) is answered with what the bot does, not a form', async () => {
+    const acme = await harness().api.desk.seedCustomer('Teams help AB');
+    const kim = await harness().inTeams(acme.contact, { chat: true });
+    const chat = harness().personalConversation(kim);
+    for (const asked of ['help', 'Hjälp']) {
+      await harness().send(harness().personalMessage(kim, asked));
+      expect(harness().postedTo(chat).at(-1)!.body.text).toBe(locales.en.teams.help);
+    }
+    expect(locales.sv.teams.help).not.toBe(locales.en.teams.help);
+  });
+
   it('someone who is not a registered contact is told why, and nothing is stored', async () => {
     const stranger = harness().addMember({ name: 'Eve', email: 'eve@elsewhere.example' });
     await harness().send(harness().personalMessage(stranger, 'Help me'));

@@ -9,6 +9,9 @@ import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams-card.ts';
 import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
 import { NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.ts';
 
+/** What asks for help rather than for a ticket: the manifest's command, in English and Swedish. */
+const HELP_COMMANDS = new Set(['help', 'hjälp', '?']);
+
 /** The invoke Universal Actions send for an Action.Execute. */
 const CARD_ACTION = 'adaptiveCard/action';
 
@@ -56,6 +59,11 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
     const person = await identifyChatUser(context.deps, from);
     const locale = person.locale ?? (await readerLocale(context, turn));
     const text = activity.text?.trim() ?? '';
+    // The app's "help" command (its manifest's command list), in either language.
+    if (HELP_COMMANDS.has(text.toLowerCase())) {
+      await turn.sendActivity({ type: 'message', text: translate(locale, 'teams.help') });
+      return true;
+    }
     const title = text.split('\n')[0]!.slice(0, 120);
     await turn.sendActivity({
       attachments: [
