@@ -1,19 +1,33 @@
 import type { Activity } from 'botbuilder';
 
-/** The words of a message: without its mentions (`<at>sladesk</at>`) or the other tags Teams adds. */
-export const withoutTags = (text: string): string =>
-  text
-    .replace(/<at>[^<]*<\/at>/g, '')
+const ENTITIES: Record<string, string> = {
+  '&nbsp;': ' ',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&apos;': "'",
+  '&amp;': '&',
+};
+
+/**
+ * The words of a message as someone wrote them: without its mentions (`<at>sladesk</at>`,
+ * `<at id="0">…</at>`) or the other tags Teams adds, its paragraphs and line breaks kept as lines.
+ * Teams gives a message's text with these tags, and a message action's payload as HTML.
+ */
+export function withoutTags(text: string): string {
+  return text
+    .replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, '')
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/p>\s*<p[^>]*>/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6]|blockquote|pre)>/gi, '\n')
     .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
+    .replace(/&(nbsp|lt|gt|quot|#39|apos|amp);/g, (entity) => ENTITIES[entity] ?? entity)
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
 
 /** The blockquote a Teams client puts at the top of a reply that quotes an earlier message. */
 const QUOTE = /<blockquote[^>]*itemtype="http:\/\/schema\.skype\.com\/Reply"[^>]*>[\s\S]*?<\/blockquote>/i;

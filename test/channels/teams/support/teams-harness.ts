@@ -61,6 +61,20 @@ export interface TeamsMember {
 
 export type Activity = Record<string, unknown>;
 
+/** A message a message action is chosen on, as its payload names it. */
+export interface MessageInChannel {
+  /** Its activity id. */
+  id: string;
+  /** Its body, as Teams gives it: HTML. */
+  html: string;
+  /** The channel it is in; without one, the member's personal chat. */
+  channel?: string;
+  /** The first message of its reply chain: the message itself for a post. */
+  rootActivityId?: string;
+  /** Who wrote it, as the payload says. */
+  from?: TeamsMember;
+}
+
 export interface TeamsHarness {
   api: TestApi;
   /** The desk's services, delivering on Teams (the intercepted connector). */
@@ -89,6 +103,30 @@ export interface TeamsHarness {
     member: TeamsMember,
     text: string,
     where?: { channel?: string; rootActivityId?: string },
+    overrides?: Activity,
+  ): Activity;
+  /**
+   * A new post in a team channel as Teams delivers it: its conversation is the reply chain it
+   * starts, `<channel>;messageid=<its own activity id>`.
+   */
+  channelPost(
+    member: TeamsMember,
+    text: string,
+    where?: { channel?: string },
+    overrides?: Activity,
+  ): Activity;
+  /**
+   * A message action (composeExtension, context message) chosen on `message`, as Teams invokes it:
+   * `composeExtension/fetchTask` for the dialog, `composeExtension/submitAction` with the dialog's
+   * `data`. The invoke comes in the message's conversation: in a channel, the reply chain under
+   * `message.rootActivityId` (the message's own id for a post); elsewhere the member's chat.
+   */
+  messageAction(
+    member: TeamsMember,
+    invoke: 'fetchTask' | 'submitAction',
+    commandId: string,
+    message: MessageInChannel,
+    data?: unknown,
     overrides?: Activity,
   ): Activity;
   /** An Adaptive Card's Action.Execute, as Teams invokes it (`adaptiveCard/action`). */
@@ -328,6 +366,66 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
             ...overrides,
           },
         );
+      },
+      channelPost: (member, text, where = {}, overrides = {}) => {
+        const id = String(nextActivity++);
+        const channel = where.channel ?? TRIAGE_CHANNEL;
+        return harness!.channelMessage(
+          member,
+          text,
+          { channel },
+          {
+            id,
+            conversation: {
+              tenantId: member.tenantId ?? TENANT,
+              conversationType: 'channel',
+              isGroup: true,
+              id: `${channel};messageid=${id}`,
+            },
+            ...overrides,
+          },
+        );
+      },
+      messageAction: (member, invoke, commandId, message, data, overrides = {}) => {
+        const root = message.rootActivityId ?? message.id;
+        const conversation = message.channel
+          ? { conversationType: 'channel', isGroup: true, id: `${message.channel};messageid=${root}` }
+          : personal(member);
+        const writer = message.from ?? member;
+        return base(member, conversation, {
+          type: 'invoke',
+          name: `composeExtension/${invoke}`,
+          value: {
+            commandId,
+            commandContext: 'message',
+            requestId: randomUUID().replace(/-/g, ''),
+            messagePayload: {
+              id: message.id,
+              replyToId: message.channel && root !== message.id ? root : null,
+              createdDateTime: new Date().toISOString(),
+              importance: 'normal',
+              locale: 'en-us',
+              linkToMessage: `https://teams.microsoft.com/l/message/${message.channel ?? 'chat'}/${message.id}`,
+              body: { contentType: 'html', content: message.html },
+              from: {
+                user: {
+                  userIdentityType: 'aadUser',
+                  id: writer.aadObjectId,
+                  displayName: writer.name ?? 'Teams user',
+                },
+              },
+              attachments: [],
+            },
+            context: { theme: 'default' },
+            ...(data === undefined ? {} : { data }),
+          },
+          channelData: {
+            tenant: { id: member.tenantId ?? TENANT },
+            source: { name: 'message' },
+            ...(message.channel ? { team: { id: TEAM_ID }, channel: { id: message.channel } } : {}),
+          },
+          ...overrides,
+        });
       },
       cardAction: (member, action, where = {}, overrides = {}) => {
         const conversationId = where.conversationId ?? personalConversation(member);
