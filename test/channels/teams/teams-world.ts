@@ -107,7 +107,12 @@ const activityIdOf = (eventId: string): string =>
 /** An answer Teams shows the one who acted, as the invoke's body carries it. */
 const fill = (pattern: string) =>
   new RegExp(`^${pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\}/g, '.+')}$`);
-const DONE = [fill(en.teams.done), fill(en.teams.reply.sent), fill(en.teams.formSent)];
+const DONE = [
+  fill(en.teams.done),
+  fill(en.teams.reply.sent),
+  fill(en.teams.formSent),
+  fill(en.teams.messageActions.sent),
+];
 
 /**
  * Teams as the contract suite drives it: every act is the activity Teams would post to
@@ -142,7 +147,9 @@ export function useTeamsWorld(): () => ChannelWorld {
         if (reply.status !== 200)
           throw new Error(`Teams' activity was answered ${reply.status}: ${reply.text}`);
         if (activity.type === 'invoke') {
-          const said = String(JSON.parse(reply.text || '{}').value ?? '');
+          // A card action's answer is its body's value; a message action's, its task's.
+          const body = JSON.parse(reply.text || '{}');
+          const said = String(body.task?.value ?? body.value ?? '');
           return DONE.some((done) => done.test(said))
             ? { ok: true as const }
             : { ok: false as const, text: said };
@@ -198,8 +205,15 @@ export function useTeamsWorld(): () => ChannelWorld {
         const kept = find(message.ref);
         if (kept.thread.includes(CHAIN)) {
           const [channel, root] = kept.thread.split(CHAIN) as [string, string];
-          if (options.toCustomer) throw new Error('send to customer is not written yet');
-          return sendKept(h.channelMessage(member, text, { channel, rootActivityId: root }, { id }));
+          const written = h.channelMessage(member, text, { channel, rootActivityId: root }, { id });
+          if (!options.toCustomer) return sendKept(written);
+          // Teams' way: the reply is posted in the card's thread, then "Send to customer" on it.
+          return (async () => {
+            const posted = await h.send(written);
+            if (posted.status !== 200) throw new Error(`the reply was answered ${posted.status}`);
+            const message = { id, html: `<p>${text}</p>`, channel, rootActivityId: root, from: member };
+            return sendKept(h.messageAction(member, 'submitAction', 'sendToCustomer', message, {}));
+          })();
         }
         const ticketId = kept.card?.actions?.find((a: { type?: string }) => a.type === 'Action.ShowCard')
           ?.card?.actions?.[0]?.data?.ticketId;
