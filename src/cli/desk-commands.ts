@@ -23,6 +23,7 @@ import { openDesk, type OpenDesk } from '../runtime/open-desk.ts';
 import { translate, type Locale } from '../i18n/translate.ts';
 import { EXIT, type CliIo } from './cli-io.ts';
 import { readOptions } from './read-options.ts';
+import { PLACE_ID } from '../app/chat/customer-places.ts';
 import { UsageError } from './usage-error.ts';
 
 const text = z.string().trim().min(1).max(200);
@@ -54,7 +55,6 @@ function identitiesOf(options: Partial<Record<(typeof CHANNELS)[number], string>
 /** A channel's name as settings keep it (one segment: no dots, no spaces). */
 const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 /** A place on a platform as its ids are written (a Slack channel id). */
-const PLACE = /^[A-Za-z0-9._:-]{1,100}$/;
 
 const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unknown>> = {
   'org add': async (desk, args) => {
@@ -162,7 +162,7 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
     const options = readOptions(
       args,
       { channel: { type: 'string' }, place: { type: 'string' }, org: { type: 'string' } },
-      z.object({ channel: z.string().regex(CHANNEL_NAME), place: z.string().regex(PLACE), org: text }),
+      z.object({ channel: z.string().regex(CHANNEL_NAME), place: z.string().regex(PLACE_ID), org: text }),
     );
     const { channel, place, org } = options;
     return { places: await mapCustomerPlace(desk.deps, { channel, place, organisationId: org }) };
@@ -171,7 +171,7 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
     const options = readOptions(
       args,
       { channel: { type: 'string' }, place: { type: 'string' } },
-      z.object({ channel: z.string().regex(CHANNEL_NAME), place: z.string().regex(PLACE) }),
+      z.object({ channel: z.string().regex(CHANNEL_NAME), place: z.string().regex(PLACE_ID) }),
     );
     return unmapCustomerPlace(desk.deps, options.channel, options.place);
   },

@@ -3,6 +3,7 @@ import { LOCALES } from '../domain/locale.ts';
 import { CATEGORIES, STATUSES } from '../domain/tickets/ticket.ts';
 import { MAX_LIST_LIMIT } from '../app/ports.ts';
 import { TEXT_LIMITS } from '../domain/tickets/text-rules.ts';
+import { PLACE_ID } from '../app/chat/customer-places.ts';
 
 /**
  * What the API accepts, checked at the edge and described in /api/openapi.json from these very
@@ -194,8 +195,10 @@ export const customerPlacePath = z.strictObject({
   channel: triageChannelPath.shape.channel,
   place: z
     .string()
-    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
-    .describe('The place on that channel: a Slack channel id such as C0123ABCD'),
+    .regex(PLACE_ID)
+    .describe(
+      'The place on that channel: a Slack channel id such as C0123ABCD, a Teams channel id such as 19:…@thread.tacv2',
+    ),
 });
 
 export const customerPlaceBody = z.strictObject({

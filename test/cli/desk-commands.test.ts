@@ -291,6 +291,32 @@ describe('messaging from the command line', () => {
     );
     expect(badPlace.code).toBe(2);
     expect(badPlace.stderr).toContain('--place');
+    // A Teams channel by its id; one reply chain of it is not a place.
+    const teamsChannel = '19:4b1f0c2d9e8a@thread.tacv2';
+    const teams = await sladesk(
+      'places',
+      'map',
+      '--channel',
+      'teams',
+      '--place',
+      teamsChannel,
+      '--org',
+      organisationId,
+    );
+    expect(teams.code, teams.stderr).toBe(0);
+    expect(teams.json().places).toContainEqual({ channel: 'teams', place: teamsChannel, organisationId });
+    const chain = await sladesk(
+      'places',
+      'map',
+      '--channel',
+      'teams',
+      '--place',
+      `${teamsChannel};messageid=1700000000000`,
+      '--org',
+      organisationId,
+    );
+    expect(chain.code).toBe(2);
+    expect(chain.stderr).toContain('--place');
     const unmapped = await sladesk('places', 'unmap', '--channel', 'slack', '--place', 'C0ACME');
     expect(unmapped.json()).toMatchObject({ unmapped: true });
     expect((await sladesk('places', 'show')).json().places).not.toContainEqual(place);

@@ -3,6 +3,13 @@ import { loadOrganisation } from '../ticket-changes.ts';
 import type { CustomerPlace } from '../ports.ts';
 
 /**
+ * A place as the desk names it: a Slack channel id (`C0123ABCD`) or a Teams channel's id
+ * (`19:…@thread.tacv2`). Never a reply chain (`;messageid=`) nor anything with a `|`: a mapping
+ * names a whole channel.
+ */
+export const PLACE_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
+
+/**
  * Maps a platform place (a Slack channel, Slack Connect or internal) to the customer whose
  * contacts write there: their top-level messages there open tickets for it, and its thread is the
  * ticket's public conversation. The organisation must exist; the place may be mapped again.
