@@ -125,11 +125,17 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
   'person link': async (desk, args) => {
     const options = readOptions(
       args,
-      { person: { type: 'string' }, team: { type: 'string' }, ...identityOptions },
+      {
+        person: { type: 'string' },
+        team: { type: 'string' },
+        tenant: { type: 'string' },
+        ...identityOptions,
+      },
       z
         .object({
           person: text,
           team: text.optional(),
+          tenant: text.optional(),
           slack: text.optional(),
           teams: text.optional(),
           web: text.optional(),
@@ -137,9 +143,14 @@ const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unkno
         .refine((o) => identitiesOf(o).length === 1, { message: 'cli.errors.oneIdentity', path: ['slack'] }),
     );
     const [identity] = identitiesOf(options);
-    const withTeam =
-      identity!.channel === 'slack' && options.team ? { ...identity!, teamId: options.team } : identity!;
-    return linkIdentity(desk.deps, options.person, withTeam as Identity);
+    // A Slack user's workspace; a Teams user's tenant, where the bot starts a chat with them.
+    const withPlace =
+      identity!.channel === 'slack' && options.team
+        ? { ...identity!, teamId: options.team }
+        : identity!.channel === 'teams' && options.tenant
+          ? { ...identity!, tenantId: options.tenant }
+          : identity!;
+    return linkIdentity(desk.deps, options.person, withPlace as Identity);
   },
   'agent list': async (desk, args) => {
     readOptions(args, {}, z.object({}));

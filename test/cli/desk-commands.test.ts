@@ -224,6 +224,23 @@ describe('messaging from the command line', () => {
       externalId: 'U0LINA',
       teamId: 'T0ACME',
     });
+    // A Teams user with the tenant the bot starts a chat with them in.
+    const teams = await sladesk(
+      'person',
+      'link',
+      '--person',
+      personId,
+      '--teams',
+      'aad-lina',
+      '--tenant',
+      'tenant-lina',
+    );
+    expect(teams.code, teams.stderr).toBe(0);
+    expect(teams.json().identities).toContainEqual({
+      channel: 'teams',
+      externalId: 'aad-lina',
+      tenantId: 'tenant-lina',
+    });
     const none = await sladesk('person', 'link', '--person', personId);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('--slack');
