@@ -7,10 +7,24 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, type TeamsAttachment } from './teams-card.t
 /** The verb of the form's submit (Universal Actions): its invoke comes back under it. */
 export const NEW_TICKET_VERB = 'sladesk_new_ticket';
 
+/** A form id as the card carries it (a UUID): anything else in its place is not ours. */
+const FORM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The id of the form a submit came from, when its data carries one of ours. */
+export function formIdOf(data: unknown): string | undefined {
+  const id = (data as { formId?: unknown } | null)?.formId;
+  return typeof id === 'string' && FORM_ID.test(id) ? id : undefined;
+}
+
 export interface TicketFormCard {
   locale: Locale;
-  /** What the customer already wrote, to start from. */
-  prefill?: { title?: string; description?: string };
+  /**
+   * The form's own id, sent back with its submit: however often it is submitted (a double press,
+   * a press again after a submit whose answer was lost), it opens one ticket.
+   */
+  formId?: string;
+  /** What the customer already wrote, or chose, to start from. */
+  prefill?: Partial<Record<keyof TicketForm, string>>;
   /** The contract's priorities, when the customer may ask for one. */
   priorities?: { key: string; label: string }[];
   /** The fields that were wrong in the last try, with what is wrong, shown beside them. */
@@ -56,7 +70,7 @@ export function ticketFormCard(input: TicketFormCard): TeamsAttachment {
       id: 'category',
       label: t('category'),
       isRequired: true,
-      value: 'incident',
+      value: input.prefill?.category ?? 'incident',
       choices: CUSTOMER_CATEGORIES.map((c) => choice(translate(input.locale, `categories.${c}`), c)),
     },
     ...error('category'),
@@ -65,6 +79,7 @@ export function ticketFormCard(input: TicketFormCard): TeamsAttachment {
       id: 'impact',
       label: t('impact'),
       isRequired: true,
+      ...(input.prefill?.impact ? { value: input.prefill.impact } : {}),
       choices: IMPACTS.map((i) => choice(t(`impacts.${i}`), i)),
     },
     ...error('impact'),
@@ -75,6 +90,7 @@ export function ticketFormCard(input: TicketFormCard): TeamsAttachment {
         type: 'Input.ChoiceSet',
         id: 'priority',
         label: t('priority'),
+        ...(input.prefill?.priority ? { value: input.prefill.priority } : {}),
         choices: input.priorities.map((p) => choice(p.label, p.key)),
       },
       { type: 'TextBlock', text: t('priorityHint'), wrap: true, isSubtle: true, spacing: 'None' },
@@ -88,7 +104,15 @@ export function ticketFormCard(input: TicketFormCard): TeamsAttachment {
       version: '1.5',
       fallbackText: t('heading'),
       body,
-      actions: [{ type: 'Action.Execute', verb: NEW_TICKET_VERB, title: t('submit'), style: 'positive' }],
+      actions: [
+        {
+          type: 'Action.Execute',
+          verb: NEW_TICKET_VERB,
+          title: t('submit'),
+          style: 'positive',
+          ...(input.formId ? { data: { formId: input.formId } } : {}),
+        },
+      ],
     },
   };
 }

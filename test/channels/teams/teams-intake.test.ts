@@ -59,13 +59,46 @@ describe('opening a ticket from a personal chat in Teams', () => {
     const acme = await harness().api.desk.seedCustomer('Teams form errors AB');
     // The colleague has no language of their own: the organisation's (Swedish).
     const colleague = await harness().inTeams(acme.colleague, { chat: true });
-    const answer = await harness().send(harness().cardAction(colleague, form({ title: ' ', impact: 'one' })));
+    const answer = await harness().send(
+      harness().cardAction(colleague, form({ title: ' ', description: 'The VPN drops', impact: 'one' })),
+    );
     expect(answer.body.type).toBe('application/vnd.microsoft.card.adaptive');
     const texts = (answer.body.value.body as Element[]).map((e) => e.text);
     expect(texts).toContain(locales.sv.ticketForm.errors.titleEmpty);
     expect(texts).toContain(locales.sv.ticketForm.errors.choose);
+    // What was written stays in the form, so nothing needs typing twice.
+    const inputs = (answer.body.value.body as Element[]).filter((e) => e.type.startsWith('Input.'));
+    expect(inputs.find((e) => e.id === 'description')!.value).toBe('The VPN drops');
+    expect(inputs.find((e) => e.id === 'impact')!.value).toBe('one');
     const opened = (await harness().deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
     expect(opened).toEqual([]);
+  });
+
+  it('one form is one ticket: submitted again as a new activity (a second press), it opens nothing more', async () => {
+    const acme = await harness().api.desk.seedCustomer('Teams form once AB');
+    const kim = await harness().inTeams(acme.contact, { chat: true });
+    const chat = harness().personalConversation(kim);
+    await harness().send(harness().personalMessage(kim, 'Mail is slow'));
+    const submit = cardOf(harness().postedTo(chat).at(-1)!).actions[0];
+    const values = { title: 'Mail is slow', description: 'x', category: 'incident', impact: 'one' };
+    const press = () => harness().cardAction(kim, { verb: submit.verb, data: { ...submit.data, ...values } });
+    const first = await harness().send(press());
+    const second = await harness().send(press());
+    expect(second.body).toEqual(first.body);
+    const opened = (await harness().deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(opened.filter((t) => t.title === 'Mail is slow')).toHaveLength(1);
+
+    // Another person sending that form's id opens their own ticket, and learns nothing of Kim's.
+    const colleague = await harness().inTeams(acme.colleague, { chat: true });
+    const theirs = await harness().send(
+      harness().cardAction(colleague, {
+        verb: submit.verb,
+        data: { ...submit.data, ...values, title: 'Mine' },
+      }),
+    );
+    expect(JSON.stringify(theirs.body)).not.toContain(opened.find((t) => t.title === 'Mail is slow')!.id);
+    const after = (await harness().deps.tickets.list({ organisationId: acme.organisation.id })).tickets;
+    expect(after.filter((t) => t.title === 'Mine')).toHaveLength(1);
   });
 
   it('“help” (the app’s command, in either language) is answered with what the bot does, not a form', async () => {

@@ -112,6 +112,7 @@ const DONE = [
   fill(en.teams.reply.sent),
   fill(en.teams.formSent),
   fill(en.teams.messageActions.sent),
+  fill(en.teams.received),
 ];
 
 /**

@@ -88,16 +88,21 @@ function eventIdOf(turn: TurnContext): string {
   return eventId;
 }
 
-async function press(turn: TurnContext, context: TeamsContext, button: MessageButton): Promise<Ticket> {
+async function press(
+  turn: TurnContext,
+  context: TeamsContext,
+  button: MessageButton,
+): Promise<{ ticket: Ticket; duplicate: boolean }> {
   const from = await chatUserOf(turn, context);
-  const { ticket } = await pressButton(context.deps, {
-    channel: 'teams',
-    eventId: eventIdOf(turn),
-    from,
-    button,
-  });
-  return ticket;
+  return pressButton(context.deps, { channel: 'teams', eventId: eventIdOf(turn), from, button });
 }
+
+/**
+ * The answer to a press Teams delivered again: the first delivery may still be at work, so the
+ * ticket's status now need not be what the press comes to; it is said to be received, no more.
+ */
+const receivedResponse = (locale: Locale, ticketId: string) =>
+  messageResponse(translate(locale, 'teams.received', { ticketId }));
 
 /** The desk's word for who may do what a choice button does. */
 const wordOf = (button: ChoiceButton) => (button.action === 'assign' ? 'assign' : 'setPriority');
@@ -320,8 +325,9 @@ export const cardActionListeners: TeamsListener = async (turn, context) => {
       await answerWith(turn, await ask(turn, context, button));
       return true;
     }
-    const ticket = await press(turn, context, button);
-    await answerWith(turn, doneResponse(await readerLocale(context, turn), ticket));
+    const { ticket, duplicate } = await press(turn, context, button);
+    const locale = await readerLocale(context, turn);
+    await answerWith(turn, duplicate ? receivedResponse(locale, ticket.id) : doneResponse(locale, ticket));
   } catch (error) {
     await answerWith(turn, messageResponse(await refusalText(context, turn, error)));
   }

@@ -1,13 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
 import { openFromChat } from '../../../app/chat/open-from-chat.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import type { Locale } from '../../../domain/locale.ts';
 import { translate } from '../../../i18n/translate.ts';
-import { impactLine, readTicketForm } from '../../ticket-form.ts';
+import { impactLine, readTicketForm, type TicketForm } from '../../ticket-form.ts';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams-card.ts';
 import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
-import { NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.ts';
+import { formIdOf, NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.ts';
 
 /** What asks for help rather than for a ticket: the manifest's command, in English and Swedish. */
 const HELP_COMMANDS = new Set(['help', 'hjälp', '?']);
@@ -69,6 +70,7 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
       attachments: [
         ticketFormCard({
           locale,
+          formId: randomUUID(),
           ...(text ? { prefill: { title, description: text } } : {}),
           priorities: await prioritiesFor(context, person, locale),
         }),
@@ -80,21 +82,42 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
   return true;
 };
 
+/** What was written in the form, to show it again beside its errors: its strings, nothing else. */
+function written(data: unknown): Partial<Record<keyof TicketForm, string>> {
+  const values = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const kept: Partial<Record<keyof TicketForm, string>> = {};
+  for (const field of ['title', 'description', 'category', 'impact', 'priority'] as const) {
+    const value = values[field];
+    if (typeof value === 'string' && value.length <= 10_000) kept[field] = value;
+  }
+  return kept;
+}
+
 async function submit(turn: TurnContext, context: TeamsContext, data: unknown): Promise<void> {
   const locale = await readerLocale(context, turn);
   const read = readTicketForm(data, locale);
-  if (!read.ok) {
-    await answer(turn, cardAnswer(ticketFormCard({ locale, errors: read.errors }).content));
-    return;
-  }
+  const formId = formIdOf(data);
   try {
     const from = await context.users.of(turn);
     if (!from) throw new Error('a Teams card action with no Entra user');
+    if (!read.ok) {
+      const person = await identifyChatUser(context.deps, from);
+      const again = ticketFormCard({
+        locale,
+        errors: read.errors,
+        prefill: written(data),
+        ...(formId ? { formId } : {}),
+        priorities: await prioritiesFor(context, person, locale),
+      });
+      await answer(turn, cardAnswer(again.content));
+      return;
+    }
     const { ticket } = read;
     const { ticket: opened } = await openFromChat(context.deps, {
       channel: 'teams',
-      // Teams sends an activity again with the same id: one form submitted is one ticket.
-      eventId: turn.activity.id ?? '',
+      // One form is one ticket, however often it is submitted (its id, the submitter's own) or
+      // Teams sends the submit again (the activity's id, for a form without one).
+      eventId: formId ? `form:${from.identity.externalId}:${formId}` : (turn.activity.id ?? ''),
       from,
       category: ticket.category,
       title: ticket.title,
