@@ -35,6 +35,7 @@ const MODULES: readonly { name: string; load: () => Promise<{ default: Bench }> 
   { name: 'storage', load: () => import('./storage.ts') },
   { name: 'outbox', load: () => import('./outbox.ts') },
   { name: 'slack', load: () => import('./slack.ts') },
+  { name: 'teams', load: () => import('./teams.ts') },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
