@@ -92,6 +92,8 @@ const MESSAGE_ANSWER = 'application/vnd.microsoft.activity.message';
 /** The answers a person sees (locales/en.json: teams.formSent, teams.done). */
 const FORM_SENT = /^Sent: ticket (\S+) is registered/;
 const CLAIMED = /^Done: (\S+) is claimed now$/;
+/** teams.received: the answer to a delivery of a press already taken (the other may be at work). */
+const RECEIVED = /^Received: your press on (\S+) is taken care of$/;
 const DESCRIPTION =
   'Since this morning the nightly export of invoices to the ERP stops halfway with a timeout. ' +
   'Finance needs them for the month-end close on Friday.';
@@ -760,11 +762,13 @@ async function run(): Promise<BenchReport> {
             .toArray()
         ).map((t) => [t._id, t]),
       );
-      // Each press answered with the claim done, a redelivery too: Teams shows the answer to the
+      // Each press answered with the claim done, or (whichever of two deliveries came second)
+      // received; never with a status the press did not come to. Teams shows the answer to the
       // redelivery when the first one did not come.
-      const wrongAnswers = p.measured.results.filter(
-        ({ s, reply }) => CLAIMED.exec(answerText(reply) ?? '')?.[1] !== s.key,
-      );
+      const wrongAnswers = p.measured.results.filter(({ s, reply }) => {
+        const said = answerText(reply) ?? '';
+        return (CLAIMED.exec(said) ?? RECEIVED.exec(said))?.[1] !== s.key;
+      });
       const resent = new Set(p.sentOnes.filter((s) => s.retry).map((s) => s.key));
       pressAnswers.push({
         connections,
@@ -918,7 +922,7 @@ async function run(): Promise<BenchReport> {
     }
     for (const a of pressAnswers)
       check(
-        `${a.connections} conns, Claim press: every press answered with the claim done, one sent again too`,
+        `${a.connections} conns, Claim press: every press answered with the claim done (or received, when sent again)`,
         a.wrongOriginals + a.wrongRetries + a.wrongAlone === 0,
         `${a.sent - a.wrongOriginals - a.wrongRetries - a.wrongAlone}/${a.sent}` +
           (a.example
