@@ -20,6 +20,12 @@ export interface TicketForm {
   priority?: string;
 }
 
+/** The first line of what someone wrote, short enough for a ticket's title. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0]!.trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
 /** The form's fields as a chat platform hands them back: strings, or nothing; never trusted. */
 const fields = z.object({
   title: z.string().nullish(),

@@ -67,3 +67,36 @@ export async function openFromChat(
   // A redelivery gets the ticket as it is now, which may carry the desk's internal notes.
   return { ticket: visibleTo(requester, ticket), duplicate };
 }
+
+/** A customer's message in a place mapped to their organisation (a customer channel). */
+export interface ChannelMessage {
+  channel: string;
+  from: ChatUser;
+  /** The message itself: the ticket's conversation is its thread. */
+  message: MessageRef;
+  /** What it says, as the customer wrote it. */
+  text: string;
+  /** Whose place it was written in. */
+  organisationId: string;
+  /** The ticket's title: the message's first line, as the channel shortens it. */
+  title: string;
+}
+
+/**
+ * The ticket a customer's message in their organisation's channel stands for: an incident,
+ * answered in the message's thread, where only that organisation's contacts may open one. The
+ * message is the event, so its redelivery (or a second look at it: a 🎫, "Create ticket") opens
+ * the same ticket.
+ */
+export function openFromChannelMessage(deps: DeskDeps, message: ChannelMessage) {
+  return openFromChat(deps, {
+    channel: message.channel,
+    eventId: `message:${message.message.id}`,
+    from: message.from,
+    category: 'incident',
+    title: message.title,
+    description: message.text,
+    origin: message.message,
+    placeOf: message.organisationId,
+  });
+}

@@ -11,7 +11,7 @@ import {
   type SlackContext,
   type SlackListeners,
 } from '../slack-context.ts';
-import { impactLine } from '../../ticket-form.ts';
+import { impactLine, titleFrom } from '../../ticket-form.ts';
 import { readSubmission, ticketModal, TICKET_MODAL, type ModalSource } from '../slack-modal.ts';
 import { HOME_NEW_TICKET_ACTION } from '../slack-home.ts';
 import { slackRef } from '../slack-refs.ts';
@@ -24,12 +24,6 @@ export const CREATE_TICKET_SHORTCUT = 'sladesk_create_ticket';
 
 /** Slack's answer to a submission that keeps the modal open, its errors beside their inputs. */
 const SHOW_ERRORS = 'errors';
-
-/** The first line of what someone wrote, short enough for a title. */
-export function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0]!.trim();
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-}
 
 /**
  * Opening a ticket from Slack: `/ticket [text]`, the shortcuts and the home tab's button open the

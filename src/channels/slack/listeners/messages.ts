@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChatUser } from '../../../app/chat/chat-user.ts';
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
-import { openFromChat } from '../../../app/chat/open-from-chat.ts';
+import { openFromChannelMessage } from '../../../app/chat/open-from-chat.ts';
 import { replyInThread } from '../../../app/chat/reply-in-thread.ts';
 import { isDeskSide } from '../../../domain/desk/people.ts';
 import { isPleasantry } from '../../../domain/tickets/pleasantries.ts';
@@ -9,7 +9,7 @@ import { translate } from '../../../i18n/translate.ts';
 import { readerLocale, refusalText, type SlackContext, type SlackListeners } from '../slack-context.ts';
 import { slackRef } from '../slack-refs.ts';
 import { fromSlackText } from '../slack-text.ts';
-import { titleFrom } from './intake.ts';
+import { titleFrom } from '../../ticket-form.ts';
 
 /** A message a person wrote, with what the desk reads of it. */
 interface GenericMessageEvent {
@@ -121,18 +121,13 @@ export async function openMessage(
   place: { channel: string; ts: string; organisationId: string },
   text: string,
 ): Promise<void> {
-  const origin = slackRef(place.channel, place.ts);
-  await openFromChat(context.deps, {
+  await openFromChannelMessage(context.deps, {
     channel: 'slack',
-    // The message is the event: its reaction 🎫 or its redelivery opens the same ticket.
-    eventId: `message:${origin.id}`,
     from,
-    category: 'incident',
+    message: slackRef(place.channel, place.ts),
+    text,
     title: titleFrom(text),
-    description: text,
-    origin,
-    // Answered in the channel's thread, where the channel's organisation reads: its contacts only.
-    placeOf: place.organisationId,
+    organisationId: place.organisationId,
   });
 }
 

@@ -26,9 +26,3 @@ export function isNewChannelPost(activity: Partial<Activity>): boolean {
 /** The channel's own conversation id, without the reply chain the activity came in. */
 export const channelOf = (activity: Partial<Activity>): string =>
   baseConversation(activity.conversation?.id ?? '');
-
-/** The first line of what someone wrote, short enough for a ticket's title. */
-export function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0]!.trim();
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-}

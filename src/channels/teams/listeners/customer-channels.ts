@@ -1,14 +1,15 @@
 import type { TurnContext } from 'botbuilder';
 import type { ChatUser } from '../../../app/chat/chat-user.ts';
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
-import { openFromChat } from '../../../app/chat/open-from-chat.ts';
+import { openFromChannelMessage } from '../../../app/chat/open-from-chat.ts';
 import { DomainError } from '../../../domain/domain-error.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import { isPleasantry } from '../../../domain/tickets/pleasantries.ts';
 import { refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
 import { normalServiceUrl, teamsRef } from '../teams-refs.ts';
 import { withoutTags } from '../teams-text.ts';
-import { channelOf, isNewChannelPost, titleFrom } from './channel-messages.ts';
+import { titleFrom } from '../../ticket-form.ts';
+import { channelOf, isNewChannelPost } from './channel-messages.ts';
 
 /**
  * The organisation a team channel is mapped to (`places map --channel teams`): the place is
@@ -51,20 +52,18 @@ async function open(turn: TurnContext, context: TeamsContext, organisationId: st
     );
     return;
   }
-  const origin = teamsRef(
-    { serviceUrl: activity.serviceUrl, conversationId: channelOf(activity), activityId: activity.id ?? '' },
-    'replyChain',
-  );
-  await openFromChat(context.deps, {
+  const post = {
+    serviceUrl: activity.serviceUrl,
+    conversationId: channelOf(activity),
+    activityId: activity.id ?? '',
+  };
+  await openFromChannelMessage(context.deps, {
     channel: 'teams',
-    // The post is the event: its redelivery, or a second look at it, opens the same ticket.
-    eventId: `message:${origin.id}`,
     from,
-    category: 'incident',
+    message: teamsRef(post, 'replyChain'),
+    text,
     title: titleFrom(text),
-    description: text,
-    origin,
-    placeOf: organisationId,
+    organisationId,
   });
 }
 

@@ -5,7 +5,7 @@ import { openFromChat } from '../../../app/chat/open-from-chat.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import type { Locale } from '../../../domain/locale.ts';
 import { translate } from '../../../i18n/translate.ts';
-import { impactLine, readTicketForm, type TicketForm } from '../../ticket-form.ts';
+import { impactLine, readTicketForm, titleFrom, type TicketForm } from '../../ticket-form.ts';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams-card.ts';
 import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
 import { formIdOf, NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.ts';
@@ -65,13 +65,12 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
       await turn.sendActivity({ type: 'message', text: translate(locale, 'teams.help') });
       return true;
     }
-    const title = text.split('\n')[0]!.slice(0, 120);
     await turn.sendActivity({
       attachments: [
         ticketFormCard({
           locale,
           formId: randomUUID(),
-          ...(text ? { prefill: { title, description: text } } : {}),
+          ...(text ? { prefill: { title: titleFrom(text), description: text } } : {}),
           priorities: await prioritiesFor(context, person, locale),
         }),
       ],

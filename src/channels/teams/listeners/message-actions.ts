@@ -8,14 +8,14 @@ import { DomainError } from '../../../domain/domain-error.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import type { Locale } from '../../../domain/locale.ts';
 import { translate } from '../../../i18n/translate.ts';
-import { impactLine, readTicketForm, type TicketForm } from '../../ticket-form.ts';
+import { impactLine, readTicketForm, titleFrom, type TicketForm } from '../../ticket-form.ts';
 import { ADAPTIVE_CARD_CONTENT_TYPE, escapeCardText, type AdaptiveCard } from '../teams-card.ts';
 import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
 import { baseConversation, replyChain, teamsRef, teamsThread } from '../teams-refs.ts';
 import { ticketFormCard } from '../teams-ticket-form.ts';
 import { organisationOfChannel } from './customer-channels.ts';
 import { withoutTags } from '../teams-text.ts';
-import { chainRoot, titleFrom } from './channel-messages.ts';
+import { chainRoot } from './channel-messages.ts';
 
 /** The invokes of a message action declared with `fetchTask: true`: the dialog, then its submit. */
 export const FETCH_TASK_INVOKE = 'composeExtension/fetchTask';
