@@ -207,7 +207,7 @@ describe('the Teams app manifest', () => {
     expect(manifest.version).toBe('{{TEAMS_APP_VERSION}}');
   });
 
-  it('has a conversational bot in personal chats and teams with the commands new ticket and help', () => {
+  it('has a conversational bot in personal chats and teams with the commands new ticket, tickets, desk and help', () => {
     const [bot] = manifest.bots;
     expect(bot).toMatchObject({
       scopes: ['personal', 'team'],
@@ -216,6 +216,8 @@ describe('the Teams app manifest', () => {
     });
     expect(bot!.commandLists.flatMap((list) => list.commands.map((command) => command.title))).toEqual([
       'new ticket',
+      'tickets',
+      'desk',
       'help',
     ]);
   });

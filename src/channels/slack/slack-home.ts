@@ -35,15 +35,15 @@ const note = (text: string): object => ({ type: 'context', elements: [{ type: 'm
  * deadline as a Slack date token, marked when breached). The title is the customer's text, escaped.
  */
 export function ticketBlock(locale: Locale, ticket: OverviewTicket): object {
-  const breached = ` *${translate(locale, 'slack.desk.breached')}*`;
+  const breached = ` *${translate(locale, 'overview.breached')}*`;
   const due = (key: string, at: Date, late: boolean) =>
     translate(locale, key, { at: slackDate(at, ticket.timeZone) }) + (late ? breached : '');
   const facts = [
     translate(locale, `statuses.${ticket.status}`),
     escapeMrkdwn(ticket.priority),
-    due('slack.desk.responseDue', ticket.responseDue, ticket.responseBreached),
+    due('overview.responseDue', ticket.responseDue, ticket.responseBreached),
     ...(ticket.resolutionDue
-      ? [due('slack.desk.resolutionDue', ticket.resolutionDue, ticket.resolutionBreached)]
+      ? [due('overview.resolutionDue', ticket.resolutionDue, ticket.resolutionBreached)]
       : []),
   ];
   return mrkdwn(`*${escapeMrkdwn(ticket.id)}* ${escapeMrkdwn(ticket.title)}\n${facts.join(' · ')}`);
@@ -62,11 +62,11 @@ export function deskSectionBlocks(locale: Locale, overview: DeskOverview, only?:
     if (only !== undefined && only !== section) continue;
     if (blocks.length > 0) blocks.push({ type: 'divider' });
     const tickets = SECTION_TICKETS[section](overview);
-    blocks.push(header(translate(locale, `slack.desk.${section}`)));
-    if (tickets.length === 0) blocks.push(note(translate(locale, `slack.desk.${section}None`)));
+    blocks.push(header(translate(locale, `overview.${section}`)));
+    if (tickets.length === 0) blocks.push(note(translate(locale, `overview.${section}None`)));
     blocks.push(...tickets.map((ticket) => ticketBlock(locale, ticket)));
     if (section === 'breach' && !overview.breachComplete)
-      blocks.push(note(translate(locale, 'slack.desk.breachPartial', { count: BREACH_SCAN })));
+      blocks.push(note(translate(locale, 'overview.breachPartial', { count: BREACH_SCAN })));
   }
   return blocks;
 }
@@ -76,7 +76,7 @@ export function deskHomeView(locale: Locale, name: string, overview: DeskOvervie
   return {
     type: 'home',
     blocks: [
-      header(translate(locale, 'slack.home.deskHeader', { name })),
+      header(translate(locale, 'overview.deskHeader', { name })),
       ...deskSectionBlocks(locale, overview),
     ],
   };
@@ -86,7 +86,7 @@ export function deskHomeView(locale: Locale, name: string, overview: DeskOvervie
 export function contactHomeView(locale: Locale, overview: OrganisationOverview): HomeView {
   const organisation = overview.organisation.name;
   const blocks: object[] = [
-    header(translate(locale, 'slack.home.contactHeader', { organisation })),
+    header(translate(locale, 'overview.contactHeader', { organisation })),
     {
       type: 'actions',
       block_id: 'sladesk-home-actions',
@@ -102,11 +102,11 @@ export function contactHomeView(locale: Locale, overview: OrganisationOverview):
   ];
   if (overview.tickets.length === 0)
     blocks.push(
-      note(translate(locale, 'slack.home.contactNone', { organisation: escapeMrkdwn(organisation) })),
+      note(translate(locale, 'overview.contactNone', { organisation: escapeMrkdwn(organisation) })),
     );
   blocks.push(...overview.tickets.map((ticket) => ticketBlock(locale, ticket)));
   if (overview.more)
-    blocks.push(note(translate(locale, 'slack.home.contactMore', { count: overview.tickets.length })));
+    blocks.push(note(translate(locale, 'overview.contactMore', { count: overview.tickets.length })));
   return { type: 'home', blocks };
 }
 

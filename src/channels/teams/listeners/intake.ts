@@ -12,6 +12,8 @@ import { formIdOf, NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.
 
 /** What asks for help rather than for a ticket: the manifest's command, in English and Swedish. */
 const HELP_COMMANDS = new Set(['help', 'hjälp', '?']);
+/** The manifest's "new ticket" command: the form, with nothing of the command's words in it. */
+const NEW_TICKET_COMMANDS = new Set(['new ticket', 'nytt ärende']);
 
 /** The invoke Universal Actions send for an Action.Execute. */
 const CARD_ACTION = 'adaptiveCard/action';
@@ -70,7 +72,9 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
         ticketFormCard({
           locale,
           formId: randomUUID(),
-          ...(text ? { prefill: { title: titleFrom(text), description: text } } : {}),
+          ...(text && !NEW_TICKET_COMMANDS.has(text.toLowerCase())
+            ? { prefill: { title: titleFrom(text), description: text } }
+            : {}),
           priorities: await prioritiesFor(context, person, locale),
         }),
       ],
