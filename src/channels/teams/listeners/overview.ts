@@ -3,7 +3,7 @@ import { DESK_SECTIONS, deskOverview, organisationOverview } from '../../../app/
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
 import { isDeskSide } from '../../../domain/desk/people.ts';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../teams-card.ts';
-import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
+import { readerLocale, refusalText, type TeamsListener } from '../teams-context.ts';
 import { deskOverviewCard, organisationOverviewCard } from '../teams-overview.ts';
 import { withoutTags } from '../teams-text.ts';
 
