@@ -16,6 +16,9 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
 /** The prefix of every verb the desk's card actions carry (`sladesk:claim`…), so its handler knows its own. */
 export const ACTION_VERB_PREFIX = 'sladesk:';
 
+/** The verb of "Open ticket" on a desk person's reminder or escalation. */
+export const OPEN_TICKET_VERB = 'sladesk_open_ticket';
+
 /** The verb of a chat card's reply box: what is written there is a reply in the ticket's thread. */
 export const REPLY_VERB = 'sladesk_reply';
 
@@ -147,6 +150,8 @@ export function teamsCard(message: OutgoingMessage, options: TeamsCardOptions = 
     ],
   };
   const actions = message.buttons.map((button) => executeAction(message, button));
+  // A desk person's own thread (reminders, escalations) offers the ticket at a glance too.
+  if (message.audience.startsWith('person:')) actions.push(openTicketAction(message));
   if (options.replyBox) actions.push(replyBox(message));
   if (actions.length > 0) card.actions = actions;
   if (message.kind === 'card') {
@@ -161,6 +166,17 @@ export function teamsCard(message: OutgoingMessage, options: TeamsCardOptions = 
     };
   }
   return card;
+}
+
+/** "Open ticket": the ticket as it is now, for the presser (listeners/open-ticket.ts). */
+function openTicketAction(message: OutgoingMessage): object {
+  const data: { ticketId: string } = { ticketId: message.ticketId };
+  return {
+    type: 'Action.Execute',
+    verb: OPEN_TICKET_VERB,
+    title: translate(message.locale, 'teams.openTicket.button'),
+    data,
+  };
 }
 
 /** "Reply", opening a text box whose Send carries the ticket's id and what was written. */

@@ -4,6 +4,7 @@ import { customerChannelListeners } from './listeners/customer-channels.ts';
 import { installListeners } from './listeners/installs.ts';
 import { intakeListeners } from './listeners/intake.ts';
 import { messageActionListeners } from './listeners/message-actions.ts';
+import { openTicketListeners } from './listeners/open-ticket.ts';
 import { overviewListeners } from './listeners/overview.ts';
 import { replyListeners } from './listeners/replies.ts';
 import type { TeamsListener } from './teams-context.ts';
@@ -19,6 +20,7 @@ import type { TeamsListener } from './teams-context.ts';
 export const TEAMS_LISTENERS: readonly TeamsListener[] = [
   installListeners,
   cardActionListeners,
+  openTicketListeners,
   messageActionListeners,
   replyListeners,
   customerChannelListeners,

@@ -192,6 +192,13 @@ describe('TeamsSender', () => {
         data: { action: 'acknowledge', ticketId: 'SD-1001', madeFor: 'level1' },
         style: 'positive',
       },
+      // A desk person's own message offers the ticket at a glance.
+      expect.objectContaining({
+        type: 'Action.Execute',
+        verb: 'sladesk_open_ticket',
+        title: locales.en.teams.openTicket.button,
+        data: { ticketId: 'SD-1001' },
+      }),
       // A chat has no reply chains: a reply is written in the card's own box, naming its ticket.
       expect.objectContaining({
         type: 'Action.ShowCard',
