@@ -109,14 +109,7 @@ export class TeamsAdapter extends CloudAdapter {
   async connector(serviceUrl: string): Promise<TeamsConnector> {
     const factory = this.auth.createConnectorFactory(this.createClaimsIdentity(this.appId));
     const connector = await factory.create(serviceUrl, BOT_FRAMEWORK_CLOUD.botOAuthScope);
-    const pipeline = (connector as unknown as { client?: { pipeline?: RetryPhasePipeline } }).client
-      ?.pipeline;
-    const removed = pipeline?.removePolicy({ phase: 'Retry' }) ?? [];
-    if (removed.length === 0) {
-      throw new Error(
-        'the Teams connector client has no retry policy to turn off; check the botbuilder version',
-      );
-    }
+    withoutRetries(connector);
     return connector;
   }
 
@@ -125,13 +118,21 @@ export class TeamsAdapter extends CloudAdapter {
     return this.auth.authenticateRequest(activity as Activity, authorization);
   }
 
-  /** The turn, on a verified request: the invoke response the logic left, if any. */
+  /**
+   * The turn, on a verified request: the invoke response the logic left, if any. What the turn
+   * sends back (a form, a refusal) makes one HTTP attempt too: Teams waits for the turn, and a
+   * back-off behind a 429 would only make its answer late.
+   */
   run(
     verified: VerifiedRequest,
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
-    return this.processActivity(verified, activity, logic);
+    return this.processActivity(verified, activity, (context) => {
+      const connector = context.turnState.get(this.ConnectorClientKey) as TeamsConnector | undefined;
+      if (connector) withoutRetries(connector);
+      return logic(context);
+    });
   }
 }
 
@@ -139,6 +140,22 @@ export class TeamsAdapter extends CloudAdapter {
 export type TeamsConnector = Awaited<
   ReturnType<ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>['create']>
 >;
+
+/**
+ * Takes every policy of the connector's "Retry" phase out of its pipeline (see
+ * `TeamsAdapter.connector`); a connector with none to take out is refused loudly.
+ */
+function withoutRetries(connector: TeamsConnector): void {
+  const pipeline = (connector as unknown as { client?: { pipeline?: RetryPhasePipeline } }).client?.pipeline;
+  const removed = pipeline?.removePolicy({ phase: 'Retry' }) ?? [];
+  if (removed.length === 0 && !retriesRemoved.has(connector)) {
+    throw new Error('the Teams connector client has no retry policy to turn off; check the botbuilder version');
+  }
+  retriesRemoved.add(connector);
+}
+
+/** Connectors whose retries are already out (botbuilder may hand the same one to two turns). */
+const retriesRemoved = new WeakSet<object>();
 
 /** The part of @azure/core-rest-pipeline's Pipeline that `connector` uses. */
 interface RetryPhasePipeline {

@@ -2,10 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import { performAction } from '../../../src/app/perform-action.ts';
 import { relayPending } from '../../../src/app/relay.ts';
+import { intakeListeners } from '../../../src/channels/teams/listeners/intake.ts';
 import { TRIAGE_CHANNEL, cardOf, useTeamsDesk } from './support/teams-harness.ts';
 
 describe('Teams answering 429 or 5xx to the desk’s messages', () => {
-  const harness = useTeamsDesk();
+  const harness = useTeamsDesk({ listeners: [intakeListeners] });
+
+  it('what a turn sends back is one attempt too: a 429 is not waited out while Teams waits for the turn', async () => {
+    const acme = await harness().api.desk.seedCustomer('Teams faults in turn');
+    const kim = await harness().inTeams(acme.contact, { chat: true });
+    const chat = harness().personalConversation(kim);
+    harness().failNext(429, { retryAfterSeconds: 30, conversation: chat });
+    const before = harness().postedTo(chat).length;
+    const answer = await harness().send(harness().personalMessage(kim, 'The form, please'));
+    expect(answer.status).toBe(200);
+    const tries = harness().postedTo(chat).slice(before);
+    // The form once, refused; then the bot says it could not, once.
+    expect(tries.map((call) => call.failedWith)).toEqual([429, undefined]);
+  });
 
   const cardsFor = (ticketId: string) =>
     harness()
