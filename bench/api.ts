@@ -30,8 +30,7 @@ import { plannedTimers, type SlaTimer } from '../src/domain/tickets/sla-clock.ts
 import { createAgendaJobs } from '../src/jobs/agenda-jobs.ts';
 import { DEFAULT_JOBS_COLLECTION, DEFAULT_PLANS_COLLECTION, SLA_STEP_JOB } from '../src/jobs/job-names.ts';
 import type { TimerPlanDocument } from '../src/jobs/sla-timer-scheduler.ts';
-import { createLogger, redactUriCredentials } from '../src/log.ts';
-import { openDesk } from '../src/runtime/open-desk.ts';
+import { redactUriCredentials } from '../src/log.ts';
 import { startDesk } from '../src/runtime/start-desk.ts';
 import { revisionId } from '../src/store/mongo/versioned-documents.ts';
 import {
@@ -49,6 +48,7 @@ import { monitorCommands } from './command-profile.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
 import { intFromEnv } from './knobs.ts';
 import { tidyUp } from './cleanup.ts';
+import { openBenchDesk, startWebProcess } from './desk.ts';
 
 /**
  * Targets. A service desk opens tens to a few hundred tickets a day, so throughput only has to stay
@@ -224,23 +224,12 @@ async function measure(label: string, knobs: Knobs, externalUri: string | undefi
     ...(externalUri ? { MONGODB_URI: withDatabase(externalUri, benchDatabase) } : {}),
   };
   try {
-    const config = loadConfig(env);
-    // Warnings and errors only, on stderr so the tables stay readable; notifications are `info`.
-    const logger = createLogger(config, process.stderr);
-
-    const began = performance.now();
-    const desk = await openDesk(config, logger);
-    cleanups.push(() => desk.close());
-    const db = desk.database.connection.db;
-    if (!db) throw new Error('the desk has no open database');
+    const { logger, desk, db, deskOpenMs } = await openBenchDesk(env, cleanups);
     if (externalUri) cleanups.push(() => db.dropDatabase());
-    const deskOpenMs = performance.now() - began;
 
     // The web process: the HTTP API as `npm start` or the Procfile's `web` serves it, own pool.
     const webEnv = { ...env, MONGODB_URI: desk.database.uri };
-    const web = await startDesk(loadConfig(webEnv), logger, new Set(['web']));
-    cleanups.push(() => web.stop());
-    if (!web.url) throw new Error('startDesk gave no URL');
+    const web = await startWebProcess(webEnv, logger, cleanups);
     const client = httpClient(web.url, knobs.concurrency);
     cleanups.push(() => client.close());
 

@@ -29,18 +29,40 @@
  */
 import { createHmac } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addAgent, addContact, createOrganisation, linkIdentity } from '../src/app/directory.ts';
+import { addAgent, addContact, linkIdentity } from '../src/app/directory.ts';
 import { parseButton } from '../src/channels/slack/listeners/buttons.ts';
 import { setTriagePlace } from '../src/app/messaging/messaging-admin.ts';
-import { loadConfig } from '../src/config/config.ts';
-import { createLogger } from '../src/log.ts';
-import { openDesk } from '../src/runtime/open-desk.ts';
-import { startDesk } from '../src/runtime/start-desk.ts';
 import { SlackStandIn, type SlackBlock } from '../test/channels/slack/support/slack-stand-in.ts';
-import { drive, fmtMs, fmtPerS, httpClient, latency, row, type Latency, type Reply } from './http-load.ts';
-import { intFromEnv } from './knobs.ts';
+import {
+  chatKnobs,
+  measureKind,
+  RETRY_LAG,
+  withRetries,
+  type ChatRequest,
+  type Floor,
+  type KindFigures,
+} from './chat-load.ts';
+import {
+  answeredCheck,
+  deadlineCheck,
+  floorChecks,
+  fmtCount,
+  loadTable,
+  p99Check,
+  sentFor,
+} from './chat-report.ts';
+import {
+  benchOrganisations,
+  claimsOf,
+  DESCRIPTION,
+  planPresses,
+  storedTickets,
+  ticketsOf,
+} from './chat-tickets.ts';
+import { openBenchDesk, startWebProcess, type Cleanups } from './desk.ts';
+import { fmtMs, fmtPerS, type HttpClient, type Reply } from './http-load.ts';
 import type { Bench, BenchReport, Check } from './run.ts';
 import { tidyUp } from './cleanup.ts';
 
@@ -55,37 +77,9 @@ const SLACK_DEADLINE_MS = 3000;
 
 const SIGNING_SECRET = 'bench-signing-secret';
 const TEAM = 'T1';
-const CONTRACT = 'stratiteq';
 const TRIAGE_CHANNEL = 'CTRIAGE';
-/** A retry follows its original this many requests later: often still in flight, or in its work. */
-const RETRY_LAG = 3;
-/** Signed URL checks per level, answered before any listener runs: the endpoint's own cost. */
-const FLOOR_REQUESTS = 1000;
 /** The English refusals a person is sent when the work after an ack fails (locales/en.json). */
 const REFUSAL = /still under way|could not handle/;
-/** The stratiteq contract's limit is 10. */
-const CONTACTS_PER_ORGANISATION = 10;
-const DESCRIPTION =
-  'Since this morning the nightly export of invoices to the ERP stops halfway with a timeout. ' +
-  'Finance needs them for the month-end close on Friday.';
-
-interface Knobs {
-  requests: number;
-  seconds: number;
-  levels: number[];
-  users: number;
-  agents: number;
-  retryEvery: number;
-  warmUp: number;
-}
-
-function levelsFromEnv(): number[] {
-  const raw = process.env.SLACK_BENCH_LEVELS?.trim() || '50,200';
-  const levels = raw.split(',').map((s) => Number(s.trim()));
-  if (levels.some((n) => !Number.isInteger(n) || n < 1))
-    throw new Error(`SLACK_BENCH_LEVELS must be whole numbers ≥ 1, comma-separated (got "${raw}")`);
-  return levels;
-}
 
 /** The kinds of request measured, each its own rows. */
 type Kind = 'view_submission' | 'command' | 'press';
@@ -99,10 +93,8 @@ const KIND_NAMES: Record<Kind, string> = {
  * One request as Slack makes it: the raw form body, sent again as it was for a retry; `key` is
  * what its outcome is found by (a submission's title, a command's trigger_id, a press's ticket).
  */
-interface SlackRequest {
+interface SlackRequest extends ChatRequest {
   raw: string;
-  key: string;
-  retry: boolean;
   /** A press: who pressed (the agent's person id) and where its refusal would be said. */
   presserId?: string;
   answerPath?: string;
@@ -190,20 +182,6 @@ function press(
   return { raw, key: card.ticketId, retry: false, presserId: agent.personId, answerPath };
 }
 
-/** The originals in order, each `retryEvery`th retried `RETRY_LAG` places after it (or at the end). */
-function withRetries(originals: SlackRequest[], retryEvery: number): SlackRequest[] {
-  const out: SlackRequest[] = [];
-  const pending: { at: number; s: SlackRequest }[] = [];
-  for (const [i, s] of originals.entries()) {
-    out.push(s);
-    if (retryEvery > 0 && i % retryEvery === retryEvery - 1)
-      pending.push({ at: i + RETRY_LAG, s: { ...s, retry: true } });
-    while (pending.length > 0 && pending[0]!.at <= i) out.push(pending.shift()!.s);
-  }
-  out.push(...pending.map((p) => p.s));
-  return out;
-}
-
 const challenge = (i: number) =>
   JSON.stringify({ token: 'legacy', type: 'url_verification', challenge: `c${i}` });
 
@@ -218,53 +196,27 @@ function signedHeaders(raw: string, contentType: string, retry: boolean): Record
   };
 }
 
-/** One kind of request at one level: its load, and what came of it once the work settled. */
+/**
+ * One kind of request at one level: its load (bad: answers other than the ack; settle: from the
+ * last answer to the receiver settled, the web process stopped), and what came of it.
+ */
 interface Measured {
-  connections: number;
   kind: Kind;
-  sent: number;
-  originals: number;
-  retries: number;
-  lat: Latency;
-  retryLat: Latency;
-  perS: number;
-  wallMs: number;
-  /** Answers other than the ack (or failures below HTTP). */
-  bad: Reply[];
-  /** From the last answer to the receiver settled (web process stopped). */
-  settleMs: number;
-  /** Distinct requests (warm-up included), and how many of them came out right. */
+  figures: KindFigures;
+  /** Distinct requests (warm-up included). */
   expected: number;
-  right: number;
   /** What the outcome column says, e.g. "1 050/1 050 tickets". */
   outcome: string;
   /** The correctness check's detail, and whether it holds. */
   correct: boolean;
   detail: string;
-  load: [number, number];
-}
-
-interface Floor {
-  connections: number;
-  lat: Latency;
-  perS: number;
-  bad: number;
 }
 
 async function run(): Promise<BenchReport> {
-  const knobs: Knobs = {
-    requests: intFromEnv('SLACK_BENCH_REQUESTS', 600),
-    seconds: intFromEnv('SLACK_BENCH_SECONDS', 10),
-    levels: levelsFromEnv(),
-    users: intFromEnv('SLACK_BENCH_USERS', 50),
-    agents: intFromEnv('SLACK_BENCH_AGENTS', 10),
-    retryEvery: intFromEnv('SLACK_BENCH_RETRY_EVERY', 10, 0),
-    warmUp: intFromEnv('SLACK_BENCH_WARM_UP', 50, 0),
-  };
+  const knobs = chatKnobs('SLACK', 600);
   const lines: string[] = [];
   const checks: Check[] = [];
-  const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
-  const cleanups: (() => Promise<unknown> | void)[] = [];
+  const cleanups: Cleanups = [];
   const dataDir = await mkdtemp(join(tmpdir(), 'sladesk-bench-slack-'));
   const benchBegan = performance.now();
   try {
@@ -280,32 +232,20 @@ async function run(): Promise<BenchReport> {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
     };
-    const config = loadConfig(env);
-    const logger = createLogger(config, process.stderr);
-    const began = performance.now();
-    const desk = await openDesk(config, logger);
-    cleanups.push(() => desk.close());
-    const db = desk.database.connection.db;
-    if (!db) throw new Error('the desk has no open database');
-    const deskOpenMs = performance.now() - began;
+    const { logger, desk, db, deskOpenMs } = await openBenchDesk(env, cleanups);
 
     // The triage channel, where each new ticket's card is posted, as on a desk that is set up.
     await setTriagePlace(desk.deps, 'slack', TRIAGE_CHANNEL);
     // The directory: customers (a contract allows so many contacts each), their contacts each
     // linked to a Slack user the stand-in knows; and the desk's agents, linked the same way.
-    const organisationIds: string[] = [];
+    const organisations = await benchOrganisations(desk.deps, 'Slack', knobs.users);
     for (let i = 0; i < knobs.users; i++) {
-      if (i % CONTACTS_PER_ORGANISATION === 0) {
-        const organisation = await createOrganisation(desk.deps, {
-          name: `Bench Slack ${organisationIds.length + 1} AB`,
-          contractId: CONTRACT,
-          locale: 'en',
-        });
-        organisationIds.push(organisation.id);
-      }
       const id = slackUser(i);
       const email = `${id.toLowerCase()}@bench.example`;
-      const contact = await addContact(desk.deps, organisationIds.at(-1)!, { name: `Bench ${i}`, email });
+      const contact = await addContact(desk.deps, organisations.organisationOf(i), {
+        name: `Bench ${i}`,
+        email,
+      });
       await linkIdentity(desk.deps, contact.id, { channel: 'slack', externalId: id, teamId: TEAM });
       slack.addUser({ id, email, locale: 'en-GB' });
     }
@@ -321,80 +261,38 @@ async function run(): Promise<BenchReport> {
     // A generation above 0 is an open claim taken over from a holder that looked abandoned.
     const claims = db.collection<{ _id: string; generation: number }>('open_claims');
     const takeovers = () => claims.countDocuments({ generation: { $gte: 1 } });
-    const tickets = db.collection<{
-      _id: string;
-      title: string;
-      organisationId: string;
-      status: string;
-      assigneeId?: string;
-      version: number;
-    }>('tickets');
+    const tickets = ticketsOf(db);
     const webEnv = { ...env, MONGODB_URI: desk.database.uri };
     const ackedOk = (kind: Kind) => (r: Reply) =>
       kind === 'command' ? r.status === 200 : r.status === 200 && r.text === '';
+    const form = 'application/x-www-form-urlencoded';
+    const sendRaw = (client: HttpClient, raw: string, type: string, retry = false): Promise<Reply> =>
+      client.call('POST', '/slack/events', signedHeaders(raw, type, retry), Buffer.from(raw, 'utf8'));
 
     /**
-     * One kind at one level on a web process of its own: the warm-up (not timed), the load (up to
-     * `knobs.seconds`), then the process stopped, which waits for the receiver's settled().
+     * One kind at one level on a web process of its own; stopping it waits for the receiver's
+     * settled(), the work after the acks. Its sockets are opened, and the floor measured, with
+     * signed URL checks, answered by the endpoint itself.
      */
-    const measure = async (
+    const measure = (
       connections: number,
       kind: Kind,
       warm: SlackRequest[],
       planned: SlackRequest[],
-      contentType: string,
-      withFloor: (
-        send: (raw: string, contentType: string) => Promise<Reply>,
-      ) => Promise<void> = async () => {},
-    ) => {
-      const web = await startDesk(loadConfig(webEnv), logger, new Set(['web']));
-      let stopped = false;
-      cleanups.push(() => (stopped ? undefined : web.stop()));
-      if (!web.url) throw new Error('startDesk gave no URL');
-      const client = httpClient(web.url, connections);
-      const sendRaw = (raw: string, type: string, retry = false): Promise<Reply> =>
-        client.call('POST', '/slack/events', signedHeaders(raw, type, retry), Buffer.from(raw, 'utf8'));
-      const send = (s: SlackRequest) => sendRaw(s.raw, contentType, s.retry);
-      // Every socket of the level opened before anything is timed (a new process, a new client):
-      // signed URL checks, answered by the endpoint itself.
-      await drive(FLOOR_REQUESTS / 5, connections, (i) => sendRaw(challenge(i), 'application/json'));
-      await withFloor(sendRaw);
-      await drive(warm.length, connections, (i) => send(warm[i]!));
-
-      const load0 = loadavg()[0]!;
-      const deadline = performance.now() + knobs.seconds * 1000;
-      const sentOnes: SlackRequest[] = [];
-      const done = await drive(planned.length, connections, async (i) => {
-        if (performance.now() > deadline) return undefined;
-        const s = planned[i]!;
-        sentOnes.push(s);
-        return { s, reply: await send(s) };
+      withFloor = false,
+    ) =>
+      measureKind({
+        connections,
+        seconds: knobs.seconds,
+        warm,
+        planned,
+        startWeb: () => startWebProcess(webEnv, logger, cleanups),
+        send: (client, s) => sendRaw(client, s.raw, form, s.retry),
+        floorRequest: (client, i) => sendRaw(client, challenge(i), 'application/json'),
+        floorOk: (r) => r.status === 200 && r.text.includes('"challenge"'),
+        withFloor,
+        ok: ackedOk(kind),
       });
-      const lastAnswer = performance.now();
-      const results = done.results.filter((r): r is { s: SlackRequest; reply: Reply } => r !== undefined);
-      client.close();
-      await web.stop(); // closes the server, then waits for the Slack receiver's settled()
-      stopped = true;
-      const settleMs = performance.now() - lastAnswer;
-      const ok = ackedOk(kind);
-      return {
-        sentOnes,
-        measured: {
-          connections,
-          kind,
-          sent: results.length,
-          originals: results.filter((r) => !r.s.retry).length,
-          retries: results.filter((r) => r.s.retry).length,
-          lat: latency(results.filter((r) => ok(r.reply)).map((r) => r.reply.ms)),
-          retryLat: latency(results.filter((r) => r.s.retry && ok(r.reply)).map((r) => r.reply.ms)),
-          perS: results.length / (done.wallMs / 1000),
-          wallMs: done.wallMs,
-          bad: results.map((r) => r.reply).filter((r) => !ok(r)),
-          settleMs,
-          load: [load0, loadavg()[0]!] as [number, number],
-        },
-      };
-    };
 
     const floors: Floor[] = [];
     const measured: Measured[] = [];
@@ -403,7 +301,6 @@ async function run(): Promise<BenchReport> {
     let takenOver = 0;
     for (const [levelIndex, connections] of knobs.levels.entries()) {
       const label = `c${connections}`;
-      const form = 'application/x-www-form-urlencoded';
 
       // 1. view_submissions of the new-ticket modal, after the floor: Slack's URL check, signed,
       // answered by the endpoint itself (no bolt, no database), on an idle desk: what the HTTP
@@ -417,31 +314,15 @@ async function run(): Promise<BenchReport> {
       );
       const postedBefore = slack.callsOf('chat.postMessage').length;
       const takeoversBefore = await takeovers();
-      const v = await measure(connections, 'view_submission', warmViews, views, form, async (sendRaw) => {
-        const floorRun = await drive(FLOOR_REQUESTS, connections, (i) =>
-          sendRaw(challenge(i), 'application/json'),
-        );
-        const floorOk = floorRun.results.filter((r) => r.status === 200 && r.text.includes('"challenge"'));
-        floors.push({
-          connections,
-          lat: latency(floorOk.map((r) => r.ms)),
-          perS: FLOOR_REQUESTS / (floorRun.wallMs / 1000),
-          bad: FLOOR_REQUESTS - floorOk.length,
-        });
-      });
+      const v = await measure(connections, 'view_submission', warmViews, views, true);
+      floors.push(v.floor!);
       const expectedTitles = new Set([...warmViews, ...v.sentOnes].map((s) => s.key));
-      const stored = await tickets
-        .find({ organisationId: { $in: organisationIds }, title: { $regex: `^Slack bench ${label}[w ]` } })
-        .project<{ _id: string; title: string; version: number; status: string }>({
-          title: 1,
-          version: 1,
-          status: 1,
-        })
-        .toArray();
-      const byTitle = new Map<string, number>();
-      for (const t of stored) byTitle.set(t.title, (byTitle.get(t.title) ?? 0) + 1);
-      const missing = [...expectedTitles].filter((t) => !byTitle.has(t)).length;
-      const doubled = [...byTitle.values()].filter((n) => n > 1).length;
+      const { stored, missing, doubled } = await storedTickets(
+        tickets,
+        organisations.ids,
+        `Slack bench ${label}`,
+        expectedTitles,
+      );
       const levelTakeovers = (await takeovers()) - takeoversBefore;
       const levelPosts = slack.callsOf('chat.postMessage').slice(postedBefore);
       posted += levelPosts.length;
@@ -449,14 +330,14 @@ async function run(): Promise<BenchReport> {
       refusalPosts += levelRefusals;
       takenOver += levelTakeovers;
       measured.push({
-        ...v.measured,
+        kind: 'view_submission',
+        figures: v.figures,
         expected: expectedTitles.size,
-        right: expectedTitles.size - missing,
         outcome: `${fmtCount(stored.length)}/${fmtCount(expectedTitles.size)} tickets`,
         correct:
           missing === 0 && doubled === 0 && stored.length === expectedTitles.size && levelRefusals === 0,
         detail:
-          `${stored.length} tickets for ${expectedTitles.size} distinct submissions (${v.measured.retries} retried): ` +
+          `${stored.length} tickets for ${expectedTitles.size} distinct submissions (${v.figures.retries} retried): ` +
           `${missing} missing, ${doubled} doubled; ${levelTakeovers} open claims taken over as abandoned; ` +
           `${levelRefusals} failures told`,
       });
@@ -469,7 +350,7 @@ async function run(): Promise<BenchReport> {
         command(slack, label, i, slackUser(i % knobs.users)),
       );
       const opensBefore = slack.callsOf('views.open').length;
-      const c = await measure(connections, 'command', warmCommands, commands, form);
+      const c = await measure(connections, 'command', warmCommands, commands);
       const expectedTriggers = new Set([...warmCommands, ...c.sentOnes].map((s) => s.key));
       const opens = new Map<string, number>();
       for (const call of slack.callsOf('views.open').slice(opensBefore)) {
@@ -483,9 +364,9 @@ async function run(): Promise<BenchReport> {
       const doubledTriggers = [...opens].filter(([, n]) => n > 1).map(([t]) => t);
       const commandRefusals = slack.responses.filter((r) => r.path.startsWith(`ticket-${label}`)).length;
       measured.push({
-        ...c.measured,
+        kind: 'command',
+        figures: c.figures,
         expected: expectedTriggers.size,
-        right: opened,
         outcome: `${fmtCount(opened)}/${fmtCount(expectedTriggers.size)} modals`,
         correct:
           opened === expectedTriggers.size &&
@@ -510,71 +391,46 @@ async function run(): Promise<BenchReport> {
         if (claim && ticketId)
           cards.set(ticketId, { ticketId, channel: m.channel, ts: m.ts, text: m.text, claim });
       }
-      const pressable = stored.filter((t) => t.status === 'new' && cards.has(t._id));
-      const versionsBefore = new Map(pressable.map((t) => [t._id, t.version]));
-      const pressWarm = Math.min(knobs.warmUp, Math.floor(pressable.length / 10));
-      const presses = pressable.map((t, i) =>
-        press(
-          slack,
-          label,
-          i,
-          `${1_800_000_000 + levelIndex * 100_000 + i}.000100`,
-          cards.get(t._id)!,
-          agents[i % agents.length]!,
-        ),
+      const presses = planPresses(
+        stored,
+        (id) => cards.has(id),
+        knobs,
+        (ticketId, i) =>
+          press(
+            slack,
+            label,
+            i,
+            `${1_800_000_000 + levelIndex * 100_000 + i}.000100`,
+            cards.get(ticketId)!,
+            agents[i % agents.length]!,
+          ),
       );
-      const warmPresses = presses.slice(0, pressWarm);
-      const plannedPresses = withRetries(
-        presses.slice(pressWarm, pressWarm + knobs.requests),
-        knobs.retryEvery,
+      const p = await measure(connections, 'press', presses.warm, presses.planned);
+      const pressed = [...presses.warm, ...p.sentOnes.filter((s) => !s.retry)];
+      const { claimedRight, wrongStatus, wrongAssignee, wrongVersion } = await claimsOf(
+        tickets,
+        pressed,
+        presses.versionsBefore,
       );
-      const p = await measure(connections, 'press', warmPresses, plannedPresses, form);
-      const pressed = [...warmPresses, ...p.sentOnes.filter((s) => !s.retry)];
-      const after = new Map(
-        (
-          await tickets
-            .find({ _id: { $in: pressed.map((s) => s.key) } })
-            .project<{ _id: string; status: string; assigneeId?: string; version: number }>({
-              status: 1,
-              assigneeId: 1,
-              version: 1,
-            })
-            .toArray()
-        ).map((t) => [t._id, t]),
-      );
-      let claimedRight = 0;
-      let wrongStatus = 0;
-      let wrongAssignee = 0;
-      let wrongVersion = 0;
-      for (const s of pressed) {
-        const t = after.get(s.key);
-        const statusOk = t?.status === 'claimed';
-        const assigneeOk = t?.assigneeId === s.presserId;
-        const versionOk = t !== undefined && t.version === versionsBefore.get(s.key)! + 1;
-        if (!statusOk) wrongStatus++;
-        if (!assigneeOk) wrongAssignee++;
-        if (!versionOk) wrongVersion++;
-        if (statusOk && assigneeOk && versionOk) claimedRight++;
-      }
       const pressPaths = new Set(pressed.map((s) => s.answerPath));
       const pressRefusals = slack.responses.filter((r) => pressPaths.has(r.path)).length;
       measured.push({
-        ...p.measured,
+        kind: 'press',
+        figures: p.figures,
         expected: pressed.length,
-        right: claimedRight,
         outcome: `${fmtCount(claimedRight)}/${fmtCount(pressed.length)} claimed`,
         correct: claimedRight === pressed.length && pressed.length > 0 && pressRefusals === 0,
         detail:
           `${claimedRight} of ${pressed.length} pressed tickets claimed once by their presser ` +
-          `(${p.measured.retries} presses retried): ${wrongStatus} not claimed, ${wrongAssignee} another ` +
+          `(${p.figures.retries} presses retried): ${wrongStatus} not claimed, ${wrongAssignee} another ` +
           `assignee, ${wrongVersion} version not bumped exactly once; ${pressRefusals} presses refused`,
       });
     }
 
     // --- Report -------------------------------------------------------------------------------
-    const w = [30, 6, 7, 10, 9, 9, 9, 9, 5, 9, 20];
     const byKind = (kind: Kind) => measured.filter((m) => m.kind === kind);
     const ordered = (['view_submission', 'command', 'press'] as const).flatMap(byKind);
+    const nameOf = (m: Measured) => `${m.figures.connections} ${KIND_NAMES[m.kind]}`;
     lines.push(
       `  per level and kind up to ${knobs.requests} distinct requests (or ${knobs.seconds} s) after ${knobs.warmUp} ` +
         `warm-up ones; of the view_submissions and the presses every ${knobs.retryEvery || '-'}th sent again ` +
@@ -583,68 +439,30 @@ async function run(): Promise<BenchReport> {
         `temporary data directory (desk opened in ${fmtMs(deskOpenMs)}); a web process per level and kind ` +
         `(startDesk, Slack in HTTP mode, Web API: the local stand-in)`,
       '',
-      row(
-        [
-          'conns, requests',
-          'sent',
-          'retries',
-          'acks/s',
-          'p50',
-          'p90',
-          'p99',
-          'max',
-          'bad',
-          'settle',
-          'outcome',
-        ],
-        w,
-      ),
-      ...floors.map((f) =>
-        row(
-          [
-            `${f.connections} url_verification (floor)`,
-            String(FLOOR_REQUESTS),
-            '-',
-            fmtPerS(f.perS),
-            fmtMs(f.lat.p50),
-            fmtMs(f.lat.p90),
-            fmtMs(f.lat.p99),
-            fmtMs(f.lat.max),
-            String(f.bad),
-            '-',
-            '-',
-          ],
-          w,
-        ),
-      ),
-      ...ordered.map((m) =>
-        row(
-          [
-            `${m.connections} ${KIND_NAMES[m.kind]}`,
-            String(m.sent),
-            String(m.retries),
-            fmtPerS(m.perS),
-            fmtMs(m.lat.p50),
-            fmtMs(m.lat.p90),
-            fmtMs(m.lat.p99),
-            fmtMs(m.lat.max),
-            String(m.bad.length),
-            fmtMs(m.settleMs),
-            m.outcome,
-          ],
-          w,
-        ),
+      ...loadTable(
+        [30, 6, 7, 10, 9, 9, 9, 9, 5, 9, 20],
+        {
+          what: 'conns, requests',
+          resent: 'retries',
+          perS: 'acks/s',
+          extra: 'settle',
+          floor: 'url_verification',
+        },
+        floors,
+        ordered.map((m) => ({
+          name: nameOf(m),
+          figures: m.figures,
+          extra: fmtMs(m.figures.settleMs),
+          outcome: m.outcome,
+        })),
       ),
       '',
       ...ordered.map(
-        (m) =>
-          `  ${m.connections} conns, ${KIND_NAMES[m.kind]}: sent for ${fmtMs(m.wallMs)}` +
-          (m.retries > 0
-            ? `; retries' acks p50 ${fmtMs(m.retryLat.p50)}, p99 ${fmtMs(m.retryLat.p99)}`
-            : '') +
-          `; the work after the acks took ${fmtMs(m.settleMs)} more ` +
-          `(${fmtPerS(m.expected / ((m.wallMs + m.settleMs) / 1000))} end to end); load average ` +
-          `${m.load[0].toFixed(1)}→${m.load[1].toFixed(1)}`,
+        ({ figures: f, ...m }) =>
+          sentFor(`${f.connections} conns, ${KIND_NAMES[m.kind]}`, f, "retries' acks") +
+          `; the work after the acks took ${fmtMs(f.settleMs)} more ` +
+          `(${fmtPerS(m.expected / ((f.wallMs + f.settleMs) / 1000))} end to end); load average ` +
+          `${f.load[0].toFixed(1)}→${f.load[1].toFixed(1)}`,
       ),
       `  view_submissions: ${posted} chat.postMessage to the stand-in, ${refusalPosts} of them telling the person ` +
         `it failed; ${takenOver} open claims taken over as abandoned. Whole bench: ${fmtMs(performance.now() - benchBegan)}.`,
@@ -652,52 +470,38 @@ async function run(): Promise<BenchReport> {
         `outcome: right / distinct requests, warm-up included: tickets stored, modals opened once (views.open), ` +
         `tickets claimed once by the presser. The HTTP client runs in the server's process.)`,
     );
-    for (const f of floors)
-      check(
-        `${f.connections} conns: signed URL checks answered with their challenge`,
-        f.bad === 0,
-        `${FLOOR_REQUESTS - f.bad}/${FLOOR_REQUESTS}`,
-      );
+    checks.push(...floorChecks(floors, 'signed URL checks answered with their challenge'));
     for (const m of ordered) {
-      const first = m.bad[0];
-      const name = `${m.connections} conns, ${KIND_NAMES[m.kind]}`;
-      check(
-        `${name}: every request acked with ${m.kind === 'command' ? 'a 200' : 'an empty 200'}`,
-        m.bad.length === 0 && m.sent > 0,
-        `${m.sent - m.bad.length}/${m.sent}` +
-          (first ? `; first: ${first.status} ${first.failure ?? first.text.slice(0, 200)}` : ''),
-      );
-      check(
-        `${name}: ${
-          m.kind === 'view_submission'
-            ? 'one ticket per distinct submission, none lost or doubled'
-            : m.kind === 'command'
-              ? 'one views.open per command, none lost or doubled, none refused'
-              : 'every pressed ticket claimed exactly once by its presser, none refused'
-        }`,
-        m.correct,
-        m.detail,
-      );
-      check(
-        `${name}: ack max inside Slack's deadline`,
-        m.lat.max < SLACK_DEADLINE_MS,
-        `${fmtMs(m.lat.max)} (< ${fmtMs(SLACK_DEADLINE_MS)})`,
+      const name = `${m.figures.connections} conns, ${KIND_NAMES[m.kind]}`;
+      checks.push(
+        answeredCheck(
+          `${name}: every request acked with ${m.kind === 'command' ? 'a 200' : 'an empty 200'}`,
+          m.figures,
+        ),
+        {
+          name: `${name}: ${
+            m.kind === 'view_submission'
+              ? 'one ticket per distinct submission, none lost or doubled'
+              : m.kind === 'command'
+                ? 'one views.open per command, none lost or doubled, none refused'
+                : 'every pressed ticket claimed exactly once by its presser, none refused'
+          }`,
+          ok: m.correct,
+          detail: m.detail,
+        },
+        // The acks only: an answer other than the ack fails the check above.
+        deadlineCheck(`${name}: ack max inside Slack's deadline`, m.figures.lat.max, SLACK_DEADLINE_MS),
       );
     }
-    for (const m of ordered.filter((x) => x.connections === TARGET_AT))
-      check(
-        `ack p99 at ${TARGET_AT} connections, ${KIND_NAMES[m.kind]}`,
-        m.lat.p99 < TARGET_P99_MS,
-        `${fmtMs(m.lat.p99)} (target < ${fmtMs(TARGET_P99_MS)})`,
+    for (const m of ordered.filter((x) => x.figures.connections === TARGET_AT))
+      checks.push(
+        p99Check(`ack p99 at ${TARGET_AT} connections, ${KIND_NAMES[m.kind]}`, m.figures, TARGET_P99_MS),
       );
     return { lines, checks };
   } finally {
     await tidyUp('slack', cleanups, dataDir);
   }
 }
-
-/** 1050 as "1 050", as the tables write counts. */
-const fmtCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 const bench: Bench = {
   name: 'slack',
