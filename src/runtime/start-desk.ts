@@ -5,7 +5,7 @@ import { fireTimer } from '../app/sla-steps.ts';
 import type { Config } from '../config/config.ts';
 import { createHttpServer, type PlatformEndpoint } from '../http/server.ts';
 import { slackReceiving, type SlackReceiving } from '../channels/slack/slack-channel.ts';
-import { teamsReceiving } from '../channels/teams/teams-channel.ts';
+import { teamsReceiving, type TeamsReceiving } from '../channels/teams/teams-channel.ts';
 import { systemClock } from './system-clock.ts';
 import { systemWaiter } from './system-waiter.ts';
 import type { Logger } from '../log.ts';
@@ -40,6 +40,7 @@ export async function startDesk(
   const desk = await openDesk(config, logger, options);
   let server: Server | undefined;
   let slack: SlackReceiving | undefined;
+  let teams: TeamsReceiving | undefined;
   try {
     if (roles.has('web') && config.slack) {
       slack = slackReceiving({
@@ -53,16 +54,17 @@ export async function startDesk(
     }
     const platformEndpoints = new Map<string, PlatformEndpoint>();
     if (slack?.endpoint) platformEndpoints.set('/slack/events', slack.endpoint);
-    const teams = teamsConnection(config);
-    if (roles.has('web') && teams) {
-      const receiving = teamsReceiving({
-        connection: teams,
+    const teamsConnected = teamsConnection(config);
+    if (roles.has('web') && teamsConnected) {
+      teams = teamsReceiving({
+        connection: teamsConnected,
         deps: desk.deps,
         clock: systemClock,
+        waiter: systemWaiter,
         locale: config.locale,
         logger,
       });
-      platformEndpoints.set('/api/messages', receiving.endpoint);
+      platformEndpoints.set('/api/messages', teams.endpoint);
     }
     let url: string | undefined;
     // The port first: a port in use or an unknown host then fails before any job has started.
@@ -112,8 +114,9 @@ export async function startDesk(
             server.closeIdleConnections();
             await closed;
           }
-          // What Slack was told is taken is finished before the database goes.
+          // What Slack was told is taken, and Teams' turns answered late, finish before the database goes.
           await slack?.stop();
+          await teams?.settled();
           await desk.close();
           logger.info('sladesk stopped');
         })()),

@@ -149,7 +149,9 @@ function withoutRetries(connector: TeamsConnector): void {
   const pipeline = (connector as unknown as { client?: { pipeline?: RetryPhasePipeline } }).client?.pipeline;
   const removed = pipeline?.removePolicy({ phase: 'Retry' }) ?? [];
   if (removed.length === 0 && !retriesRemoved.has(connector)) {
-    throw new Error('the Teams connector client has no retry policy to turn off; check the botbuilder version');
+    throw new Error(
+      'the Teams connector client has no retry policy to turn off; check the botbuilder version',
+    );
   }
   retriesRemoved.add(connector);
 }

@@ -1,11 +1,12 @@
 import type { DeskDeps } from '../../app/desk-deps.ts';
-import type { Clock } from '../../app/ports.ts';
+import type { Clock, Waiter } from '../../app/ports.ts';
 import type { TeamsCredentials } from '../../config/config.ts';
 import type { Locale } from '../../domain/locale.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
+import { translate } from '../../i18n/translate.ts';
 import { createTeamsAdapter, createTeamsEmulatorAdapter, type TeamsAdapter } from './teams-auth.ts';
 import { teamsHandler } from './teams-bot.ts';
-import type { TeamsContext } from './teams-context.ts';
+import { activityLocale, type TeamsContext } from './teams-context.ts';
 import { teamsMessagesEndpoint } from './teams-endpoint.ts';
 import { TEAMS_LISTENERS } from './teams-listeners.ts';
 import { TeamsSender } from './teams-sender.ts';
@@ -31,6 +32,8 @@ export interface TeamsReceivingOptions {
   connection: TeamsConnection;
   deps: DeskDeps;
   clock: Clock;
+  /** How a turn's answer deadline is waited for. */
+  waiter: Waiter;
   locale: Locale;
   logger: TeamsContext['logger'] & { warn(details: object, message: string): void };
 }
@@ -38,10 +41,11 @@ export interface TeamsReceivingOptions {
 /**
  * Teams' receiving side, for the web process: `/api/messages` on the desk's own server. Teams
  * waits for the answer (an invoke's is what the person sees), so each activity is worked before
- * it is answered; an activity Teams sends again (no answer, a 5xx) is done once by its id.
+ * it is answered, within TEAMS_ANSWER_WITHIN_MS (after it, the answer says received and the turn
+ * goes on); an activity Teams sends again (no answer, a 5xx) is done once by its id.
  */
-export function teamsReceiving(options: TeamsReceivingOptions): { endpoint: PlatformEndpoint } {
-  const { connection, deps, clock, locale, logger } = options;
+export function teamsReceiving(options: TeamsReceivingOptions): TeamsReceiving {
+  const { connection, deps, clock, waiter, locale, logger } = options;
   const emulator = !('credentials' in connection);
   if (emulator) {
     logger.warn(
@@ -51,12 +55,27 @@ export function teamsReceiving(options: TeamsReceivingOptions): { endpoint: Plat
     );
   }
   const context: TeamsContext = { deps, users: new TeamsUsers(clock), locale, logger };
+  const running = new Set<Promise<unknown>>();
   return {
     endpoint: teamsMessagesEndpoint({
       adapter: adapterFor(connection),
       handle: teamsHandler(context, TEAMS_LISTENERS),
       logger,
+      waiter,
+      running,
+      receivedText: (activity) => translate(activityLocale({ activity }) ?? locale, 'teams.stillWorking'),
       ...(emulator ? { unauthenticated: true } : {}),
     }),
+    settled: async () => {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
   };
+}
+
+/** Teams' receiving side as the web process runs it. */
+export interface TeamsReceiving {
+  /** `/api/messages` on the desk's server. */
+  endpoint: PlatformEndpoint;
+  /** Resolves once the turns answered late (still at work after their answer) are done. */
+  settled(): Promise<void>;
 }

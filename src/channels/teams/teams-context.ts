@@ -22,7 +22,7 @@ export interface TeamsContext {
 export type TeamsListener = (turn: TurnContext, context: TeamsContext) => Promise<boolean>;
 
 /** The language of the activity's client ("sv-SE"), when the desk speaks it. */
-export function activityLocale(turn: TurnContext): Locale | undefined {
+export function activityLocale(turn: Pick<TurnContext, 'activity'>): Locale | undefined {
   const language = turn.activity.locale?.split('-')[0];
   return LOCALES.find((locale) => locale === language);
 }

@@ -2,12 +2,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Activity, TurnContext } from 'botbuilder';
 import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
 import { HttpError } from '../../http/http-error.ts';
+import type { Waiter } from '../../app/ports.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
 import { isRefusedToken, type TeamsAdapter, type VerifiedRequest } from './teams-auth.ts';
 import { answerPlatform as answer } from '../../http/platform-answer.ts';
 
 /** A verified turn from Teams: what the bot does with one activity. */
 export type TeamsHandler = (context: TurnContext) => Promise<void>;
+
+/**
+ * How long Teams is kept waiting for a turn's own answer. Teams gives a bot 15 s and then shows
+ * the person an error (and may deliver the activity again); a turn still at work after this long
+ * (a busy desk, a slow database) is answered that it was received, and goes on to its end.
+ */
+export const TEAMS_ANSWER_WITHIN_MS = 10_000;
+
+/** Said to the person when their card action's own answer would come too late. */
+const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
 
 const refuse = (response: ServerResponse, status: number, error: string) =>
   answer(response, status, { error });
@@ -67,8 +78,15 @@ export function teamsMessagesEndpoint(options: {
   bodyLimitBytes?: number;
   /** The emulator's adapter, which checks no token: a request without one is taken. */
   unauthenticated?: boolean;
+  /** How the answer's deadline (TEAMS_ANSWER_WITHIN_MS) is waited for. */
+  waiter: Waiter;
+  /** What a late answer says, in the activity's language: that it was received. */
+  receivedText: (activity: Activity) => string;
+  /** Turns still at work after their late answer, so that a stop can wait for them. */
+  running?: Set<Promise<unknown>>;
 }): PlatformEndpoint {
-  const { adapter, handle, logger } = options;
+  const { adapter, handle, logger, waiter } = options;
+  const running = options.running ?? new Set<Promise<unknown>>();
   return async (request: IncomingMessage, response: ServerResponse) => {
     if (request.method !== 'POST') {
       response.writeHead(405, { Allow: 'POST' }).end();
@@ -115,15 +133,40 @@ export function teamsMessagesEndpoint(options: {
       }
       return;
     }
-    try {
-      const invoke = await adapter.run(verified, activity, handle);
-      answer(response, invoke?.status ?? 200, invoke?.body);
-    } catch (error) {
+    const failed = (error: unknown) =>
       logger.error(
         { err: error, activityType: activity.type, activityId: activity.id },
         'handling a Teams activity failed',
       );
+    const turn = adapter.run(verified, activity, handle);
+    running.add(turn);
+    const settled = () => running.delete(turn);
+    turn.then(settled, settled);
+    const deadline = waiter.wait(TEAMS_ANSWER_WITHIN_MS).then(() => LATE);
+    try {
+      const outcome = await Promise.race([turn.then((invoke) => ({ invoke })), deadline]);
+      if (!('invoke' in outcome)) {
+        // Teams is told now; the turn's own answer goes nowhere, its work and messages go on.
+        turn.catch(failed);
+        answerLate(response, activity, options.receivedText(activity));
+        return;
+      }
+      answer(response, outcome.invoke?.status ?? 200, outcome.invoke?.body);
+    } catch (error) {
+      failed(error);
       refuse(response, 500, 'internal');
     }
   };
+}
+
+/** The deadline came before the turn's own answer. */
+const LATE = Object.freeze({ late: true as const });
+
+/** A message is answered empty; a card action with the words the client shows the one who acted. */
+function answerLate(response: ServerResponse, activity: Activity, text: string): void {
+  if (activity.type !== 'invoke') {
+    answer(response, 200, undefined);
+    return;
+  }
+  answer(response, 200, { statusCode: 200, type: MESSAGE_RESPONSE, value: text });
 }

@@ -26,7 +26,11 @@ const EMULATOR_ISSUER = 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935
 const standIn = new BotFrameworkStandIn();
 const turns: TurnContext['activity'][] = [];
 const logged: { level: 'info' | 'error'; details: object; message: string }[] = [];
-let behaviour: 'quiet' | 'throw' | 'invoke' = 'quiet';
+let behaviour: 'quiet' | 'throw' | 'invoke' | 'slow' = 'quiet';
+/** A slow turn goes on when this is called; the answer's deadline passes when `deadlines` are. */
+let goOn: () => void = () => undefined;
+const deadlines: (() => void)[] = [];
+let slowTurnsDone = 0;
 
 // The endpoint exists once the stand-in listens (its URL names its port); the server reads the map per request.
 const platformEndpoints = new Map<string, PlatformEndpoint>();
@@ -48,9 +52,19 @@ beforeAll(async () => {
         info: (details, message) => logged.push({ level: 'info', details, message }),
         error: (details, message) => logged.push({ level: 'error', details, message }),
       },
+      waiter: { wait: () => new Promise<void>((passed) => deadlines.push(passed)) },
+      receivedText: (activity) => `received (${activity.locale})`,
       async handle(context) {
         turns.push(context.activity);
         if (behaviour === 'throw') throw new Error('database away');
+        if (behaviour === 'slow') {
+          await new Promise<void>((resolve) => (goOn = resolve));
+          slowTurnsDone++;
+          await context.sendActivity({
+            type: 'invokeResponse',
+            value: { status: 200, body: { statusCode: 200, value: 'too late to be seen' } },
+          });
+        }
         if (behaviour === 'invoke') {
           await context.sendActivity({
             type: 'invokeResponse',
@@ -123,6 +137,34 @@ describe('the Teams /api/messages endpoint', () => {
     key: TestSigningKey = standIn.channelKey,
     kid?: string,
   ) => signJwt(key, channelClaims(claims), kid);
+
+  it('a turn still at work at the deadline is answered received, and goes on to its end', async () => {
+    behaviour = 'slow';
+    const token = signJwt(standIn.channelKey, channelClaims());
+    const invoke = teamsMessage({ type: 'invoke', name: 'adaptiveCard/action', value: { action: {} } });
+    const answer = post(invoke, token);
+    await expect.poll(() => deadlines.length > 0 && turns.some((t) => t.id === invoke.id)).toBe(true);
+    deadlines.splice(0).forEach((pass) => pass());
+    const late = await answer;
+    expect(late.status).toBe(200);
+    expect(late.body).toEqual({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'received (sv-SE)',
+    });
+    expect(slowTurnsDone).toBe(0);
+    goOn();
+    await expect.poll(() => slowTurnsDone).toBe(1);
+
+    // A message has nothing to show: its late answer is an empty 200.
+    const message = teamsMessage();
+    const answered = post(message, token);
+    await expect.poll(() => deadlines.length > 0 && turns.some((t) => t.id === message.id)).toBe(true);
+    deadlines.splice(0).forEach((pass) => pass());
+    expect(await answered).toMatchObject({ status: 200, text: '' });
+    goOn();
+    await expect.poll(() => slowTurnsDone).toBe(2);
+  });
 
   it('hands a message with a valid channel token to the handler, in a turn', async () => {
     const activity = teamsMessage();
@@ -312,6 +354,8 @@ describe('when the key set cannot be fetched', () => {
           { openIdMetadata },
         ),
         logger: { info: () => {}, error: (details) => errors.push(details) },
+        waiter: { wait: () => new Promise<void>(() => undefined) },
+        receivedText: () => 'received',
         async handle() {
           handled += 1;
         },

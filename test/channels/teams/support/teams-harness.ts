@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll } from 'vitest';
 import type { DeskDeps } from '../../../../src/app/desk-deps.ts';
+import type { Waiter } from '../../../../src/app/ports.ts';
 import { linkIdentity } from '../../../../src/app/directory.ts';
 import { setTriagePlace } from '../../../../src/app/messaging/messaging-admin.ts';
 import { openTicket } from '../../../../src/app/open-ticket.ts';
@@ -169,7 +170,12 @@ export interface TeamsHarness {
  * intercepted by nock, every connector call recorded. The desk's `teams` triage place is
  * TRIAGE_PLACE. Nothing leaves the machine but for 127.0.0.1.
  */
-export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } = {}): () => TeamsHarness {
+/** A waiter whose waits never end: no turn in the tests is answered late unless a test says so. */
+export const NEVER: Waiter = { wait: () => new Promise<void>(() => undefined) };
+
+export function useTeamsDesk(
+  options: { listeners?: readonly TeamsListener[]; waiter?: Waiter } = {},
+): () => TeamsHarness {
   let endpoint: PlatformEndpoint | undefined;
   const api = useTestApi({
     platformEndpoints: new Map([['/api/messages', (req, res) => endpoint!(req, res)]]),
@@ -277,6 +283,8 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
       adapter,
       handle: teamsHandler(context, options.listeners ?? []),
       logger,
+      waiter: options.waiter ?? NEVER,
+      receivedText: () => 'received, still at work',
     });
 
     const personalConversation = (member: TeamsMember) => `a:1personal-${member.aadObjectId}`;
