@@ -106,6 +106,9 @@ const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE_ANSWER = 'application/vnd.microsoft.activity.message';
 /** The answers a person sees (locales/en.json: teams.formSent, teams.done). */
 const FORM_SENT = /^Sent: ticket (\S+) is registered/;
+/** teams.stillWorking: a turn still at work at the answer's deadline (10 s) says it was received. */
+const STILL_WORKING = /^Received: the desk is still at work on it/;
+const late = (reply: Reply) => STILL_WORKING.test(answerText(reply) ?? '');
 const CLAIMED = /^Done: (\S+) is claimed now$/;
 /** teams.received: the answer to a delivery of a press already taken (the other may be at work). */
 const RECEIVED = /^Received: your press on (\S+) is taken care of$/;
@@ -583,8 +586,11 @@ async function run(): Promise<BenchReport> {
       const cardsDoubled = triagePosts - cards.size;
       // Each answer names the ticket its title's submission opened (a redelivery's the same one).
       const idOfTitle = new Map(stored.map((t) => [t.title, t._id]));
+      // A late answer names no ticket, by design: it is counted, not taken for a wrong one.
+      const answeredLate = v.results.filter(({ reply }) => late(reply)).length;
       const answeredWrong = v.results.filter(
-        ({ s, reply }) => FORM_SENT.exec(answerText(reply) ?? '')?.[1] !== idOfTitle.get(s.key),
+        ({ s, reply }) =>
+          !late(reply) && FORM_SENT.exec(answerText(reply) ?? '')?.[1] !== idOfTitle.get(s.key),
       ).length;
       measured.push({
         ...v.measured,
@@ -599,7 +605,8 @@ async function run(): Promise<BenchReport> {
         detail:
           `${stored.length} tickets for ${expectedTitles.size} distinct submissions (${v.figures.retries} sent again): ` +
           `${missing} missing, ${doubled} doubled; ${cards.size} triage cards with a Claim, ${cardsDoubled} extra posts; ` +
-          `${answeredWrong} answers not naming the ticket of their title`,
+          `${answeredWrong} answers not naming the ticket of their title, ${answeredLate} answered late ` +
+          `(received, still at work after 10 s)`,
       });
 
       // 2. Messages in a person's chat: each answered with the form card, one post replying to it.
@@ -651,7 +658,7 @@ async function run(): Promise<BenchReport> {
       // redelivery when the first one did not come.
       const wrongAnswers = p.results.filter(({ s, reply }) => {
         const said = answerText(reply) ?? '';
-        return (CLAIMED.exec(said) ?? RECEIVED.exec(said))?.[1] !== s.key;
+        return !late(reply) && (CLAIMED.exec(said) ?? RECEIVED.exec(said))?.[1] !== s.key;
       });
       const resent = new Set(p.sentOnes.filter((s) => s.retry).map((s) => s.key));
       pressAnswers.push({
