@@ -57,6 +57,8 @@ export interface TeamsMember {
   email?: string;
   userPrincipalName?: string;
   tenantId?: string;
+  /** `user` unless told: `guest` for another organisation's account, `anonymous` for a meeting's. */
+  userRole?: string;
 }
 
 export type Activity = Record<string, unknown>;
@@ -169,7 +171,12 @@ export interface TeamsHarness {
  * intercepted by nock, every connector call recorded. The desk's `teams` triage place is
  * TRIAGE_PLACE. Nothing leaves the machine but for 127.0.0.1.
  */
-export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } = {}): () => TeamsHarness {
+export function useTeamsDesk(
+  options: {
+    listeners?: readonly TeamsListener[];
+    /** A single-tenant bot's tenant. */ tenantId?: string;
+  } = {},
+): () => TeamsHarness {
   let endpoint: PlatformEndpoint | undefined;
   const api = useTestApi({
     platformEndpoints: new Map([['/api/messages', (req, res) => endpoint!(req, res)]]),
@@ -215,7 +222,7 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
         const userId = member.exec(call.path)?.[1];
         const known = userId ? members.get(userId) : undefined;
         if (!known) return [404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } }];
-        return [200, { ...known, tenantId: known.tenantId ?? TENANT, userRole: 'user' }];
+        return [200, { userRole: 'user', ...known, tenantId: known.tenantId ?? TENANT }];
       })
       .post(/^\/emea\/v3\//)
       .reply(function (uri, body) {
@@ -269,7 +276,7 @@ export function useTeamsDesk(options: { listeners?: readonly TeamsListener[] } =
     await setTriagePlace(deps, 'teams', TRIAGE_PLACE);
     const context: TeamsContext = {
       deps,
-      users: new TeamsUsers(desk.clock),
+      users: new TeamsUsers(desk.clock, options.tenantId ? { tenantId: options.tenantId } : {}),
       locale: 'en',
       logger,
     };
