@@ -65,7 +65,15 @@ export class TeamsUsers {
     const now = this.clock.now().getTime();
     const hit = this.cache.get(externalId);
     if (hit && hit.until > now) return hit;
-    const member = await TeamsInfo.getMember(turn, turn.activity.from.id);
+    let member: Awaited<ReturnType<typeof TeamsInfo.getMember>>;
+    try {
+      member = await TeamsInfo.getMember(turn, turn.activity.from.id);
+    } catch (error) {
+      // The connector does not know them (not, or no longer, in the conversation): no address,
+      // which leaves them who the desk knows them as, or no one. Looked up again next time.
+      if ((error as { statusCode?: unknown } | null)?.statusCode === 404) return { until: 0 };
+      throw error;
+    }
     const email = member.email ?? member.userPrincipalName ?? undefined;
     const cached: Cached = {
       ...(email ? { email } : {}),
