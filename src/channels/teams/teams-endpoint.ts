@@ -27,14 +27,20 @@ const optional = (value: unknown, type: 'string' | 'array' | 'object'): boolean 
   value === null ||
   (type === 'array' ? Array.isArray(value) : type === 'object' ? isObject(value) : typeof value === type);
 const STRING_FIELDS = ['id', 'name', 'text', 'locale', 'replyToId', 'action', 'channelId'] as const;
+const ACTED_ON_ONCE = new Set(['message', 'invoke']);
 
 /**
  * The fields the listeners and botbuilder read, of the types the Bot Framework gives them: a
  * text, a locale or an id of another type, a conversation without its id, a sender without theirs,
- * entities or attachments that are no list would make a turn throw (a 500, delivered again).
+ * entities or attachments that are no list would make a turn throw (a 500, delivered again); a
+ * message or invoke without its id would be taken for any other without one, and written once.
  */
 function wellShaped(activity: Record<string, unknown>): boolean {
   if (!STRING_FIELDS.every((field) => optional(activity[field], 'string'))) return false;
+  // A message or an invoke is done once by its id: without one, everyone's would be one event.
+  if (ACTED_ON_ONCE.has(activity.type as string) && (typeof activity.id !== 'string' || !activity.id)) {
+    return false;
+  }
   if (
     !['entities', 'attachments', 'membersAdded', 'membersRemoved'].every((f) =>
       optional(activity[f], 'array'),

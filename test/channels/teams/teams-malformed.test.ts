@@ -69,4 +69,39 @@ describe('activities Teams could not have meant, signed all the same', () => {
     expect(harness().calls.length).toBe(calls);
     expect(harness().logged.filter((entry) => entry.level === 'error')).toEqual([]);
   });
+
+  it('a message or invoke without an id, which the desk does once by its id: refused with 400, nothing written', async () => {
+    const { deps } = harness();
+    const acme = await harness().api.desk.seedCustomer('Teams no id AB');
+    const agent = await harness().inTeams(acme.agent);
+    const otherAgent = await harness().inTeams(acme.otherAgent);
+    const ticket = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      source: 'api',
+      category: 'incident',
+      title: 'Without ids',
+      description: 'x',
+    });
+    const card = harness()
+      .postedTo(TRIAGE_CHANNEL)
+      .find((call) => JSON.stringify(cardOf(call)).includes(ticket.id))!;
+    const inChain = { rootActivityId: card.answeredId! };
+    // Two people's notes without ids would be one event: the second would be taken for the first's.
+    for (const [member, text] of [
+      [agent, 'First note'],
+      [otherAgent, 'Second note'],
+    ] as const) {
+      const note = harness().channelMessage(member, text, inChain, { id: undefined });
+      expect((await harness().send(note)).status).toBe(400);
+    }
+    const empty = harness().channelMessage(agent, 'Third note', inChain, { id: '' });
+    expect((await harness().send(empty)).status).toBe(400);
+    expect((await deps.tickets.get(ticket.id))!.comments).toEqual([]);
+    // An install, which writes nothing twice by its nature, needs none.
+    const member = harness().addMember({});
+    expect(
+      (await harness().send(harness().installationUpdate(member, 'add', { id: undefined }))).status,
+    ).toBe(200);
+  });
 });
