@@ -447,7 +447,7 @@ describe('TeamsSender', () => {
     };
     // With no tenant of theirs nor the desk's, there is nowhere to start a chat.
     await expect(sender().post(stranger, escalation())).rejects.toThrow(
-      /no chat with person p-2 .*TEAMS_TENANT_ID/,
+      /no chat with person p-2 .*\(MICROSOFT_APP_TENANT_ID\)/,
     );
     await expect(
       sender().post(
