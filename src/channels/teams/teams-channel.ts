@@ -54,7 +54,10 @@ export function teamsReceiving(options: TeamsReceivingOptions): TeamsReceiving {
         'For a local emulator only; never expose this desk.',
     );
   }
-  const context: TeamsContext = { deps, users: new TeamsUsers(clock), locale, logger };
+  const tenantId = 'credentials' in connection ? connection.credentials.tenantId : undefined;
+  // A single-tenant bot's own people are its tenant's users: anyone else's address is not theirs.
+  const users = new TeamsUsers(clock, tenantId ? { tenantId } : {});
+  const context: TeamsContext = { deps, users, locale, logger };
   const running = new Set<Promise<unknown>>();
   return {
     endpoint: teamsMessagesEndpoint({

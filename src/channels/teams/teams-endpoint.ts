@@ -31,6 +31,49 @@ const ASE_CHANNEL = 'AseChannel';
 
 type Read = { ok: true; activity: Activity } | { ok: false; error: string };
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (value: unknown, type: 'string' | 'array' | 'object'): boolean =>
+  value === undefined ||
+  value === null ||
+  (type === 'array' ? Array.isArray(value) : type === 'object' ? isObject(value) : typeof value === type);
+const STRING_FIELDS = ['id', 'name', 'text', 'locale', 'replyToId', 'action', 'channelId'] as const;
+const ACTED_ON_ONCE = new Set(['message', 'invoke']);
+
+/**
+ * The fields the listeners and botbuilder read, of the types the Bot Framework gives them: a
+ * text, a locale or an id of another type, a conversation without its id, a sender without theirs,
+ * entities or attachments that are no list would make a turn throw (a 500, delivered again); a
+ * message or invoke without its id would be taken for any other without one, and written once.
+ */
+function wellShaped(activity: Record<string, unknown>): boolean {
+  if (!STRING_FIELDS.every((field) => optional(activity[field], 'string'))) return false;
+  // A message or an invoke is done once by its id: without one, everyone's would be one event.
+  if (ACTED_ON_ONCE.has(activity.type as string) && (typeof activity.id !== 'string' || !activity.id)) {
+    return false;
+  }
+  if (
+    !['entities', 'attachments', 'membersAdded', 'membersRemoved'].every((f) =>
+      optional(activity[f], 'array'),
+    )
+  ) {
+    return false;
+  }
+  if (!optional(activity.channelData, 'object')) return false;
+  const { conversation, from, recipient } = activity;
+  if (conversation !== undefined) {
+    if (!isObject(conversation) || typeof conversation.id !== 'string' || !conversation.id) return false;
+    if (!['conversationType', 'tenantId', 'name'].every((f) => optional(conversation[f], 'string')))
+      return false;
+  }
+  for (const account of [from, recipient]) {
+    if (account === undefined) continue;
+    if (!isObject(account) || typeof account.id !== 'string' || !account.id) return false;
+    if (!['aadObjectId', 'name', 'role'].every((f) => optional(account[f], 'string'))) return false;
+  }
+  return true;
+}
+
 /**
  * The activity, shaped enough for the adapter: an object with a type and the serviceUrl its
  * token is checked against. Timestamps become dates, as botbuilder's own reading does.
@@ -50,6 +93,7 @@ function readActivity(raw: Buffer): Read {
   if (typeof activity.serviceUrl !== 'string' || !activity.serviceUrl) {
     return { ok: false, error: 'malformed_activity' };
   }
+  if (!wellShaped(activity)) return { ok: false, error: 'malformed_activity' };
   for (const [field, raw] of [
     ['timestamp', 'rawTimestamp'],
     ['localTimestamp', 'rawLocalTimestamp'],

@@ -18,9 +18,10 @@ import type { MessageRef } from '../../app/messaging/channel.ts';
  * - the triage place in the settings (`teams` target): `<serviceUrl>|<channel conversation id>`,
  *   e.g. `https://smba.trafficmanager.net/emea/|19:abc…@thread.tacv2`
  *
- * Neither a service URL (it would be percent-encoded) nor a Teams conversation or activity id
- * holds a `|`, so each string splits back one way only. The service URL is written with one
- * trailing slash, so the same connector always reads the same.
+ * A service URL holds no `|` (it would be percent-encoded), and neither does a Teams conversation
+ * or activity id; the Bot Framework Emulator's conversation ids do (`<id>|livechat`), so a `|` in
+ * an id is written `%7C` and read back, and each string splits back one way only. The service URL
+ * is written with one trailing slash, so the same connector always reads the same.
  */
 export interface TeamsPlace {
   serviceUrl: string;
@@ -39,6 +40,11 @@ export interface TeamsThreadPlace extends TeamsPlace {
 
 const SEPARATOR = '|';
 const REPLY_CHAIN = ';messageid=';
+
+/** An id as a reference writes it: its `|`, if any, escaped, so that it never reads as a separator. */
+const written = (id: string): string => id.replaceAll(SEPARATOR, '%7C');
+/** An id as a reference wrote it, read back. */
+const read = (id: string): string => id.replaceAll('%7C', SEPARATOR);
 
 /** A service URL as references write it: trimmed, with exactly one trailing slash. */
 export function normalServiceUrl(serviceUrl: string): string {
@@ -60,7 +66,7 @@ export const replyChain = (channelConversationId: string, rootActivityId: string
 /** The thread string for a conversation (a reply chain, or a chat), as replies in it are found by. */
 export function teamsThread(serviceUrl: string, conversationId: string): string {
   if (!conversationId) throw new Error('a Teams conversation id is empty');
-  return `${normalServiceUrl(serviceUrl)}${SEPARATOR}${conversationId}`;
+  return `${normalServiceUrl(serviceUrl)}${SEPARATOR}${written(conversationId)}`;
 }
 
 /**
@@ -74,7 +80,7 @@ export function teamsRef(
 ): MessageRef {
   const { serviceUrl, conversationId, activityId } = place;
   if (!activityId) throw new Error('a Teams activity id is empty');
-  const id = `${teamsThread(serviceUrl, conversationId)}${SEPARATOR}${activityId}`;
+  const id = `${teamsThread(serviceUrl, conversationId)}${SEPARATOR}${written(activityId)}`;
   if (typeof thread === 'object') return { id, thread: thread.in };
   if (thread === 'chatThread') return { id, thread: id };
   return { id, thread: teamsThread(serviceUrl, replyChain(conversationId, activityId)) };
@@ -82,7 +88,7 @@ export function teamsRef(
 
 /** The thread of a chat's message `activityId`, as the desk named it when it posted that message. */
 export const chatThreadOf = (serviceUrl: string, chatId: string, activityId: string): string =>
-  `${teamsThread(serviceUrl, chatId)}${SEPARATOR}${activityId}`;
+  `${teamsThread(serviceUrl, chatId)}${SEPARATOR}${written(activityId)}`;
 
 /** Where a thread's messages go: its reply chain's conversation, or its chat under its root. */
 export function teamsThreadPlace(thread: string): TeamsThreadPlace {
@@ -100,7 +106,7 @@ export function teamsPlace(encoded: string): TeamsPlace {
   if (at <= 0 || at === encoded.length - 1 || encoded.indexOf(SEPARATOR, at + 1) >= 0) {
     throw new Error(`not a Teams conversation reference: ${encoded}`);
   }
-  return { serviceUrl: normalServiceUrl(encoded.slice(0, at)), conversationId: encoded.slice(at + 1) };
+  return { serviceUrl: normalServiceUrl(encoded.slice(0, at)), conversationId: read(encoded.slice(at + 1)) };
 }
 
 /** The connector, conversation and activity a message id stands for. */
@@ -113,8 +119,8 @@ export function teamsMessagePlace(encoded: string): TeamsMessagePlace {
   }
   return {
     serviceUrl: normalServiceUrl(encoded.slice(0, first)),
-    conversationId: encoded.slice(first + 1, last),
-    activityId: encoded.slice(last + 1),
+    conversationId: read(encoded.slice(first + 1, last)),
+    activityId: read(encoded.slice(last + 1)),
   };
 }
 

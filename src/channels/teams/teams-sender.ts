@@ -129,7 +129,7 @@ export class TeamsSender implements ChannelSender {
     if (!tenantId) {
       throw new Error(
         `Teams has no chat with person ${address.personId} and no tenant to start one in: install ` +
-          'the app for them, or name the tenant (TEAMS_TENANT_ID)',
+          'the app for them, or name the tenant (MICROSOFT_APP_TENANT_ID)',
       );
     }
     const serviceUrl = this.serviceUrl;

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { linkIdentity } from '../../../src/app/directory.ts';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import type { Person } from '../../../src/domain/desk/people.ts';
 import { chatReplyListeners } from '../../../src/channels/teams/listeners/chat-replies.ts';
 import { intakeListeners } from '../../../src/channels/teams/listeners/intake.ts';
-import { cardOf, useTeamsDesk, type TeamsMember } from './support/teams-harness.ts';
+import { SERVICE_URL, TENANT, cardOf, useTeamsDesk, type TeamsMember } from './support/teams-harness.ts';
 
 const locales = { en: JSON.parse(readFileSync('locales/en.json', 'utf8')) };
 
@@ -169,6 +170,51 @@ describe('replies in a person’s chat with the Teams bot', () => {
         visibility: 'internal',
         authorId: acme.incidentManager.id,
       }),
+    ]);
+  });
+
+  it('a chat whose id holds a `|` (the Bot Framework Emulator’s `<id>|livechat`) gets its messages, and its replies are taken', async () => {
+    const { deps } = harness();
+    const acme = await harness().api.desk.seedCustomer('Teams livechat AB');
+    const member = harness().addMember({ name: 'Emulated' });
+    const chat = `${member.aadObjectId}|livechat`;
+    await linkIdentity(deps, acme.contact.id, {
+      channel: 'teams',
+      externalId: member.aadObjectId,
+      tenantId: TENANT,
+      conversation: { id: chat, serviceUrl: SERVICE_URL },
+    });
+    const ticket = await openTicket(deps, acme.contact.id, {
+      organisationId: acme.organisation.id,
+      requesterId: acme.contact.id,
+      source: 'api',
+      category: 'incident',
+      title: 'Through the emulator',
+      description: 'x',
+    });
+    const confirmation = harness()
+      .postedTo(chat)
+      .find((call) => JSON.stringify(call.body).includes(ticket.id));
+    expect(confirmation?.answeredId).toBeDefined();
+    const conversation = { conversationType: 'personal', id: chat, tenantId: TENANT };
+    const send = replyBoxOf(cardOf(confirmation!));
+    const boxed = await harness().send(
+      harness().cardAction(
+        member,
+        { verb: send.verb, data: { ...send.data, reply: 'From the reply box' } },
+        { replyToId: confirmation!.answeredId! },
+        { conversation },
+      ),
+    );
+    expect(JSON.parse(boxed.text).value).toBe(locales.en.teams.reply.sent.replace('{ticketId}', ticket.id));
+    const quoted = harness().personalMessage(member, 'Quoting it', {
+      conversation,
+      replyToId: confirmation!.answeredId!,
+    });
+    expect((await harness().send(quoted)).status).toBe(200);
+    expect((await deps.tickets.get(ticket.id))!.comments.map((c) => c.body)).toEqual([
+      'From the reply box',
+      'Quoting it',
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addContact, linkIdentity } from '../../../src/app/directory.ts';
@@ -85,6 +86,28 @@ describe('installing the Teams app for a person', () => {
       expect(await people().findByEmail(member.email!)).toEqual([]);
     }
     expect(notAContact('sv', harness().addMember({}))).not.toBe(notAContact('en', harness().addMember({})));
+  });
+
+  it('the connector not knowing the member (404) is no failure: a known contact is kept, a stranger told, in their language', async () => {
+    const acme = await harness().api.desk.seedCustomer('Teams unknown member AB');
+    // Members the connector's lookup answers 404 for: Teams named them, the lookup does not.
+    const unlisted = (): TeamsMember => ({ id: `29:1unlisted-${randomUUID()}`, aadObjectId: randomUUID() });
+    const known = unlisted();
+    await linkIdentity(harness().deps, acme.contact.id, {
+      channel: 'teams',
+      externalId: known.aadObjectId,
+      tenantId: TENANT,
+    });
+    expect((await harness().send(harness().installationUpdate(known))).status).toBe(200);
+    expect(teamsIdentity(await people().get(acme.contact.id))?.conversation?.id).toBe(
+      harness().personalConversation(known),
+    );
+    const stranger = unlisted();
+    const answer = await harness().send(harness().installationUpdate(stranger, 'add', { locale: 'sv-SE' }));
+    expect(answer.status).toBe(200);
+    const said = harness().postedTo(harness().personalConversation(stranger));
+    expect(said.map((call) => call.body.text)).toEqual([notAContact('sv', stranger)]);
+    expect(await people().findByIdentity('teams', stranger.aadObjectId)).toBeUndefined();
   });
 
   it('changes nothing when the app is installed again (or Teams tells both activities)', async () => {

@@ -112,6 +112,27 @@ describe('opening a ticket from a personal chat in Teams', () => {
     expect(locales.sv.teams.help).not.toBe(locales.en.teams.help);
   });
 
+  it('a form submitted by someone Teams names no Entra user for is refused in words, not as a failure', async () => {
+    const acme = await harness().api.desk.seedCustomer('Teams anonymous form AB');
+    const anonymous = harness().addMember({ name: 'Anonymous' });
+    const submit = harness().cardAction(
+      anonymous,
+      form({ title: 'From nobody', description: 'x', category: 'incident', impact: 'one' }),
+      {},
+      { from: { id: anonymous.id, name: 'Anonymous' }, locale: 'sv-SE' },
+    );
+    const errors = harness().logged.filter((entry) => entry.level === 'error').length;
+    const answer = await harness().send(submit);
+    expect(answer.status).toBe(200);
+    expect(answer.body.value).toBe(
+      locales.sv.chat.notAContact
+        .replace('{platform}', locales.sv.platforms.teams)
+        .replace('{externalId}', anonymous.id),
+    );
+    expect(harness().logged.filter((entry) => entry.level === 'error')).toHaveLength(errors);
+    expect((await harness().deps.tickets.list({ organisationId: acme.organisation.id })).tickets).toEqual([]);
+  });
+
   it('someone who is not a registered contact is told why, and nothing is stored', async () => {
     const stranger = harness().addMember({ name: 'Eve', email: 'eve@elsewhere.example' });
     await harness().send(harness().personalMessage(stranger, 'Help me'));

@@ -44,6 +44,20 @@ describe('the desk’s message actions in Teams', () => {
     (await harness().deps.tickets.list({ organisationId: customer.organisation.id })).tickets;
 
   describe('Create ticket', () => {
+    it('a message payload whose fields are not Teams’ types is a message without words, not a failure', async () => {
+      const acme = await harness().api.desk.seedCustomer('Teams odd payload AB');
+      const contact = await harness().inTeams(acme.contact);
+      const message: MessageInChannel = { id: `17000000${++messages}`, channel: GENERAL, html: 'x' };
+      const activity = harness().messageAction(contact, 'fetchTask', 'createTicket', message);
+      const value = activity.value as { messagePayload: Record<string, unknown> };
+      value.messagePayload = { ...value.messagePayload, id: 17, replyToId: {}, body: { content: 5 } };
+      const errors = harness().logged.filter((entry) => entry.level === 'error').length;
+      const fetched = await harness().send(activity);
+      expect(fetched.status).toBe(200);
+      expect(fetched.body.task.type).toBe('continue');
+      expect(harness().logged.filter((entry) => entry.level === 'error')).toHaveLength(errors);
+    });
+
     it('shows the form filled with the message, and its submit opens one ticket with the message’s link', async () => {
       const acme = await harness().api.desk.seedCustomer('Teams create AB');
       const contact = await harness().inTeams(acme.contact);

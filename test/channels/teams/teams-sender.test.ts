@@ -6,9 +6,11 @@ import type { OutgoingMessage } from '../../../src/app/messaging/message.ts';
 import { createTeamsAdapter } from '../../../src/channels/teams/teams-auth.ts';
 import { escapeCardText } from '../../../src/channels/teams/teams-card.ts';
 import {
+  chatThreadOf,
   teamsMessagePlace,
   teamsPlace,
   teamsRef,
+  teamsThread,
   teamsThreadPlace,
   teamsTriagePlace,
 } from '../../../src/channels/teams/teams-refs.ts';
@@ -452,7 +454,7 @@ describe('TeamsSender', () => {
     };
     // With no tenant of theirs nor the desk's, there is nowhere to start a chat.
     await expect(sender().post(stranger, escalation())).rejects.toThrow(
-      /no chat with person p-2 .*TEAMS_TENANT_ID/,
+      /no chat with person p-2 .*\(MICROSOFT_APP_TENANT_ID\)/,
     );
     await expect(
       sender().post(
@@ -502,6 +504,30 @@ describe('Teams references', () => {
     });
     expect(() => teamsThreadPlace(`${SERVICE_URL}|a|b|c`)).toThrow(/not a Teams/);
     expect(() => teamsMessagePlace(`${SERVICE_URL}||5`)).toThrow(/not a Teams/);
+  });
+
+  it('a conversation id with a `|` in it (the Bot Framework Emulator’s `<id>|livechat`) round-trips', () => {
+    const chat = '8a684db0-555b-11ee-8f4a-1b5a8b3c2a52|livechat';
+    const root = teamsRef({ serviceUrl: SERVICE_URL, conversationId: chat, activityId: '5' }, 'chatThread');
+    expect(teamsMessagePlace(root.id)).toEqual({
+      serviceUrl: SERVICE_URL,
+      conversationId: chat,
+      activityId: '5',
+    });
+    expect(teamsThreadPlace(root.thread)).toEqual({
+      serviceUrl: SERVICE_URL,
+      conversationId: chat,
+      replyToId: '5',
+    });
+    expect(chatThreadOf(SERVICE_URL, chat, '5')).toBe(root.thread);
+    const post = teamsRef({ serviceUrl: SERVICE_URL, conversationId: chat, activityId: '6' }, 'replyChain');
+    expect(teamsPlace(post.thread)).toEqual({
+      serviceUrl: SERVICE_URL,
+      conversationId: `${chat};messageid=6`,
+    });
+    expect(teamsThread(SERVICE_URL, `${chat};messageid=6`)).toBe(post.thread);
+    // References without one read as they always did.
+    expect(teamsMessagePlace(`${SERVICE_URL}|${PERSONAL}|5`).conversationId).toBe(PERSONAL);
   });
 
   it('the triage target is a channel, not one reply chain', () => {

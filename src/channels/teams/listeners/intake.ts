@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
+import { DomainError } from '../../../domain/domain-error.ts';
 import { openFromChat } from '../../../app/chat/open-from-chat.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import type { Locale } from '../../../domain/locale.ts';
@@ -102,7 +103,10 @@ async function submit(turn: TurnContext, context: TeamsContext, data: unknown): 
   const formId = formIdOf(data);
   try {
     const from = await context.users.of(turn);
-    if (!from) throw new Error('a Teams card action with no Entra user');
+    if (!from) {
+      // Someone Teams names no Entra user for (an anonymous meeting guest): no one the desk knows.
+      throw new DomainError('notAContact', { platform: 'teams', externalId: turn.activity.from?.id ?? '' });
+    }
     if (!read.ok) {
       const person = await identifyChatUser(context.deps, from);
       const again = ticketFormCard({

@@ -61,16 +61,19 @@ interface SourceMessage {
 
 function sourceOf(turn: TurnContext, payload: MessagePayload | undefined): SourceMessage {
   const { activity } = turn;
-  const body = payload?.body;
-  const text = withoutTags(body?.content ?? '');
-  const link = /^https:\/\/\S+$/.test(payload?.linkToMessage ?? '') ? payload!.linkToMessage : undefined;
+  // The payload's fields as Teams types them; anything else is as if it were not there.
+  const string = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const content = string(payload?.body?.content);
+  const text = content ? withoutTags(content) : '';
+  const linked = string(payload?.linkToMessage);
+  const link = linked && /^https:\/\/\S+$/.test(linked) ? linked : undefined;
   const conversation = activity.conversation?.id ?? '';
-  const id = payload?.id;
+  const id = string(payload?.id);
   if (activity.conversation?.conversationType !== 'channel' || !activity.serviceUrl || !id) {
     return { text, isPost: false, ...(link ? { link } : {}) };
   }
   // The invoke comes in the chain the message is in; the payload's own parent, where it is not.
-  const root = chainRoot(conversation) ?? (payload.replyToId || id);
+  const root = chainRoot(conversation) ?? string(payload?.replyToId) ?? id;
   const chain = replyChain(conversation, root);
   const { serviceUrl } = activity;
   const thread = teamsThread(serviceUrl, chain);

@@ -58,6 +58,8 @@ export interface TeamsMember {
   email?: string;
   userPrincipalName?: string;
   tenantId?: string;
+  /** `user` unless told: `guest` for another organisation's account, `anonymous` for a meeting's. */
+  userRole?: string;
 }
 
 export type Activity = Record<string, unknown>;
@@ -174,7 +176,12 @@ export interface TeamsHarness {
 export const NEVER: Waiter = { wait: () => new Promise<void>(() => undefined) };
 
 export function useTeamsDesk(
-  options: { listeners?: readonly TeamsListener[]; waiter?: Waiter } = {},
+  options: {
+    listeners?: readonly TeamsListener[];
+    waiter?: Waiter;
+    /** A single-tenant bot's tenant. */
+    tenantId?: string;
+  } = {},
 ): () => TeamsHarness {
   let endpoint: PlatformEndpoint | undefined;
   const api = useTestApi({
@@ -221,7 +228,7 @@ export function useTeamsDesk(
         const userId = member.exec(call.path)?.[1];
         const known = userId ? members.get(userId) : undefined;
         if (!known) return [404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } }];
-        return [200, { ...known, tenantId: known.tenantId ?? TENANT, userRole: 'user' }];
+        return [200, { userRole: 'user', ...known, tenantId: known.tenantId ?? TENANT }];
       })
       .post(/^\/emea\/v3\//)
       .reply(function (uri, body) {
@@ -275,7 +282,7 @@ export function useTeamsDesk(
     await setTriagePlace(deps, 'teams', TRIAGE_PLACE);
     const context: TeamsContext = {
       deps,
-      users: new TeamsUsers(desk.clock),
+      users: new TeamsUsers(desk.clock, options.tenantId ? { tenantId: options.tenantId } : {}),
       locale: 'en',
       logger,
     };
