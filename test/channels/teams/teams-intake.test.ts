@@ -21,7 +21,11 @@ describe('opening a ticket from a personal chat in Teams', () => {
     const kim = await harness().inTeams(acme.contact, { chat: true });
     const chat = harness().personalConversation(kim);
     await harness().send(
-      harness().personalMessage(kim, 'The printer on floor 3 is broken\nIt jams on every page'),
+      harness().personalMessage(
+        kim,
+        '<p>The printer on floor 3 is <b>broken</b></p><p>It jams on every page</p>',
+        { textFormat: 'xml' },
+      ),
     );
     const card = cardOf(harness().postedTo(chat).at(-1)!);
     const inputs = (card.body as Element[]).filter((e) => e.type.startsWith('Input.'));

@@ -10,6 +10,7 @@ import { impactLine, readTicketForm, titleFrom, type TicketForm } from '../../ti
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams-card.ts';
 import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
 import { formIdOf, NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.ts';
+import { withoutTags } from '../teams-text.ts';
 
 /** What asks for help rather than for a ticket: the manifest's command, in English and Swedish. */
 const HELP_COMMANDS = new Set(['help', 'hjälp', '?']);
@@ -62,7 +63,8 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
     if (!from) return false;
     const person = await identifyChatUser(context.deps, from);
     const locale = person.locale ?? (await readerLocale(context, turn));
-    const text = activity.text?.trim() ?? '';
+    // What they wrote, without the mentions and markup Teams adds to a message's text.
+    const text = withoutTags(typeof activity.text === 'string' ? activity.text : '');
     // The app's "help" command (its manifest's command list), in either language.
     if (HELP_COMMANDS.has(text.toLowerCase())) {
       await turn.sendActivity({ type: 'message', text: translate(locale, 'teams.help') });
