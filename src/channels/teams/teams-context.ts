@@ -1,6 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { DeskDeps } from '../../app/desk-deps.ts';
 import { DomainError } from '../../domain/domain-error.ts';
+import type { Organisation } from '../../domain/desk/organisation.ts';
+import type { Person } from '../../domain/desk/people.ts';
 import type { Locale } from '../../domain/locale.ts';
 import { LOCALES } from '../../domain/locale.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
@@ -39,6 +41,22 @@ export async function readerLocale(context: TeamsContext, turn: TurnContext): Pr
     ? await context.deps.organisations.get(person.organisationId).catch(() => undefined)
     : undefined;
   return organisation?.locale ?? activityLocale(turn) ?? context.locale;
+}
+
+/**
+ * The language to answer a person the desk knows in, and their organisation, read once for the
+ * turn: theirs, else their organisation's, else their client's.
+ */
+export async function readerOf(
+  context: TeamsContext,
+  turn: Pick<TurnContext, 'activity'>,
+  person: Person,
+): Promise<{ locale: Locale; organisation?: Organisation }> {
+  const organisation = person.organisationId
+    ? await context.deps.organisations.get(person.organisationId)
+    : undefined;
+  const locale = person.locale ?? organisation?.locale ?? activityLocale(turn) ?? context.locale;
+  return { locale, ...(organisation ? { organisation } : {}) };
 }
 
 /** A refusal as the sender is told it: the desk's rule in their words, or that it did not work. */

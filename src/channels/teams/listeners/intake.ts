@@ -3,12 +3,19 @@ import type { TurnContext } from 'botbuilder';
 import { identifyChatUser } from '../../../app/chat/identify-chat-user.ts';
 import { DomainError } from '../../../domain/domain-error.ts';
 import { openFromChat } from '../../../app/chat/open-from-chat.ts';
+import type { Organisation } from '../../../domain/desk/organisation.ts';
 import { isDeskSide, type Person } from '../../../domain/desk/people.ts';
 import type { Locale } from '../../../domain/locale.ts';
 import { translate } from '../../../i18n/translate.ts';
 import { impactLine, readTicketForm, titleFrom, type TicketForm } from '../../ticket-form.ts';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../teams-card.ts';
-import { readerLocale, refusalText, type TeamsContext, type TeamsListener } from '../teams-context.ts';
+import {
+  readerLocale,
+  readerOf,
+  refusalText,
+  type TeamsContext,
+  type TeamsListener,
+} from '../teams-context.ts';
 import { formIdOf, NEW_TICKET_VERB, ticketFormCard } from '../teams-ticket-form.ts';
 import { withoutTags } from '../teams-text.ts';
 
@@ -32,10 +39,14 @@ const messageAnswer = (text: string) => ({
   value: text,
 });
 
-async function prioritiesFor(context: TeamsContext, person: Person, locale: Locale) {
-  if (isDeskSide(person) || !person.organisationId) return undefined;
-  const organisation = await context.deps.organisations.get(person.organisationId);
-  if (!organisation) return undefined;
+/** The contract's priorities a customer may ask for, in their language; none for the desk's people. */
+function prioritiesFor(
+  context: TeamsContext,
+  person: Person,
+  organisation: Organisation | undefined,
+  locale: Locale,
+) {
+  if (isDeskSide(person) || !organisation) return undefined;
   return context.deps.contracts
     .contract(organisation.contractId)
     .terms.priorities.map((p) => ({ key: p.key, label: p.label[locale] }));
@@ -62,7 +73,7 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
     const from = await context.users.of(turn);
     if (!from) return false;
     const person = await identifyChatUser(context.deps, from);
-    const locale = person.locale ?? (await readerLocale(context, turn));
+    const { locale, organisation } = await readerOf(context, turn, person);
     // What they wrote, without the mentions and markup Teams adds to a message's text.
     const text = withoutTags(typeof activity.text === 'string' ? activity.text : '');
     // The app's "help" command (its manifest's command list), in either language.
@@ -78,7 +89,7 @@ export const intakeListeners: TeamsListener = async (turn, context) => {
           ...(text && !NEW_TICKET_COMMANDS.has(text.toLowerCase())
             ? { prefill: { title: titleFrom(text), description: text } }
             : {}),
-          priorities: await prioritiesFor(context, person, locale),
+          priorities: prioritiesFor(context, person, organisation, locale),
         }),
       ],
     });
@@ -111,12 +122,13 @@ async function submit(turn: TurnContext, context: TeamsContext, data: unknown): 
     }
     if (!read.ok) {
       const person = await identifyChatUser(context.deps, from);
+      const { organisation } = await readerOf(context, turn, person);
       const again = ticketFormCard({
         locale,
         errors: read.errors,
         prefill: written(data),
         ...(formId ? { formId } : {}),
-        priorities: await prioritiesFor(context, person, locale),
+        priorities: prioritiesFor(context, person, organisation, locale),
       });
       await answer(turn, cardAnswer(again.content));
       return;
