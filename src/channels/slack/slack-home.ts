@@ -8,6 +8,7 @@ import {
 } from '../../app/chat/desk-overview.ts';
 import type { Locale } from '../../domain/locale.ts';
 import { translate } from '../../i18n/translate.ts';
+import { overviewFacts, type OverviewWording } from '../overview-words.ts';
 import type { SlackContent } from './slack-message.ts';
 import { escapeMrkdwn, slackDate } from './slack-text.ts';
 
@@ -35,19 +36,16 @@ const note = (text: string): object => ({ type: 'context', elements: [{ type: 'm
  * deadline as a Slack date token, marked when breached). The title is the customer's text, escaped.
  */
 export function ticketBlock(locale: Locale, ticket: OverviewTicket): object {
-  const breached = ` *${translate(locale, 'overview.breached')}*`;
-  const due = (key: string, at: Date, late: boolean) =>
-    translate(locale, key, { at: slackDate(at, ticket.timeZone) }) + (late ? breached : '');
-  const facts = [
-    translate(locale, `statuses.${ticket.status}`),
-    escapeMrkdwn(ticket.priority),
-    due('overview.responseDue', ticket.responseDue, ticket.responseBreached),
-    ...(ticket.resolutionDue
-      ? [due('overview.resolutionDue', ticket.resolutionDue, ticket.resolutionBreached)]
-      : []),
-  ];
+  const facts = overviewFacts(locale, ticket, SLACK_OVERVIEW);
   return mrkdwn(`*${escapeMrkdwn(ticket.id)}* ${escapeMrkdwn(ticket.title)}\n${facts.join(' · ')}`);
 }
+
+/** An overview's words in Slack's mrkdwn: escaped, dates as Slack date tokens. */
+const SLACK_OVERVIEW: OverviewWording = {
+  text: escapeMrkdwn,
+  instant: slackDate,
+  strong: (text) => `*${text}*`,
+};
 
 const SECTION_TICKETS: Record<DeskSection, (overview: DeskOverview) => OverviewTicket[]> = {
   mine: (overview) => overview.mine,

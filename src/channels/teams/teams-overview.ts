@@ -8,6 +8,7 @@ import {
 } from '../../app/chat/desk-overview.ts';
 import type { Locale } from '../../domain/locale.ts';
 import { translate } from '../../i18n/translate.ts';
+import { overviewFacts, type OverviewWording } from '../overview-words.ts';
 import { cardDate, escapeCardText, type AdaptiveCard } from './teams-card.ts';
 
 const card = (fallbackText: string, body: object[]): AdaptiveCard => ({
@@ -32,17 +33,7 @@ const note = (text: string) => ({ type: 'TextBlock', text, isSubtle: true, wrap:
  * running SLA deadlines, each in the reader's own calendar and clock, marked when breached.
  */
 function ticketBlocks(locale: Locale, ticket: OverviewTicket): object[] {
-  const breached = ` **${translate(locale, 'overview.breached')}**`;
-  const due = (key: string, at: Date, late: boolean) =>
-    translate(locale, key, { at: cardDate(at, ticket.timeZone) }) + (late ? breached : '');
-  const facts = [
-    translate(locale, `statuses.${ticket.status}`),
-    escapeCardText(ticket.priority),
-    due('overview.responseDue', ticket.responseDue, ticket.responseBreached),
-    ...(ticket.resolutionDue
-      ? [due('overview.resolutionDue', ticket.resolutionDue, ticket.resolutionBreached)]
-      : []),
-  ];
+  const facts = overviewFacts(locale, ticket, CARD_OVERVIEW);
   return [
     {
       type: 'TextBlock',
@@ -53,6 +44,13 @@ function ticketBlocks(locale: Locale, ticket: OverviewTicket): object[] {
     { type: 'TextBlock', text: facts.join(' · '), wrap: true, isSubtle: true, spacing: 'None' },
   ];
 }
+
+/** An overview's words on an Adaptive Card: escaped, instants as the card's date functions. */
+const CARD_OVERVIEW: OverviewWording = {
+  text: escapeCardText,
+  instant: cardDate,
+  strong: (text) => `**${text}**`,
+};
 
 const SECTION_TICKETS: Record<DeskSection, (overview: DeskOverview) => OverviewTicket[]> = {
   mine: (overview) => overview.mine,
