@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../app/ports.ts';
-import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
-import { HttpError } from '../../http/http-error.ts';
+import { BODY_LIMIT_BYTES } from '../../http/body.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
 import { readSlackRequest } from './slack-request.ts';
-import { answerPlatform as answer } from '../../http/platform-answer.ts';
+import { answerPlatform as answer, platformBody } from '../../http/platform-answer.ts';
 
 /** A verified request from Slack, handed on; `ack` answers Slack, at most once. */
 export interface SlackDelivery {
@@ -43,14 +42,16 @@ export function slackEventsEndpoint(options: {
       response.writeHead(405, { Allow: 'POST' }).end();
       return;
     }
-    let raw: Buffer;
-    try {
-      raw = await readRawBody(request, options.bodyLimitBytes ?? BODY_LIMIT_BYTES);
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      answer(response, error.status, { ok: false, error: error.code });
-      return;
-    }
+    const raw = await platformBody(
+      request,
+      response,
+      options.bodyLimitBytes ?? BODY_LIMIT_BYTES,
+      (error) => ({
+        ok: false,
+        error,
+      }),
+    );
+    if (!raw) return;
     const read = readSlackRequest({
       signingSecret: options.signingSecret,
       rawBody: raw.toString('utf8'),

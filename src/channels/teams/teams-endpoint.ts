@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Activity, TurnContext } from 'botbuilder';
-import { BODY_LIMIT_BYTES, readRawBody } from '../../http/body.ts';
-import { HttpError } from '../../http/http-error.ts';
+import { BODY_LIMIT_BYTES } from '../../http/body.ts';
 import type { Waiter } from '../../app/ports.ts';
 import type { PlatformEndpoint } from '../../http/server.ts';
 import { isRefusedToken, type TeamsAdapter, type VerifiedRequest } from './teams-auth.ts';
-import { answerPlatform as answer } from '../../http/platform-answer.ts';
+import { answerPlatform as answer, platformBody } from '../../http/platform-answer.ts';
 
 /** A verified turn from Teams: what the bot does with one activity. */
 export type TeamsHandler = (context: TurnContext) => Promise<void>;
@@ -143,14 +142,15 @@ export function teamsMessagesEndpoint(options: {
       refuse(response, 401, 'unauthorized');
       return;
     }
-    let raw: Buffer;
-    try {
-      raw = await readRawBody(request, options.bodyLimitBytes ?? BODY_LIMIT_BYTES);
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      answer(response, error.status, { error: error.code });
-      return;
-    }
+    const raw = await platformBody(
+      request,
+      response,
+      options.bodyLimitBytes ?? BODY_LIMIT_BYTES,
+      (error) => ({
+        error,
+      }),
+    );
+    if (!raw) return;
     const read = readActivity(raw);
     if (!read.ok) {
       refuse(response, 400, read.error);
