@@ -132,13 +132,14 @@ export function redactLogLine(line: string, secrets: readonly string[] = []): st
   }
 }
 
-type SecretConfig = Partial<Pick<Config, 'mongodbUri' | 'webhook' | 'slack' | 'teams'>>;
+type SecretConfig = Partial<Pick<Config, 'mongodbUri' | 'webhook' | 'slack' | 'teams' | 'mail'>>;
 
 /** Every secret the configuration holds, as literal text. */
 export function configSecrets(config: SecretConfig): string[] {
   return [
     ...urlSecrets(config.mongodbUri),
     ...urlSecrets(config.webhook?.url),
+    ...urlSecrets(config.mail?.smtpUrl),
     config.webhook?.secret,
     config.slack?.botToken,
     config.slack?.signingSecret,

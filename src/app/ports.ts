@@ -428,3 +428,60 @@ export interface InboundLog {
   /** Forgets events long past any platform's redelivery; cheap to call often. */
   prune(now: Date): Promise<void>;
 }
+
+/** A one-time sign-in link to the web desk, known only by its token's hash. */
+export interface SignInLink {
+  tokenHash: string;
+  personId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt?: Date;
+}
+
+/** Why a sign-in link cannot be used (unknown: no link has that token). */
+export type UnusableLink = 'unknown' | 'used' | 'expired';
+
+export interface SignInLinks {
+  add(link: SignInLink): Promise<void>;
+  /**
+   * Uses the link once: of any number of callers at once, at most one gets its person, and only
+   * while it is unused and not expired at `now`; everyone else is told why not.
+   */
+  use(tokenHash: string, now: Date): Promise<{ personId: string } | { unusable: UnusableLink }>;
+}
+
+/**
+ * Requests for sign-in links per address, counted in fixed windows, so an address cannot be
+ * flooded with mail (and a guesser gets nowhere faster).
+ */
+export interface SignInAttempts {
+  /** Counts one more request for `addressKey` in the window starting `windowStart`; the count so far. */
+  count(addressKey: string, windowStart: Date, windowEnd: Date): Promise<number>;
+}
+
+/** A signed-in browser: its id is known only as a hash; the CSRF token it must echo. */
+export interface WebSession {
+  idHash: string;
+  personId: string;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** The earlier of the idle and the absolute expiry. */
+  expiresAt: Date;
+}
+
+export interface WebSessions {
+  add(session: WebSession): Promise<void>;
+  get(idHash: string): Promise<WebSession | undefined>;
+  /** The session was seen at `lastSeenAt`; it now expires at `expiresAt`. */
+  touch(idHash: string, lastSeenAt: Date, expiresAt: Date): Promise<void>;
+  remove(idHash: string): Promise<void>;
+}
+
+/** Random tokens and their one-way digests: how links and sessions are made and stored. */
+export interface TokenSource {
+  /** A new random token, at least 32 bytes, URL-safe. */
+  token(): string;
+  /** The token's digest, the only form in which it is stored. */
+  digest(token: string): string;
+}

@@ -15,7 +15,9 @@ import {
 import { customerPlaces, mapCustomerPlace, unmapCustomerPlace } from '../app/chat/customer-places.ts';
 import { failedDeliveries, setTriagePlace, triagePlaces } from '../app/messaging/messaging-admin.ts';
 import { withSchedule } from '../app/ticket-schedule.ts';
-import { loadConfig } from '../config/config.ts';
+import { loadConfig, publicUrlOf, type Config } from '../config/config.ts';
+import { signInLinkFor } from '../app/web-sign-in.ts';
+import { webSignInDeps } from '../channels/web/web-channel.ts';
 import { CHANNELS, type Identity } from '../domain/desk/people.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { LOCALES } from '../domain/locale.ts';
@@ -56,7 +58,17 @@ function identitiesOf(options: Partial<Record<(typeof CHANNELS)[number], string>
 const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 /** A place on a platform as its ids are written (a Slack channel id). */
 
-const COMMANDS: Record<string, (desk: OpenDesk, args: string[]) => Promise<unknown>> = {
+const COMMANDS: Record<string, (desk: OpenDesk, args: string[], config: Config) => Promise<unknown>> = {
+  /** A one-time sign-in link to the web desk, made on the server: for local mode, or a first admin. */
+  'web link': async (desk, args, config) => {
+    const options = readOptions(args, { person: { type: 'string' } }, z.object({ person: text }));
+    const link = await signInLinkFor(webSignInDeps(desk.store, desk.deps), options.person);
+    return {
+      personId: link.person.person.id,
+      url: `${publicUrlOf(config)}/web/sign-in/${link.token}`,
+      expiresAt: link.expiresAt,
+    };
+  },
   'org add': async (desk, args) => {
     const options = readOptions(
       args,
@@ -254,7 +266,7 @@ export async function runDeskCommand(argv: string[], io: CliIo, locale: Locale):
   const logger = createLogger({ ...config, logLevel: 'warn' }, pino.destination(2));
   const desk = await openDesk(config, logger);
   try {
-    const result = await command(desk, args);
+    const result = await command(desk, args, config);
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT.ok;
   } finally {

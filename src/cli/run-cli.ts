@@ -29,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'places':
       case 'person':
       case 'notifications':
+      case 'web':
         return await (await import('./desk-commands.ts')).runDeskCommand(argv, io, locale);
       case undefined:
       case 'help':

@@ -51,6 +51,16 @@ export interface Config {
   readonly contractsDir?: string;
   /** Every notification is also POSTed here (signed with the secret) when set. */
   readonly webhook?: { readonly url: string; readonly secret?: string };
+  /** Where people reach the desk (sign-in links); absent: `http://<host>:<port>` as it listens. */
+  readonly publicUrl?: string;
+  /** Sign-in links are e-mailed through this SMTP server when set; printed to the log otherwise. */
+  readonly mail?: { readonly smtpUrl: string; readonly from: string };
+}
+
+/** The desk's public URL without a trailing slash: the configured one, else where it listens. */
+export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>, listening?: string): string {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return (config.publicUrl ?? listening ?? `http://${host}:${config.port}`).replace(/\/+$/, '');
 }
 
 /**
@@ -131,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ...(vars.SLADESK_WEBHOOK_SECRET === undefined ? {} : { secret: vars.SLADESK_WEBHOOK_SECRET }),
           }),
         }),
+    ...(vars.SLADESK_PUBLIC_URL === undefined ? {} : { publicUrl: vars.SLADESK_PUBLIC_URL }),
+    ...(vars.SLADESK_SMTP_URL !== undefined && vars.SLADESK_MAIL_FROM !== undefined
+      ? { mail: Object.freeze({ smtpUrl: vars.SLADESK_SMTP_URL, from: vars.SLADESK_MAIL_FROM }) }
+      : {}),
   };
   return Object.freeze(config);
 }

@@ -99,7 +99,37 @@ const CHANNEL_CREDENTIALS: readonly PairRule[] = [
     required: ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD'],
     extras: ['MICROSOFT_APP_TENANT_ID'],
   },
+  { channel: 'e-mail', required: ['SLADESK_SMTP_URL', 'SLADESK_MAIL_FROM'], extras: [] },
 ];
+
+// smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; a host is required.
+const smtpUrl = z.string().superRefine((raw, context) => {
+  const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (parsed && /^smtps?:$/.test(parsed.protocol) && parsed.hostname !== '' && /^[^\s]*$/.test(raw)) return;
+  context.addIssue({ code: 'custom', message: urlProblem('smtpUrl', raw) });
+});
+
+// The sender: an address, or a display name with one, `Sladesk <desk@example.com>`.
+const mailFrom = z.string().refine(
+  (raw) => {
+    const address = /^[^<>]*<([^<>]+)>$/.exec(raw.trim())?.[1] ?? raw.trim();
+    return z.email().safeParse(address).success;
+  },
+  { error: (issue) => problem('mailFrom', { got: quoted(issue.input) }) },
+);
+
+// Where people reach the desk, as links in mails and cookies' Secure flag: no credentials, no query.
+const publicUrl = z.string().superRefine((raw, context) => {
+  const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+  const plain =
+    parsed &&
+    /^https?:$/.test(parsed.protocol) &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    parsed.search === '' &&
+    parsed.hash === '';
+  if (!plain) context.addIssue({ code: 'custom', message: urlProblem('publicUrl', raw) });
+});
 
 export const environmentSchema = z
   .object({
@@ -158,6 +188,9 @@ export const environmentSchema = z
     ),
     SLADESK_WEBHOOK_SECRET: optional(secret()),
     SLADESK_CONTRACTS_DIR: optional(z.string()),
+    SLADESK_PUBLIC_URL: optional(publicUrl),
+    SLADESK_SMTP_URL: optional(smtpUrl),
+    SLADESK_MAIL_FROM: optional(mailFrom),
   })
   .superRefine((env, context) => {
     if (env.SLADESK_TEAMS_EMULATOR === 'on') {

@@ -50,7 +50,10 @@ export interface HttpServerOptions {
    * instead of waiting for it. Public routes (health, readiness, the API description) still run.
    */
   databaseUp?: () => boolean;
-  /** Platform endpoints by exact path, served beside the API. */
+  /**
+   * Platform endpoints by exact path, served beside the API. A key ending in `/` (`/web/`) also
+   * serves every path under it, and the path without the slash.
+   */
   platformEndpoints?: ReadonlyMap<string, PlatformEndpoint>;
 }
 
@@ -120,10 +123,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     // Metrics and logs name the route's pattern, never the ids in the path.
     const trace: { route: string; keyId?: string } = { route: 'unmatched' };
     const pathname = (request.url ?? '/').split('?', 1)[0]!;
-    const endpoint = options.platformEndpoints?.get(pathname);
+    const found = endpointFor(options.platformEndpoints, pathname);
+    const endpoint = found?.endpoint;
     try {
       if (endpoint) {
-        trace.route = pathname;
+        // A prefix's paths carry tokens (a sign-in link's): logs and metrics name the prefix only.
+        trace.route = found.route;
         await endpoint(request, response);
       } else {
         send(response, await answer(request, requestId, language, trace), requestId);
@@ -151,4 +156,20 @@ export function createHttpServer(options: HttpServerOptions): Server {
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
   return server;
+}
+
+/** The endpoint for `pathname`: one at that exact path, else the one whose `/`-ending prefix it is under. */
+function endpointFor(
+  endpoints: ReadonlyMap<string, PlatformEndpoint> | undefined,
+  pathname: string,
+): { endpoint: PlatformEndpoint; route: string } | undefined {
+  if (!endpoints) return undefined;
+  const exact = endpoints.get(pathname);
+  if (exact) return { endpoint: exact, route: pathname.endsWith('/') ? `${pathname}*` : pathname };
+  for (const [key, endpoint] of endpoints) {
+    if (key.endsWith('/') && (pathname.startsWith(key) || pathname === key.slice(0, -1))) {
+      return { endpoint, route: `${key}*` };
+    }
+  }
+  return undefined;
 }

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relayPending } from '../app/relay.ts';
 import { fireTimer } from '../app/sla-steps.ts';
-import type { Config } from '../config/config.ts';
+import { publicUrlOf, type Config } from '../config/config.ts';
+import { webDesk, webSignInDeps, type WebDesk } from '../channels/web/web-channel.ts';
 import { createHttpServer, type PlatformEndpoint } from '../http/server.ts';
 import { slackReceiving, type SlackReceiving } from '../channels/slack/slack-channel.ts';
 import { teamsReceiving, type TeamsReceiving } from '../channels/teams/teams-channel.ts';
@@ -41,6 +42,7 @@ export async function startDesk(
   let server: Server | undefined;
   let slack: SlackReceiving | undefined;
   let teams: TeamsReceiving | undefined;
+  let web: WebDesk | undefined;
   try {
     if (roles.has('web') && config.slack) {
       slack = slackReceiving({
@@ -67,6 +69,17 @@ export async function startDesk(
       platformEndpoints.set('/api/messages', teams.endpoint);
     }
     let url: string | undefined;
+    if (roles.has('web')) {
+      // The web desk is always there: with no SMTP, its sign-in links are printed to the log.
+      web = webDesk({
+        deps: webSignInDeps(desk.store, desk.deps),
+        ...(config.mail ? { mail: config.mail } : {}),
+        publicUrl: () => publicUrlOf(config, url),
+        defaultLocale: config.locale,
+        logger,
+      });
+      platformEndpoints.set('/web/', web.endpoint);
+    }
     // The port first: a port in use or an unknown host then fails before any job has started.
     if (roles.has('web')) {
       server = createHttpServer({
@@ -117,6 +130,7 @@ export async function startDesk(
           // What Slack was told is taken, and Teams' turns answered late, finish before the database goes.
           await slack?.stop();
           await teams?.settled();
+          await web?.stop();
           await desk.close();
           logger.info('sladesk stopped');
         })()),

@@ -71,6 +71,20 @@ describe('sladesk start', () => {
       expect(openapi.openapi).toMatch(/^3\.1/);
       const unauthenticated = await within(10_000, 'GET /api/tickets', fetch(`${url}/api/tickets`));
       expect(unauthenticated.status).toBe(401);
+      // The web desk is served under /web/ by the same server.
+      const signedOut = await within(10_000, 'GET /web/session', fetch(`${url}/web/session`));
+      expect(signedOut.status).toBe(401);
+      expect(((await signedOut.json()) as { error: { code: string } }).error.code).toBe('notSignedIn');
+      const asked = await within(
+        10_000,
+        'POST /web/sign-in',
+        fetch(`${url}/web/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'nobody@nowhere.example' }),
+        }),
+      );
+      expect(asked.status).toBe(202);
     } finally {
       child.kill('SIGTERM');
     }

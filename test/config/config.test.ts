@@ -242,3 +242,65 @@ describe('in the operator’s language', () => {
     );
   });
 });
+
+describe('the web desk’s variables', () => {
+  it('reads the public URL and the mail settings, as a pair', () => {
+    const config = loadConfig({
+      SLADESK_PUBLIC_URL: 'https://desk.example.com/',
+      SLADESK_SMTP_URL: 'smtp://desk:s3cret-pass@mail.example.com:587',
+      SLADESK_MAIL_FROM: 'Sladesk <desk@example.com>',
+    });
+    expect(config.publicUrl).toBe('https://desk.example.com/');
+    expect(config.mail).toEqual({
+      smtpUrl: 'smtp://desk:s3cret-pass@mail.example.com:587',
+      from: 'Sladesk <desk@example.com>',
+    });
+    expect(
+      loadConfig({ SLADESK_SMTP_URL: 'smtps://mail.example.com', SLADESK_MAIL_FROM: 'a@b.example' }).mail,
+    ).toBeDefined();
+    expect(loadConfig({}).mail).toBeUndefined();
+  });
+
+  it('names a bad SMTP URL without echoing its password', () => {
+    for (const value of [
+      'http://desk:s3cret-pass@mail.example.com',
+      'smtp://desk:s3cret-pass@',
+      'smtp://desk:s3cret pass@mail.example.com',
+      'desk:s3cret-pass',
+    ]) {
+      const error = failure({ SLADESK_SMTP_URL: value, SLADESK_MAIL_FROM: 'desk@example.com' });
+      expect(error.variable).toBe('SLADESK_SMTP_URL');
+      expect(error.message).toMatch(/smtp:\/\/ or smtps:\/\/ URL/);
+      expect(error.message).not.toContain('s3cret');
+      expect(error.in('sv')).not.toContain('s3cret');
+    }
+    expect(
+      failure({ SLADESK_SMTP_URL: 'ftp://mail.example.com', SLADESK_MAIL_FROM: 'desk@example.com' }).message,
+    ).toContain('"ftp://mail.example.com"');
+  });
+
+  it('needs the SMTP URL and the sender together', () => {
+    const error = failure({ SLADESK_SMTP_URL: 'smtp://desk:s3cret-pass@mail.example.com' });
+    expect(error.variable).toBe('SLADESK_MAIL_FROM');
+    expect(error.message).toMatch(/e-mail needs SLADESK_SMTP_URL and SLADESK_MAIL_FROM together/);
+    expect(error.message).not.toContain('s3cret');
+    expect(failure({ SLADESK_MAIL_FROM: 'desk@example.com' }).variable).toBe('SLADESK_SMTP_URL');
+    const from = failure({
+      SLADESK_SMTP_URL: 'smtp://mail.example.com',
+      SLADESK_MAIL_FROM: 'not an address',
+    });
+    expect(from.variable).toBe('SLADESK_MAIL_FROM');
+    expect(from.message).toContain('"not an address"');
+  });
+
+  it('names a bad public URL, hiding any credentials', () => {
+    for (const value of ['desk.example.com', 'ftp://desk.example.com', 'https://desk.example.com/?a=1']) {
+      const error = failure({ SLADESK_PUBLIC_URL: value });
+      expect(error.variable).toBe('SLADESK_PUBLIC_URL');
+      expect(error.message).toMatch(/http\(s\) URL people reach the desk at/);
+    }
+    const withPassword = failure({ SLADESK_PUBLIC_URL: 'https://user:s3cret-pass@desk.example.com' });
+    expect(withPassword.variable).toBe('SLADESK_PUBLIC_URL');
+    expect(withPassword.message).not.toContain('s3cret');
+  });
+});

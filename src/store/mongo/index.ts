@@ -14,7 +14,10 @@ import type {
   Outbox,
   PendingChanges,
   PersonRepository,
+  SignInAttempts,
+  SignInLinks,
   TicketRepository,
+  WebSessions,
 } from '../../app/ports.ts';
 import { apiKeyModel, MongoApiKeyRepository } from './api-key-repository.ts';
 import { MongoAuditLog } from './audit-log.ts';
@@ -34,6 +37,14 @@ import { ticketModel } from './ticket-model.ts';
 import { MongoTicketRepository } from './ticket-repository.ts';
 import { openTicketModel, shelfEntryModel } from './ticket-shelves.ts';
 import { revisionModel } from './versioned-documents.ts';
+import {
+  MongoSignInAttempts,
+  MongoSignInLinks,
+  signInAttemptModel,
+  signInLinkModel,
+  signInLinkUseModel,
+} from './sign-in-links.ts';
+import { MongoWebSessions, webSessionModel } from './web-sessions.ts';
 
 export { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from './errors.ts';
 export { DEFAULT_TICKET_PREFIX } from './ticket-ids.ts';
@@ -59,6 +70,9 @@ export interface MongoStore {
   inbound: InboundLog;
   received: ReceivedRequests;
   customerPlaces: CustomerPlaces;
+  signInLinks: SignInLinks;
+  signInAttempts: SignInAttempts;
+  webSessions: WebSessions;
   /** Open tickets per status and priority, keyed "<status>\0<priority>": one read of the open queue. */
   openTicketCounts(): Promise<Map<string, number>>;
   /**
@@ -96,6 +110,10 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     inboundEventModel(connection),
     receivedRequestModel(connection),
     customerPlaceModel(connection),
+    signInLinkModel(connection),
+    signInLinkUseModel(connection),
+    signInAttemptModel(connection),
+    webSessionModel(connection),
   ] as unknown as Model<never>[];
 
   return {
@@ -114,6 +132,9 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     inbound: new MongoInboundLog(connection),
     received: new MongoReceivedRequests(connection),
     customerPlaces: new MongoCustomerPlaces(connection),
+    signInLinks: new MongoSignInLinks(connection),
+    signInAttempts: new MongoSignInAttempts(connection),
+    webSessions: new MongoWebSessions(connection),
     async openTicketCounts() {
       const summaries = await openTicketModel(connection)
         .find({}, { status: 1, priority: 1 })
@@ -131,8 +152,25 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
           // Already there (NamespaceExists, code 48): fine.
           if ((error as { code?: unknown }).code !== 48) throw error;
         });
-        await model.syncIndexes();
+        await syncIndexes(model);
       }
     },
   };
+}
+
+/**
+ * The model's indexes as its schema declares them. FerretDB v1 refuses TTL indexes
+ * (`expireAfterSeconds`: "not implemented"); there the same keys get a plain index, and the
+ * repositories prune expired documents themselves, as they do on MongoDB too.
+ */
+async function syncIndexes(model: Model<never>): Promise<void> {
+  try {
+    await model.syncIndexes();
+  } catch (error) {
+    const expiring = model.schema.indexes().filter(([, options]) => options.expireAfterSeconds !== undefined);
+    if (expiring.length === 0 || !/expireAfterSeconds|not implemented/i.test(String(error))) throw error;
+    for (const [fields] of model.schema.indexes()) {
+      await model.collection.createIndex(fields as Record<string, 1 | -1>);
+    }
+  }
 }
