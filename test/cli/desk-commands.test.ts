@@ -1,37 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
 import mongoose from 'mongoose';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.ts';
 import { LoadedContracts } from '../../src/contracts/contract-catalogue.ts';
 import { openTicket } from '../../src/domain/tickets/lifecycle.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
+import { useDeskCli } from './support/desk-cli.ts';
 
 /** The commands run in-process against their own database on the test server, as an operator would. */
-const database = `cli_${randomBytes(4).toString('hex')}`;
-const uri = (() => {
-  const url = new URL(inject('mongoUri'));
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-
-async function sladesk(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdin: Readable.from([]),
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { MONGODB_URI: uri, SLADESK_LOCALE: 'en', LOG_LEVEL: 'silent' },
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
-}
-
-afterAll(async () => {
-  const connection = await mongoose.createConnection(uri).asPromise();
-  await connection.dropDatabase();
-  await connection.close();
-});
+const cli = useDeskCli('cli');
+const sladesk = (...args: string[]) => cli.sladesk({}, ...args);
+const uri = cli.uri;
 
 describe('seeding a desk from the command line', () => {
   it('adds agents, an organisation with its escalation people, contacts and keys, and lists them', async () => {

@@ -1,34 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
 import mongoose from 'mongoose';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.ts';
+import { useDeskCli } from './support/desk-cli.ts';
 
 /** `sladesk web link` in-process against its own database, as an operator would run it. */
-const database = `cli_web_${randomBytes(4).toString('hex')}`;
-const uri = (() => {
-  const url = new URL(inject('mongoUri'));
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-
-async function sladesk(env: Record<string, string>, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdin: Readable.from([]),
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { MONGODB_URI: uri, SLADESK_LOCALE: 'en', LOG_LEVEL: 'silent', ...env },
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
-}
-
-afterAll(async () => {
-  const connection = await mongoose.createConnection(uri).asPromise();
-  await connection.dropDatabase();
-  await connection.close();
-});
+const { sladesk, uri } = useDeskCli('cli_web');
 
 describe('sladesk web link', () => {
   it('prints a one-time link for a person, at the public URL, stored only as its hash', async () => {
