@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.local/', 'coverage/'] },
@@ -12,4 +13,6 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The web desk's own script runs in the browser.
+  { files: ['src/channels/web/assets/**/*.js'], languageOptions: { globals: globals.browser } },
 );

@@ -8,6 +8,9 @@ import { LogChannel } from '../channels/log/log-channel.ts';
 import { WebhookChannel } from '../channels/webhook/webhook-channel.ts';
 import { slackSender } from '../channels/slack/slack-channel.ts';
 import { teamsSender, type TeamsConnection } from '../channels/teams/teams-channel.ts';
+import { WEB_QUEUE_PLACE } from '../channels/web/web-channel.ts';
+import { WebLive } from '../channels/web/web-live.ts';
+import { webSender } from '../channels/web/web-sender.ts';
 import { openDatabase, type Database, type DatabaseOptions } from '../store/database.ts';
 import {
   DatabaseConnectError,
@@ -30,6 +33,8 @@ export interface OpenDesk {
   jobs: ReturnType<typeof createAgendaJobs>;
   /** The desk's own figures, served beside the HTTP ones at /metrics. */
   metrics: Registry;
+  /** Tells this process's open web pages that something of theirs changed. */
+  live: WebLive;
   close(): Promise<void>;
 }
 
@@ -39,9 +44,12 @@ export function teamsConnection(config: Config): TeamsConnection | undefined {
   return config.teamsEmulator ? { emulator: true } : undefined;
 }
 
-/** The channels this desk delivers on: the log always; the web-hook, Slack and Teams when configured. */
-function channelsFor(config: Config, logger: Logger): ChannelSender[] {
-  const channels: ChannelSender[] = [new LogChannel(logger)];
+/**
+ * The channels this desk delivers on: the log and the web desk always; the web-hook, Slack and
+ * Teams when configured.
+ */
+function channelsFor(config: Config, logger: Logger, web: ChannelSender): ChannelSender[] {
+  const channels: ChannelSender[] = [new LogChannel(logger), web];
   if (config.webhook) channels.push(new WebhookChannel(config.webhook));
   if (config.slack) channels.push(slackSender(config.slack));
   const teams = teamsConnection(config);
@@ -102,6 +110,11 @@ export async function openDesk(
   try {
     const store = createMongoStore(database.connection, { ticketPrefix: config.ticketPrefix });
     await store.ensureIndexes();
+    // The web desk's queue is the agents' triage place there unless an admin moved it.
+    if (!(await store.deskSettings.get()).triage?.web) {
+      await store.deskSettings.setTriagePlace('web', WEB_QUEUE_PLACE);
+    }
+    const live = new WebLive();
     const jobs = createAgendaJobs({ connection: database.connection, logger });
     const metrics = createDeskMetrics(store);
     const deps: DeskDeps = assembleDeps(store, {
@@ -110,7 +123,7 @@ export async function openDesk(
       waiter: systemWaiter,
       timers: jobs.scheduler,
       contracts,
-      channels: channelsFor(config, logger),
+      channels: channelsFor(config, logger, webSender(store.webInbox, live, systemClock)),
       deliverySignals: metrics.deliverySignals,
       triageLocale: config.locale,
       logger,
@@ -121,6 +134,7 @@ export async function openDesk(
       database,
       jobs,
       metrics: metrics.registry,
+      live,
       async close() {
         await jobs.stop();
         await database.close();

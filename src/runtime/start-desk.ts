@@ -72,7 +72,10 @@ export async function startDesk(
     if (roles.has('web')) {
       // The web desk is always there: with no SMTP, its sign-in links are printed to the log.
       web = webDesk({
-        deps: webSignInDeps(desk.store, desk.deps),
+        desk: desk.deps,
+        signIn: webSignInDeps(desk.store, desk.deps),
+        inbox: desk.store.webInbox,
+        live: desk.live,
         ...(config.mail ? { mail: config.mail } : {}),
         publicUrl: () => publicUrlOf(config, url),
         defaultLocale: config.locale,
@@ -122,6 +125,8 @@ export async function startDesk(
       lost: desk.database.lost,
       stop: () =>
         (stopping ??= (async () => {
+          // Open pages' live streams would keep the server from closing.
+          web?.closeStreams();
           if (server) {
             const closed = new Promise((resolve) => server!.close(resolve));
             server.closeIdleConnections();

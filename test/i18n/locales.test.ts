@@ -20,7 +20,7 @@ describe('locales', () => {
     for (const file of await sourceFiles(root)) {
       const text = await readFile(file, 'utf8');
       for (const [, key] of text.matchAll(
-        /['"]((?:cli|contract|notify|errors|api|chat)\.[A-Za-z0-9_.]+[A-Za-z0-9_])['"]/g,
+        /['"]((?:cli|contract|notify|errors|api|chat|web)\.[A-Za-z0-9_.]+[A-Za-z0-9_])['"]/g,
       )) {
         named.add(key!);
       }

@@ -1,10 +1,22 @@
+import type { DeskDeps } from '../../app/desk-deps.ts';
 import type { Clock, OrganisationRepository, PersonRepository } from '../../app/ports.ts';
 import type { WebSignInDeps } from '../../app/web-sign-in.ts';
 import type { Locale } from '../../i18n/translate.ts';
 import type { MongoStore } from '../../store/mongo/index.ts';
 import { logDelivery, mailDelivery, type LinkDelivery, type MailSettings } from './link-delivery.ts';
-import { webRoutes, type WebLogger, type WebRoutes } from './web-routes.ts';
+import type { WebInbox } from './web-inbox.ts';
+import type { WebLive } from './web-live.ts';
+import type { WebLogger } from './web-request.ts';
+import { webRoutes, type WebRoutes } from './web-routes.ts';
 import { cryptoTokens } from './web-tokens.ts';
+
+export type { WebLogger } from './web-request.ts';
+
+/** The web desk's triage place: its agents' queue. */
+export const WEB_QUEUE_PLACE = 'queue';
+
+/** How often a live page looks for changes another process made, unless told otherwise. */
+export const LIVE_POLL_MS = 5_000;
 
 /** The sign-in ports over the store, with the system's random tokens. */
 export function webSignInDeps(
@@ -23,16 +35,20 @@ export function webSignInDeps(
 }
 
 export interface WebDeskOptions {
-  deps: WebSignInDeps;
+  desk: DeskDeps;
+  signIn: WebSignInDeps;
+  inbox: WebInbox;
+  live: WebLive;
   /** E-mail for sign-in links; without it they are printed to the log (local mode). */
   mail?: MailSettings;
   publicUrl: () => string;
   defaultLocale: Locale;
   logger: WebLogger;
+  livePollMs?: number;
 }
 
 export interface WebDesk extends WebRoutes {
-  /** Waits for links still on their way, and lets the mail connection go. */
+  /** Ends the live streams, waits for links still on their way, and lets the mail connection go. */
   stop(): Promise<void>;
 }
 
@@ -41,10 +57,22 @@ export function webDesk(options: WebDeskOptions): WebDesk {
   const delivery: LinkDelivery = options.mail
     ? mailDelivery(options.mail, options.defaultLocale)
     : logDelivery(options.logger);
-  const routes = webRoutes({ ...options, delivery });
+  const routes = webRoutes({
+    desk: options.desk,
+    signIn: options.signIn,
+    inbox: options.inbox,
+    live: options.live,
+    clock: options.desk.clock,
+    delivery,
+    publicUrl: options.publicUrl,
+    defaultLocale: options.defaultLocale,
+    logger: options.logger,
+    livePollMs: options.livePollMs ?? LIVE_POLL_MS,
+  });
   return {
     ...routes,
     async stop() {
+      routes.closeStreams();
       await routes.settled();
       delivery.close?.();
     },

@@ -1,26 +1,17 @@
 import { translate, type Locale, type Params } from '../../i18n/translate.ts';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+import { escapeHtml } from './web-html.ts';
+import { openPage } from './web-layout.ts';
 
 /**
- * A small page of the web desk: a heading and a paragraph under `web.pages.<name>`, in `locale`,
- * with no script, style or asset from anywhere.
+ * A small page of the web desk for someone not signed in: a heading and a paragraph under
+ * `web.pages.<name>`, in `locale`, and the way back to the front door.
  */
 export function webPage(locale: Locale, name: string, params: Params = {}): string {
-  const say = (part: string) => escapeHtml(translate(locale, `web.pages.${name}.${part}`, params));
-  return [
-    '<!doctype html>',
-    `<html lang="${locale}">`,
-    '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${say('title')}</title></head>`,
-    `<body><main><h1>${say('title')}</h1><p>${say('text')}</p></main></body>`,
-    '</html>',
-  ].join('\n');
+  const say = (part: string) => translate(locale, `web.pages.${name}.${part}`, params);
+  const back = escapeHtml(translate(locale, 'web.error.back'));
+  return openPage(
+    locale,
+    say('title'),
+    `<p>${escapeHtml(say('text'))}</p><p><a href="/web/">${back}</a></p>`,
+  );
 }

@@ -1,185 +1,141 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
-import {
-  currentSession,
-  endSession,
-  requestSignInLinks,
-  useSignInLink,
-  type CurrentSession,
-  type WebSignInDeps,
-} from '../../app/web-sign-in.ts';
-import { readJsonBody } from '../../http/body.ts';
+import { linkIdentity } from '../../app/directory.ts';
+import { currentSession, type CurrentSession } from '../../app/web-sign-in.ts';
 import { toHttpError } from '../../http/error-mapping.ts';
+import { HttpError } from '../../http/http-error.ts';
 import { preferredLocale } from '../../http/locale.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
-import { translate, type Locale } from '../../i18n/translate.ts';
+import type { Locale } from '../../i18n/translate.ts';
 import { changesState, carriesCsrfToken } from './csrf.ts';
-import { localeOf, type LinkDelivery } from './link-delivery.ts';
-import { clearedSessionCookie, sessionCookie, sessionIdOf } from './session-cookie.ts';
-import { webPage } from './web-page.ts';
-import { TOKEN_PATTERN } from './web-tokens.ts';
-
-export interface WebLogger {
-  info(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-export interface WebRoutesOptions {
-  deps: WebSignInDeps;
-  delivery: LinkDelivery;
-  /** The desk's public URL, without a trailing slash: links point there; https makes cookies Secure. */
-  publicUrl: () => string;
-  defaultLocale: Locale;
-  logger: WebLogger;
-}
+import { localeOf } from './link-delivery.ts';
+import { clearedSessionCookie, sessionIdOf } from './session-cookie.ts';
+import { refusal } from './web-answers.ts';
+import { fieldOf, readWebBody } from './web-body.ts';
+import { errorPage } from './web-layout.ts';
+import type { SignedInRequest, WebAnswer, WebDeskContext, WebRequest, WebRoute } from './web-request.ts';
+import { webIdentityOf } from './web-sender.ts';
+import { signInRoutes } from './routes/sign-in-routes.ts';
+import { assetRoutes } from './routes/asset-routes.ts';
+import { homeRoutes } from './routes/home-routes.ts';
+import { inboxRoutes } from './routes/inbox-routes.ts';
+import { liveRoutes } from './routes/live-routes.ts';
+import { chatRoutes } from './routes/chat-routes.ts';
 
 export interface WebRoutes {
   /** Serves every path under /web/. */
   endpoint(request: IncomingMessage, response: ServerResponse): Promise<void>;
   /** Settles when every link asked for so far has been delivered (or failed). */
   settled(): Promise<void>;
+  /** Ends the open live streams, so that the server can close. */
+  closeStreams(): void;
 }
 
-const SIGN_IN_BODY_LIMIT = 4 * 1024;
-const signInBody = z.object({ email: z.email().max(254) }).strict();
-const tokenParam = z.string().regex(TOKEN_PATTERN);
+/** A route past sign-in: only ever called with a session. */
+export type SignedInRoute = (request: SignedInRequest) => Promise<WebAnswer | undefined>;
 
-interface WebAnswer {
-  status: number;
-  json?: unknown;
-  html?: string;
-  headers?: Record<string, string | string[]>;
-}
+/** The paths only a session opens: without one they answer 401 (a page: the way to sign in). */
+const SIGNED_IN_PATHS = /^\/web\/(chat|tickets|queue|admin|messages|press|reply|live|session|sign-out)(\/|$)/;
+
+/** A browser navigating asks for HTML; the page's script and other programs get JSON. */
+const wantsJson = (request: IncomingMessage): boolean =>
+  !(request.headers.accept ?? '').includes('text/html');
 
 /**
- * The web desk's routes: sign-in links asked for and used, the session, sign-out. Every
- * state-changing request but the request for a link needs a session and its CSRF token in
- * `x-csrf-token`; without them it is refused before anything is read or written.
+ * The web desk's routes. Every state-changing request but the request for a link needs a session
+ * and its CSRF token (in `x-csrf-token`, or a form's `csrf` field); without them it is refused
+ * before anything is read or written. The pages follow the signed-in person's language.
  */
-export function webRoutes(options: WebRoutesOptions): WebRoutes {
-  const { deps, delivery, logger } = options;
+export function webRoutes(context: WebDeskContext): WebRoutes {
   const pending = new Set<Promise<void>>();
-  const secure = () => options.publicUrl().startsWith('https:');
+  const streams = new Set<ServerResponse>();
+  const secure = () => context.publicUrl().startsWith('https:');
+  const open: WebRoute[] = [assetRoutes(), signInRoutes(context, pending), homeRoutes(context)];
+  const signedIn: SignedInRoute[] = [inboxRoutes(context), liveRoutes(context, streams), chatRoutes(context)];
 
-  function deliverInBackground(links: Awaited<ReturnType<typeof requestSignInLinks>>) {
-    if (links.kind !== 'accepted') return;
-    for (const link of links.links) {
-      const url = `${options.publicUrl()}/web/sign-in/${link.token}`;
-      const delivered = delivery
-        .deliver({ to: link.person, url })
-        .catch((error: unknown) =>
-          logger.error({ err: error, personId: link.person.person.id }, 'sign-in link not delivered'),
-        )
-        .finally(() => pending.delete(delivered));
-      pending.add(delivered);
+  async function sessionOf(raw: IncomingMessage): Promise<CurrentSession | undefined> {
+    const sessionId = sessionIdOf(raw);
+    const current = sessionId ? await currentSession(context.signIn, sessionId) : undefined;
+    if (current && !current.person.identities.some((own) => own.channel === 'web')) {
+      // Linked when the link was used; this heals a crash between the two writes.
+      await linkIdentity(context.desk, current.person.id, webIdentityOf(current.person.id));
     }
+    return current;
   }
 
-  async function route(
-    request: IncomingMessage,
-    path: string,
-    asked: Locale | undefined,
-  ): Promise<WebAnswer> {
-    const method = request.method ?? 'GET';
-    // The browser's language, else (once known) the signed-in person's, else the desk's.
-    let locale = asked ?? options.defaultLocale;
-    const refuse = (status: number, code: string, key: string, params = {}): WebAnswer => ({
-      status,
-      json: { error: { code, message: errorMessage(locale, key, params) } },
+  async function route(raw: IncomingMessage, asked: Locale | undefined): Promise<WebAnswer> {
+    const method = raw.method ?? 'GET';
+    const url = new URL(raw.url ?? '/', 'http://web.invalid');
+    const path = url.pathname;
+    const current = await sessionOf(raw);
+    const locale = current ? localeOf(current, context.defaultLocale) : (asked ?? context.defaultLocale);
+    const hadCookie = sessionIdOf(raw) !== undefined;
+    const signedOut = (): WebAnswer => ({
+      ...refusal(locale, 401, 'notSignedIn', 'web.errors.notSignedIn'),
+      headers: hadCookie ? { 'Set-Cookie': clearedSessionCookie({ secure: secure() }) } : {},
     });
 
-    if (path === '/web/sign-in') {
-      if (method !== 'POST') return notAllowed('POST', locale);
-      const parsed = signInBody.safeParse(await readJsonBody(request, SIGN_IN_BODY_LIMIT));
-      if (!parsed.success) return refuse(400, 'invalidEmail', 'web.errors.invalidEmail');
-      const asked = await requestSignInLinks(deps, parsed.data.email);
-      if (asked.kind === 'limited') {
-        const seconds = Math.max(1, Math.ceil((asked.retryAt.getTime() - deps.clock.now().getTime()) / 1000));
-        return {
-          ...refuse(429, 'tooManySignInRequests', 'web.errors.tooManySignInRequests', {
-            minutes: Math.ceil(seconds / 60),
-          }),
-          headers: { 'Retry-After': String(seconds) },
-        };
+    let body: unknown = {};
+    if (changesState(method)) {
+      if (path !== '/web/sign-in') {
+        if (!current) return signedOut();
+        body = await readWebBody(raw);
+        if (!carriesCsrfToken(raw, current.session.csrfToken, fieldOf(body, 'csrf'))) {
+          return refusal(locale, 403, 'csrfTokenMissing', 'web.errors.csrfToken');
+        }
+      } else {
+        body = await readWebBody(raw);
       }
-      // Delivered after the answer, so it is the same, and as quick, for an address nobody has.
-      deliverInBackground(asked);
-      return { status: 202, json: { message: translate(locale, 'web.signIn.accepted') } };
     }
-
-    const link = /^\/web\/sign-in\/([^/]*)$/.exec(path);
-    if (link) {
-      if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET', locale);
-      // A link preview (HEAD) must not use it up.
-      const token = tokenParam.safeParse(link[1]);
-      const used = token.success && method === 'GET' ? await useSignInLink(deps, token.data) : undefined;
-      if (!used || used.kind !== 'session') {
-        const kind = used?.kind ?? 'unknown';
-        return { status: kind === 'unknown' ? 404 : 410, html: webPage(locale, `link_${kind}`) };
-      }
-      const { session } = used;
-      const maxAge = (session.endsAt.getTime() - deps.clock.now().getTime()) / 1000;
+    const request: WebRequest = {
+      raw,
+      method,
+      path,
+      query: url.searchParams,
+      locale,
+      asked,
+      current,
+      body,
+      wantsJson: wantsJson(raw),
+    };
+    for (const serve of open) {
+      const answer = await serve(request);
+      if (answer) return answer;
+    }
+    if (!current) {
+      if (!SIGNED_IN_PATHS.test(path)) return refusal(locale, 404, 'notFound', 'web.errors.noSuchPage');
+      if (request.wantsJson) return signedOut();
       return {
+        ...signedOut(),
+        json: undefined,
         status: 303,
-        headers: {
-          Location: '/web/',
-          'Set-Cookie': sessionCookie(session.sessionId, maxAge, { secure: secure() }),
-        },
+        headers: { ...signedOut().headers, Location: '/web/' },
       };
     }
-
-    const sessionId = sessionIdOf(request);
-    const current = sessionId ? await currentSession(deps, sessionId) : undefined;
-    if (current && !asked) locale = localeOf(current, options.defaultLocale);
-    const signedOut = (): WebAnswer => ({
-      ...refuse(401, 'notSignedIn', 'web.errors.notSignedIn'),
-      headers: sessionId ? { 'Set-Cookie': clearedSessionCookie({ secure: secure() }) } : {},
-    });
-
-    if (changesState(method)) {
-      if (!current) return signedOut();
-      if (!carriesCsrfToken(request, current.session.csrfToken)) {
-        return refuse(403, 'csrfTokenMissing', 'web.errors.csrfToken');
+    const signedInRequest = request as SignedInRequest;
+    try {
+      for (const serve of signedIn) {
+        const answer = await serve(signedInRequest);
+        if (answer) return answer;
       }
-    }
-
-    switch (path) {
-      case '/web':
-      case '/web/':
-        if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET', locale);
-        return current
-          ? { status: 200, html: webPage(locale, 'signedIn', { name: current.person.name }) }
-          : { status: 200, html: webPage(locale, 'signedOut') };
-      case '/web/session':
-        if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET', locale);
-        return current ? { status: 200, json: sessionAnswer(current) } : signedOut();
-      case '/web/sign-out':
-        if (method !== 'POST') return notAllowed('POST', locale);
-        await endSession(deps, current!.session);
-        return { status: 204, headers: { 'Set-Cookie': clearedSessionCookie({ secure: secure() }) } };
-      default:
-        return refuse(404, 'notFound', 'web.errors.noSuchPage');
+      throw new HttpError(404, 'notFound', 'web.errors.noSuchPage');
+    } catch (error) {
+      // A form posted without the script gets a page saying what was wrong; the script gets JSON.
+      const { status, code, message, headers } = refused(error, locale);
+      if (request.wantsJson) return { status, json: { error: { code, message } }, headers };
+      return { status, html: errorPage(signedInRequest, message), headers };
     }
   }
 
-  async function endpoint(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const asked = preferredLocale(request.headers['accept-language']);
-    const locale = asked ?? options.defaultLocale;
-    const path = (request.url ?? '/').split('?', 1)[0]!;
+  async function endpoint(raw: IncomingMessage, response: ServerResponse): Promise<void> {
+    const asked = preferredLocale(raw.headers['accept-language']);
     let answer: WebAnswer;
     try {
-      answer = await route(request, path, asked);
+      answer = await route(raw, asked);
     } catch (error) {
-      const known = toHttpError(error);
-      if (!known) throw error;
-      const message = errorMessage(locale, known.key, known.params);
-      answer = {
-        status: known.status,
-        json: { error: { code: known.code, message } },
-        headers: { ...known.headers },
-      };
+      const { status, code, message, headers } = refused(error, asked ?? context.defaultLocale);
+      answer = { status, json: { error: { code, message } }, headers };
     }
-    write(response, answer);
+    write(response, answer, streams);
   }
 
   return {
@@ -187,41 +143,57 @@ export function webRoutes(options: WebRoutesOptions): WebRoutes {
     async settled() {
       while (pending.size > 0) await Promise.all([...pending]);
     },
-  };
-}
-
-function notAllowed(allow: string, locale: Locale): WebAnswer {
-  const message = translate(locale, 'web.errors.methodNotAllowed', { allow });
-  return { status: 405, headers: { Allow: allow }, json: { error: { code: 'methodNotAllowed', message } } };
-}
-
-/** Who is signed in, as the browser's scripts need it, and the token they must send back. */
-function sessionAnswer(current: CurrentSession) {
-  const { person, organisation, session } = current;
-  return {
-    person: {
-      id: person.id,
-      name: person.name,
-      role: person.role,
-      locale: person.locale ?? organisation?.locale ?? null,
-      organisation: organisation ? { id: organisation.id, name: organisation.name } : null,
+    closeStreams() {
+      for (const stream of streams) stream.end();
     },
-    csrfToken: session.csrfToken,
   };
 }
 
-function write(response: ServerResponse, answer: WebAnswer): void {
+/** A refusal the desk knows (bad input, not found, not allowed) in the reader's words; anything else goes on. */
+function refused(
+  error: unknown,
+  locale: Locale,
+): { status: number; code: string; message: string; headers: Record<string, string> } {
+  const known = toHttpError(error);
+  if (!known) throw error;
+  const message = errorMessage(locale, known.key, known.params);
+  return { status: known.status, code: known.code, message, headers: { ...known.headers } };
+}
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+function write(response: ServerResponse, answer: WebAnswer, streams: Set<ServerResponse>): void {
   const headers: Record<string, string | string[]> = {
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     ...answer.headers,
   };
-  let payload = '';
+  if (answer.stream) {
+    response.writeHead(answer.status, headers);
+    streams.add(response);
+    response.on('close', () => streams.delete(response));
+    answer.stream(response);
+    return;
+  }
+  let payload: Buffer | string = '';
   if (answer.html !== undefined) {
     payload = answer.html;
     headers['Content-Type'] = 'text/html; charset=utf-8';
-    headers['Content-Security-Policy'] = "default-src 'none'; frame-ancestors 'none'; form-action 'self'";
+    headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+  } else if (answer.asset) {
+    payload = answer.asset.content;
+    headers['Content-Type'] = answer.asset.type;
+    headers['Cache-Control'] = 'public, max-age=300';
   } else if (answer.json !== undefined) {
     payload = JSON.stringify(answer.json);
     headers['Content-Type'] = 'application/json; charset=utf-8';

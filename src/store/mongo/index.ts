@@ -45,6 +45,8 @@ import {
   signInLinkUseModel,
 } from './sign-in-links.ts';
 import { MongoWebSessions, webSessionModel } from './web-sessions.ts';
+import { MongoWebInbox, webMessageModel } from './web-inbox.ts';
+import type { WebInbox } from '../../channels/web/web-inbox.ts';
 
 export { AlreadyExistsError, IdentityTakenError, OrganisationNameTakenError } from './errors.ts';
 export { DEFAULT_TICKET_PREFIX } from './ticket-ids.ts';
@@ -73,6 +75,8 @@ export interface MongoStore {
   signInLinks: SignInLinks;
   signInAttempts: SignInAttempts;
   webSessions: WebSessions;
+  /** What the web channel was sent, for the browsers to read. */
+  webInbox: WebInbox;
   /** Open tickets per status and priority, keyed "<status>\0<priority>": one read of the open queue. */
   openTicketCounts(): Promise<Map<string, number>>;
   /**
@@ -114,6 +118,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     signInLinkUseModel(connection),
     signInAttemptModel(connection),
     webSessionModel(connection),
+    webMessageModel(connection),
   ] as unknown as Model<never>[];
 
   return {
@@ -135,6 +140,7 @@ export function createMongoStore(connection: Connection, options: MongoStoreOpti
     signInLinks: new MongoSignInLinks(connection),
     signInAttempts: new MongoSignInAttempts(connection),
     webSessions: new MongoWebSessions(connection),
+    webInbox: new MongoWebInbox(connection),
     async openTicketCounts() {
       const summaries = await openTicketModel(connection)
         .find({}, { status: 1, priority: 1 })

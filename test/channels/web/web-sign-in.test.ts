@@ -12,6 +12,7 @@ interface WebCall {
   csrf?: string;
   body?: unknown;
   lang?: string;
+  accept?: string;
 }
 
 async function web(method: string, path: string, options: WebCall = {}) {
@@ -19,6 +20,7 @@ async function web(method: string, path: string, options: WebCall = {}) {
   if (options.cookie) headers.cookie = `sladesk_session=${options.cookie}`;
   if (options.csrf !== undefined) headers['x-csrf-token'] = options.csrf;
   if (options.lang) headers['accept-language'] = options.lang;
+  if (options.accept) headers.accept = options.accept;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${world().api.url}${path}`, {
     method,
@@ -162,7 +164,11 @@ describe('using a sign-in link', () => {
     expect(await collection('web_sessions').countDocuments({ personId: person.id })).toBe(1);
 
     const home = await web('GET', '/web/', { cookie: cookieOf(setCookie)! });
-    expect(home.text).toContain(`signed in to the service desk as ${person.name}`);
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/web/chat');
+    const chat = await web('GET', '/web/chat', { cookie: cookieOf(setCookie)!, accept: 'text/html' });
+    expect(chat.status).toBe(200);
+    expect(chat.text).toContain(person.name);
   });
 
   it('marks the cookie Secure when the public URL is https', async () => {

@@ -1,0 +1,40 @@
+import type { OutgoingMessage } from '../../app/messaging/message.ts';
+
+/** Whose a web message is: one person's (`person:<id>`), or the agents' queue (`triage`). */
+export type WebReader = `person:${string}` | 'triage';
+
+export const personReader = (personId: string): WebReader => `person:${personId}`;
+
+/** What the web desk keeps of a message: everything it is shown with, not the event it came of. */
+export type WebMessageBody = Omit<OutgoingMessage, 'event'>;
+
+/**
+ * A message as the web desk's "platform" keeps it for the browser: posted once under its `ref`,
+ * threaded under its conversation's first message (`thread`), changed in place (`updates`).
+ */
+export interface WebMessage {
+  ref: string;
+  thread: string;
+  reader: WebReader;
+  ticketId: string;
+  body: WebMessageBody;
+  updates: number;
+  postedAt: Date;
+  changedAt: Date;
+}
+
+/**
+ * Where the web channel keeps what it was sent, for the browsers to read: the web desk's
+ * platform side, as Slack's servers are Slack's. A post of a ref already kept keeps the first, so
+ * a delivery carried out again after a crash shows the message once.
+ */
+export interface WebInbox {
+  post(message: WebMessage): Promise<void>;
+  /** Changes a kept message in place; false when there is none under `ref`. */
+  update(ref: string, body: WebMessageBody, changedAt: Date): Promise<boolean>;
+  get(ref: string): Promise<WebMessage | undefined>;
+  /** A reader's messages, oldest first: the newest `limit` of them, or only one ticket's. */
+  forReader(reader: WebReader, options?: { ticketId?: string; limit?: number }): Promise<WebMessage[]>;
+  /** When any of these readers' messages last changed: what a live page polls for. */
+  lastChange(readers: readonly WebReader[]): Promise<Date | undefined>;
+}
