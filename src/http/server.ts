@@ -167,7 +167,8 @@ function endpointFor(
   const exact = endpoints.get(pathname);
   if (exact) return { endpoint: exact, route: pathname.endsWith('/') ? `${pathname}*` : pathname };
   for (const [key, endpoint] of endpoints) {
-    if (key.endsWith('/') && (pathname.startsWith(key) || pathname === key.slice(0, -1))) {
+    // The root is a page of its own, not the prefix of everything.
+    if (key !== '/' && key.endsWith('/') && (pathname.startsWith(key) || pathname === key.slice(0, -1))) {
       return { endpoint, route: `${key}*` };
     }
   }

@@ -4,6 +4,7 @@ import { relayPending } from '../app/relay.ts';
 import { fireTimer } from '../app/sla-steps.ts';
 import { publicUrlOf, type Config } from '../config/config.ts';
 import { webDesk, webSignInDeps, type WebDesk } from '../channels/web/web-channel.ts';
+import { FIRST_ADMIN_EMAIL, welcomeFirstAdmin } from './first-admin.ts';
 import { createHttpServer, type PlatformEndpoint } from '../http/server.ts';
 import { slackReceiving, type SlackReceiving } from '../channels/slack/slack-channel.ts';
 import { teamsReceiving, type TeamsReceiving } from '../channels/teams/teams-channel.ts';
@@ -82,6 +83,10 @@ export async function startDesk(
         logger,
       });
       platformEndpoints.set('/web/', web.endpoint);
+      // The front door: whoever opens the desk's address finds the web desk.
+      platformEndpoints.set('/', async (_request, response) => {
+        response.writeHead(303, { Location: '/web/', 'Content-Length': '0' }).end();
+      });
     }
     // The port first: a port in use or an unknown host then fails before any job has started.
     if (roles.has('web')) {
@@ -118,6 +123,16 @@ export async function startDesk(
     }
     await slack?.start();
     logger.info({ url, roles: [...roles] }, 'sladesk is running');
+    if (web) {
+      const first = await welcomeFirstAdmin(desk.deps, webSignInDeps(desk.store, desk.deps), config.locale);
+      if (first) {
+        const link = `${publicUrlOf(config, url)}${first.linkPath}`;
+        logger.info(
+          { personId: first.personId, email: FIRST_ADMIN_EMAIL },
+          `first start: sign in as the desk's first admin: ${link}`,
+        );
+      }
+    }
     let stopping: Promise<void> | undefined;
     return {
       ...(url ? { url } : {}),

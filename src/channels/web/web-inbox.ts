@@ -21,6 +21,11 @@ export interface WebMessage {
   updates: number;
   postedAt: Date;
   changedAt: Date;
+  /**
+   * What the reader wrote themselves in the thread (a platform shows a user's own messages too);
+   * its body is the thread's, for the ticket's words, without buttons.
+   */
+  written?: string;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { formatInTimeZone } from 'date-fns-tz';
 import type { ButtonActionName } from '../../app/action-steps.ts';
 import { buttonLabel, plainText } from '../plain-text.ts';
 import type { WebMessage } from './web-inbox.ts';
@@ -11,6 +12,10 @@ export interface WebMessageView {
   buttons: { action: ButtonActionName; label: string }[];
   updates: number;
   postedAt: string;
+  /** When it was posted, in the organisation's time zone. */
+  postedAtText: string;
+  /** Written by the reader themselves. */
+  own: boolean;
 }
 
 /** In the words it was composed in: the reader's language and their organisation's time zone. */
@@ -28,12 +33,14 @@ export function viewOf(message: WebMessage): WebMessageView {
     ref: message.ref,
     thread: message.thread,
     ticketId: message.ticketId,
-    text: plainText(composed),
+    text: message.written ?? plainText(composed),
     buttons: body.buttons.map((button) => ({
       action: button.action,
       label: buttonLabel(body.locale, button.action),
     })),
     updates: message.updates,
     postedAt: message.postedAt.toISOString(),
+    postedAtText: formatInTimeZone(message.postedAt, body.timeZone, 'yyyy-MM-dd HH:mm'),
+    own: message.written !== undefined,
   };
 }

@@ -12,6 +12,7 @@ interface WebMessageDocument {
   updates: number;
   postedAt: Date;
   changedAt: Date;
+  written?: string;
   /** The order messages were kept in, which the desk's clock cannot give (many share an instant). */
   seq: number;
 }
@@ -27,6 +28,7 @@ const webMessageSchema = new Schema<WebMessageDocument>(
     postedAt: { type: Date, required: true },
     changedAt: { type: Date, required: true },
     seq: { type: Number, required: true },
+    written: { type: String },
   },
   { ...SCHEMA_OPTIONS, collection: 'web_messages', minimize: false },
 );
@@ -55,6 +57,7 @@ const fromDocument = (found: WebMessageDocument): WebMessage => ({
   updates: found.updates,
   postedAt: found.postedAt,
   changedAt: found.changedAt,
+  ...(found.written === undefined || found.written === null ? {} : { written: found.written }),
 });
 
 export class MongoWebInbox implements WebInbox {

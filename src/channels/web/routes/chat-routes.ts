@@ -76,11 +76,10 @@ export function chatRoutes(context: WebDeskContext): SignedInRoute {
         ),
       )
       .join('');
-    const when = message.postedAt.slice(0, 16).replace('T', ' ');
     return [
-      '<li class="message">',
+      `<li class="message${message.own ? ' own' : ''}">`,
       `<p>${escapeHtml(message.text).replace(/\n/g, '<br>')}</p>`,
-      `<p class="meta"><span class="visually-hidden">${say('web.chat.sentAt')}</span><time datetime="${message.postedAt}">${when} UTC</time></p>`,
+      `<p class="meta"><span class="visually-hidden">${say('web.chat.sentAt')}</span><time datetime="${message.postedAt}">${message.postedAtText}</time></p>`,
       buttons ? `<div class="buttons">${buttons}</div>` : '',
       '</li>',
     ].join('');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BUTTON_ACTIONS } from '../../../app/action-steps.ts';
 import { pressButton } from '../../../app/chat/press-button.ts';
@@ -45,6 +46,9 @@ export async function ownMessage(context: WebDeskContext, person: Person, ref: s
   }
   return message;
 }
+
+const ownRef = (eventId: string) =>
+  'w' + createHash('sha256').update(`own\u0000${eventId}`).digest('base64url').slice(0, 22);
 
 /** A person's events are theirs alone: another's submission id cannot stand in for theirs. */
 const eventOf = (person: Person, submission: string) => `${person.id}:${submission}`;
@@ -100,10 +104,11 @@ export function inboxRoutes(context: WebDeskContext): SignedInRoute {
   async function reply(request: SignedInRequest): Promise<WebAnswer> {
     const { person } = request.current;
     const input = readInput(replyBody, request.body);
-    await ownMessage(context, person, input.thread);
+    const root = await ownMessage(context, person, input.thread);
+    const eventId = eventOf(person, input.submission);
     const outcome = await replyInThread(context.desk, {
       channel: 'web',
-      eventId: eventOf(person, input.submission),
+      eventId,
       from: { identity: webIdentityOf(person.id) },
       thread: input.thread,
       text: input.text,
@@ -111,6 +116,21 @@ export function inboxRoutes(context: WebDeskContext): SignedInRoute {
     });
     if (outcome.kind === 'notATicketThread')
       throw new HttpError(404, 'noSuchMessage', 'web.errors.noSuchMessage');
+    // The reader's own words stay in the conversation, as a chat platform shows them; sent again,
+    // they are kept once (the ref is the event's).
+    const now = context.clock.now();
+    await context.inbox.post({
+      ref: ownRef(eventId),
+      thread: root.thread,
+      reader: root.reader,
+      ticketId: root.ticketId,
+      body: { ...root.body, buttons: [] },
+      updates: 0,
+      postedAt: now,
+      changedAt: now,
+      written: input.text,
+    });
+    context.live.publish(root.reader);
     return done(request, { visibility: outcome.visibility });
   }
 
