@@ -232,15 +232,15 @@ describe('messaging from the command line', () => {
     expect(unknown.stderr).toContain('p-nope');
   });
 
-  it('names a channel’s triage place, shows them, and refuses a malformed channel name', async () => {
+  it('names a channel’s triage place, shows them beside the web desk’s queue, and refuses a malformed channel name', async () => {
     const set = await sladesk('triage', 'set', '--channel', 'slack', '--target', 'C0TRIAGE');
     expect(set.code, set.stderr).toBe(0);
-    expect(set.json()).toEqual({ triage: { slack: 'C0TRIAGE' } });
-    expect((await sladesk('triage', 'show')).json()).toEqual({ triage: { slack: 'C0TRIAGE' } });
+    expect(set.json()).toEqual({ triage: { slack: 'C0TRIAGE', web: 'queue' } });
+    expect((await sladesk('triage', 'show')).json()).toEqual({ triage: { slack: 'C0TRIAGE', web: 'queue' } });
     const bad = await sladesk('triage', 'set', '--channel', 'Not.A.Channel', '--target', 'x');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--channel');
-    expect((await sladesk('triage', 'show')).json()).toEqual({ triage: { slack: 'C0TRIAGE' } });
+    expect((await sladesk('triage', 'show')).json()).toEqual({ triage: { slack: 'C0TRIAGE', web: 'queue' } });
   });
 
   it('maps a customer’s channel to its organisation, shows and unmaps it; an unknown organisation is refused', async () => {
