@@ -10,6 +10,13 @@ import { localTime, timeHtml } from './web-time.ts';
 type ClockName = 'response' | 'resolution';
 type ClockState = 'breached' | 'met' | 'paused' | 'running';
 
+const STATE_WORDS: Record<ClockState, string> = {
+  breached: 'web.tickets.sla.state.breached',
+  met: 'web.tickets.sla.state.met',
+  paused: 'web.tickets.sla.state.paused',
+  running: 'web.tickets.sla.state.running',
+};
+
 interface ClockRow {
   clock: ClockName;
   due?: Date;
@@ -136,7 +143,7 @@ export function slaTimelineHtml(input: TimelineInput): string {
     .map((row) => {
       const name =
         row.clock === 'response' ? say('web.tickets.sla.response') : say('web.tickets.sla.resolution');
-      const state = say(`web.tickets.sla.state.${row.state}`);
+      const state = say(STATE_WORDS[row.state]);
       const cssClass = row.state === 'breached' ? ' class="sla-late"' : '';
       return [
         `<tr><th scope="row">${name}</th>`,

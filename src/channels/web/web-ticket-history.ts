@@ -1,4 +1,4 @@
-import type { TicketEvent } from '../../domain/tickets/events.ts';
+import type { TicketEvent, TicketEventType } from '../../domain/tickets/events.ts';
 import type { Ticket } from '../../domain/tickets/ticket.ts';
 import { translate, type Locale } from '../../i18n/translate.ts';
 import { formatDuration } from '../plain-text.ts';
@@ -15,6 +15,37 @@ export interface HistoryInput {
   timeZone: string;
   locale: Locale;
 }
+
+/** Each event's words, named in full so that the locale test finds every key. */
+const EVENT_WORDS: Record<TicketEventType, string> = {
+  opened: 'web.tickets.history.events.opened',
+  claimed: 'web.tickets.history.events.claimed',
+  assigned: 'web.tickets.history.events.assigned',
+  commented: 'web.tickets.history.events.commented',
+  priority_changed: 'web.tickets.history.events.priority_changed',
+  work_started: 'web.tickets.history.events.work_started',
+  waiting_on_customer: 'web.tickets.history.events.waiting_on_customer',
+  resumed: 'web.tickets.history.events.resumed',
+  resolved: 'web.tickets.history.events.resolved',
+  accepted: 'web.tickets.history.events.accepted',
+  reopened: 'web.tickets.history.events.reopened',
+  closed: 'web.tickets.history.events.closed',
+  effort_logged: 'web.tickets.history.events.effort_logged',
+  effort_threshold_passed: 'web.tickets.history.events.effort_threshold_passed',
+  billable_flagged: 'web.tickets.history.events.billable_flagged',
+  billable_approved: 'web.tickets.history.events.billable_approved',
+  linked_to_problem: 'web.tickets.history.events.linked_to_problem',
+  incident_linked: 'web.tickets.history.events.incident_linked',
+  reminder: 'web.tickets.history.events.reminder',
+  escalated: 'web.tickets.history.events.escalated',
+  escalation_acknowledged: 'web.tickets.history.events.escalation_acknowledged',
+  alert_repeated: 'web.tickets.history.events.alert_repeated',
+};
+
+const CLOCK_WORDS = {
+  response: 'web.tickets.sla.response',
+  resolution: 'web.tickets.sla.resolution',
+} as const;
 
 /** What happened, in words; the parameters each event type's message names. */
 function eventText(event: TicketEvent, input: HistoryInput): string {
@@ -52,7 +83,7 @@ function eventText(event: TicketEvent, input: HistoryInput): string {
       break;
     case 'reminder':
     case 'escalated':
-      params.clock = translate(input.locale, `web.tickets.sla.${event.clock}`);
+      params.clock = translate(input.locale, CLOCK_WORDS[event.clock]);
       if (event.type === 'escalated') params.level = event.level;
       break;
     case 'escalation_acknowledged':
@@ -64,7 +95,7 @@ function eventText(event: TicketEvent, input: HistoryInput): string {
     default:
       break;
   }
-  return escapeHtml(translate(input.locale, `web.tickets.history.events.${event.type}`, params));
+  return escapeHtml(translate(input.locale, EVENT_WORDS[event.type], params));
 }
 
 /**
@@ -110,7 +141,7 @@ export function escalationsHtml(input: HistoryInput): string {
     .map((event) => {
       const when = timeHtml(event.at, input.timeZone);
       if (event.type === 'escalated') {
-        const clock = say(`web.tickets.sla.${event.clock}`);
+        const clock = say(CLOCK_WORDS[event.clock]);
         const late = formatDuration(Math.max(event.lateByMs, 0), input.locale);
         return `<tr><td>${when}</td><td>${say('web.tickets.escalation.level', { level: event.level })}</td><td>${say('web.tickets.escalation.reached', { clock, late })}</td></tr>`;
       }

@@ -1,6 +1,7 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { performAction } from '../../../src/app/perform-action.ts';
+import { fireTimer } from '../../../src/app/sla-steps.ts';
 import type { SeededCustomer } from '../../support/test-desk.ts';
 import { signInAs, useWebWorld, webCall, type Browser } from './support.ts';
 import { formOn, openAs, pageOf, stored, tableText } from './ticket-pages.ts';
@@ -247,5 +248,41 @@ describe('the ticket page: GET /web/tickets/<id> and its actions', () => {
     expect(page.text).toMatch(
       /<svg class="sla-timeline"[^>]*role="img"[\s\S]*<rect [^>]*><title>Paused: waiting on the customer<\/title><\/rect>/,
     );
+  });
+
+  it('shows the desk a breached response clock, the escalation step taken and who acknowledged it', async () => {
+    const clock = world().api.desk.clock;
+    clock.set('2026-11-18T09:00:00+01:00');
+    const browser = await signInAs(world(), acme.agent.id);
+    const ticket = await openAs(world(), acme.contact, 'Production is down');
+    const urgent = await performAction(world().desk, acme.agent.id, ticket.id, {
+      name: 'priority',
+      priority: 'P1',
+    });
+    // P1 gives two business hours to start work; level 1 fires at the deadline itself.
+    clock.set('2026-11-18T11:10:00+01:00');
+    await fireTimer(world().desk, ticket.id, 'response:level1');
+    const escalated = await stored(world(), ticket.id);
+    expect(escalated.sla.escalationLevel).toBe(1);
+
+    const zone = (await world().desk.organisations.get(acme.organisation.id))!.timeZone;
+    const local = (at: Date) => formatInTimeZone(at, zone, 'yyyy-MM-dd HH:mm');
+    const page = await pageOf(world(), browser, `/web/tickets/${ticket.id}`);
+    expect(tableText(page.text, 'sla-clocks')).toContain(
+      `Response | ${local(ticket.createdAt)} | ${local(urgent.sla.responseDue)} | - | Breached`,
+    );
+    expect(page.text).toMatch(/<path [^>]*fill="#a3122a"><title>Breached<\/title><\/path>/);
+    expect(tableText(page.text, 'escalations')).toMatch(
+      /^When \| Step \| What happened\n[^|]+ \| Level 1 \| Response clock past its point/,
+    );
+
+    const acknowledge = formOn(page.text, `/web/tickets/${ticket.id}/acknowledge`)!;
+    expect(acknowledge.madeFor).toBe('level1');
+    expect((await postForm(browser, `/web/tickets/${ticket.id}/acknowledge`, acknowledge)).status).toBe(303);
+    const after = await pageOf(world(), browser, `/web/tickets/${ticket.id}`);
+    expect(tableText(after.text, 'escalations')).toContain(
+      `${local(clock.now())} | Level 1 | Acknowledged by ${acme.agent.name}`,
+    );
+    expect(formOn(after.text, `/web/tickets/${ticket.id}/acknowledge`)).toBeUndefined();
   });
 });
