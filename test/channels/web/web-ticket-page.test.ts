@@ -81,7 +81,12 @@ describe('the ticket page: GET /web/tickets/<id> and its actions', () => {
     const reply = await postForm(contact, `/web/tickets/${ticket.id}/accept`, accept!);
     expect(reply.status).toBe(303);
     expect(reply.headers.get('location')).toBe(`/web/tickets/${ticket.id}`);
-    expect((await stored(world(), ticket.id)).status).toBe('closed');
+    const closed = await stored(world(), ticket.id);
+    expect(closed.status).toBe('closed');
+    // A double click sends the form twice: answered the same, and nothing happens twice.
+    const twice = await postForm(contact, `/web/tickets/${ticket.id}/accept`, accept!);
+    expect(twice.status).toBe(303);
+    expect((await stored(world(), ticket.id)).version).toBe(closed.version);
   });
 
   it('reopens a resolved ticket when the contact says it is not solved', async () => {

@@ -1,5 +1,6 @@
 import { listAgents } from '../../../app/directory.ts';
 import { performAction } from '../../../app/perform-action.ts';
+import { SUBMISSION } from '../web-input.ts';
 import { getTicket, ticketHistory } from '../../../app/ticket-queries.ts';
 import { DomainError } from '../../../domain/domain-error.ts';
 import { isDeskSide } from '../../../domain/desk/people.ts';
@@ -114,7 +115,15 @@ export function ticketRoutes(context: WebDeskContext): SignedInRoute {
     const { person } = request.current;
     if (!isActionSlug(slug)) throw new HttpError(404, 'notFound', 'web.errors.noSuchPage');
     const { action, madeFor } = readAction(slug, request.body, person.id);
-    const ticket = await performAction(desk, person.id, ticketId, action, madeFor);
+    // The same form sent twice (a double click, a retry after a lost answer) acts once, and the
+    // second is answered as the first was, not with "that is not possible any more".
+    const submission = SUBMISSION.safeParse(fieldOf(request.body, 'submission'));
+    const eventId = submission.success ? `form:${person.id}:${submission.data}` : undefined;
+    const ticket =
+      eventId && (await desk.inbound.handled('web', eventId))
+        ? await getTicket(desk, person.id, ticketId)
+        : await performAction(desk, person.id, ticketId, action, madeFor);
+    if (eventId) await desk.inbound.record('web', eventId, desk.clock.now());
     if (request.wantsJson)
       return { status: 200, json: { ok: true, ticket: { id: ticket.id, status: ticket.status } } };
     return backTo(fieldOf(request.body, 'back'), `/web/tickets/${encodeURIComponent(ticket.id)}`);
