@@ -20,6 +20,8 @@ import { homeRoutes } from './routes/home-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
+import { queueRoutes } from './routes/queue-routes.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
 
 export interface WebRoutes {
   /** Serves every path under /web/. */
@@ -50,7 +52,13 @@ export function webRoutes(context: WebDeskContext): WebRoutes {
   const streams = new Set<ServerResponse>();
   const secure = () => context.publicUrl().startsWith('https:');
   const open: WebRoute[] = [assetRoutes(), signInRoutes(context, pending), homeRoutes(context)];
-  const signedIn: SignedInRoute[] = [inboxRoutes(context), liveRoutes(context, streams), chatRoutes(context)];
+  const signedIn: SignedInRoute[] = [
+    inboxRoutes(context),
+    liveRoutes(context, streams),
+    chatRoutes(context),
+    queueRoutes(context),
+    adminRoutes(context),
+  ];
 
   async function sessionOf(raw: IncomingMessage): Promise<CurrentSession | undefined> {
     const sessionId = sessionIdOf(raw);
