@@ -175,7 +175,7 @@ export function queueSection(deps: DeskDeps, request: SignedInRequest, queue: Qu
     '<section id="queue-tickets" data-live aria-labelledby="queue-heading">',
     `<h2 id="queue-heading">${say('web.queue.openTickets')}</h2>`,
     `<p class="hint">${say('web.queue.order')}</p>`,
-    ...notes.map((note) => `<p class="note" role="note">${note}</p>`),
+    ...notes.map((note) => `<p class="queue-capped" role="note">${note}</p>`),
     table,
     '</section>',
   ].join('');
@@ -221,7 +221,7 @@ export function escalationSection(request: SignedInRequest, queue: Queue): strin
           `<tbody>${queue.escalations.map((row) => escalationRow(request, row)).join('')}</tbody>`,
           '</table>',
           queue.escalations.length >= ESCALATIONS_SHOWN
-            ? `<p class="note" role="note">${say('web.queue.escalationsCapped', { max: ESCALATIONS_SHOWN })}</p>`
+            ? `<p class="queue-capped" role="note">${say('web.queue.escalationsCapped', { max: ESCALATIONS_SHOWN })}</p>`
             : '',
         ].join('');
   return [

@@ -4,9 +4,10 @@ import { performAction } from '../../../src/app/perform-action.ts';
 import { fireTimer } from '../../../src/app/sla-steps.ts';
 import { getTicket } from '../../../src/app/ticket-queries.ts';
 import { plannedTimers } from '../../../src/domain/tickets/sla-clock.ts';
-import type { Ticket } from '../../../src/domain/tickets/ticket.ts';
+import { OPEN_STATUSES, type Ticket } from '../../../src/domain/tickets/ticket.ts';
 import { translate } from '../../../src/i18n/translate.ts';
 import type { SeededCustomer } from '../../support/test-desk.ts';
+import { QUEUE_SHOWN } from '../../../src/channels/web/web-queue.ts';
 import { signInAs, useWebWorld, webCall, type Browser } from './support.ts';
 
 const world = useWebWorld('en');
@@ -242,4 +243,22 @@ describe('the agents’ queue', () => {
     expect((await world().desk.tickets.get(ticket.id))!.sla.acknowledgedLevel).toBe(2);
     expect(region(await queuePage(agent), 'queue-escalations')).not.toContain(`data-ticket="${ticket.id}"`);
   });
+
+  it('shows at most QUEUE_SHOWN rows and says that it left some out', async () => {
+    const agent = await signInAs(world(), acme.agent.id);
+    const before = region(await queuePage(agent), 'queue-tickets');
+    expect(before).not.toContain('class="queue-capped"');
+    const already = (
+      await world().desk.tickets.list({
+        statuses: OPEN_STATUSES,
+        limit: 200,
+      })
+    ).tickets.length;
+    for (let n = already; n <= QUEUE_SHOWN; n++) await open('P3');
+    const html = region(await queuePage(agent), 'queue-tickets');
+    expect([...html.matchAll(/<tr class="queue-row"/g)]).toHaveLength(QUEUE_SHOWN);
+    expect(html).toContain(
+      translate('en', 'web.queue.shownCapped', { shown: QUEUE_SHOWN, read: QUEUE_SHOWN + 1 }),
+    );
+  }, 60_000);
 });
