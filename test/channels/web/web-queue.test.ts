@@ -168,6 +168,38 @@ describe('the agents’ queue', () => {
     expect((await world().desk.tickets.get(ticket.id))!.assigneeId).toBe(acme.otherAgent.id);
   });
 
+  it('assigns, sets the priority, waits and resolves through the app, which refuses what it does not allow', async () => {
+    const ticket = await open('P3');
+    const agent = await signInAs(world(), acme.agent.id);
+    const press = (action: string, body: Record<string, string> = {}) =>
+      call('POST', `/web/queue/${ticket.id}/${action}`, {
+        browser: agent,
+        body: { submission: submission(), ...body },
+      });
+    const html = await queuePage(agent);
+    expect(html).toContain(`<label for="assign-${ticket.id}" class="visually-hidden">`);
+    expect(html).toMatch(
+      new RegExp(`<select id="priority-${ticket.id}" name="priority" required>.*P1 Business-critical`),
+    );
+    expect((await press('assign', { assignee: acme.otherAgent.id })).json.ticket.assigneeId).toBe(
+      acme.otherAgent.id,
+    );
+    const unknown = await press('priority', { priority: 'P9' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.error.code).toBe('unknownPriority');
+    expect((await press('priority', { priority: 'P1' })).json.ticket.priority).toBe('P1');
+    const missing = await press('assign');
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.message).toContain(translate('en', 'fields.assignee'));
+    expect((await press('wait')).json.ticket.status).toBe('waiting_on_customer');
+    const waitAgain = await press('wait');
+    expect(waitAgain.status).toBe(409);
+    expect(waitAgain.json.error.code).toBe('illegalTransition');
+    expect((await press('resolve')).json.ticket.status).toBe('resolved');
+    // A resolved ticket is no longer in the queue.
+    expect(await queuePage(agent)).not.toContain(`data-ticket="${ticket.id}"`);
+  });
+
   it('keeps an internal note from the customer; a public reply reaches them; a form sent twice is one comment', async () => {
     const ticket = await open();
     const agent = await signInAs(world(), acme.agent.id);

@@ -16,28 +16,57 @@ const QUEUE_ACTION = /^\/web\/queue\/([A-Za-z0-9_-]{1,64})\/([a-z]{1,20})$/;
 
 const pressed = { submission: SUBMISSION, madeFor: z.string().max(80).optional(), ...FORM_FIELDS };
 
-/** What each of the queue's forms sends, and the action it stands for. */
-const ACTIONS = {
-  claim: z.object(pressed).transform((): TicketAction => ({ name: 'claim' })),
-  start: z.object(pressed).transform((): TicketAction => ({ name: 'start' })),
-  wait: z.object(pressed).transform((): TicketAction => ({ name: 'wait' })),
-  resume: z.object(pressed).transform((): TicketAction => ({ name: 'resume' })),
-  resolve: z.object(pressed).transform((): TicketAction => ({ name: 'resolve' })),
-  acknowledge: z.object(pressed).transform((): TicketAction => ({ name: 'acknowledge' })),
-  assign: z
-    .object({ ...pressed, assignee: z.string().min(1).max(100) })
-    .transform(({ assignee }): TicketAction => ({ name: 'assign', assigneeId: assignee })),
-  priority: z
-    .object({ ...pressed, priority: z.string().min(1).max(40) })
-    .transform(({ priority }): TicketAction => ({ name: 'priority', priority })),
-  comment: z.object({
-    ...pressed,
-    body: z.string().trim().min(1).max(2000),
-    visibility: z.enum(['internal', 'public']),
-  }),
-} as const;
-type QueueActionName = keyof typeof ACTIONS;
-const isQueueAction = (name: string): name is QueueActionName => Object.hasOwn(ACTIONS, name);
+const QUEUE_ACTIONS = [
+  'claim',
+  'start',
+  'wait',
+  'resume',
+  'resolve',
+  'acknowledge',
+  'assign',
+  'priority',
+  'comment',
+] as const;
+type QueueActionName = (typeof QUEUE_ACTIONS)[number];
+const isQueueAction = (name: string): name is QueueActionName =>
+  (QUEUE_ACTIONS as readonly string[]).includes(name);
+
+/** A form of the queue as the app takes it: the action, and the step its button was made for. */
+interface Pressed {
+  action: TicketAction;
+  madeFor?: string | undefined;
+}
+
+/** What the queue's form for `name` sends, read into the action it stands for. */
+function formFor(name: QueueActionName, personId: string): z.ZodType<Pressed> {
+  switch (name) {
+    case 'assign':
+      return z
+        .object({ ...pressed, assignee: z.string().min(1).max(100) })
+        .transform(({ assignee, madeFor }) => ({
+          action: { name: 'assign', assigneeId: assignee },
+          madeFor,
+        }));
+    case 'priority':
+      return z
+        .object({ ...pressed, priority: z.string().min(1).max(40) })
+        .transform(({ priority, madeFor }) => ({ action: { name: 'priority', priority }, madeFor }));
+    case 'comment':
+      return z
+        .object({
+          ...pressed,
+          body: z.string().trim().min(1).max(2000),
+          visibility: z.enum(['internal', 'public']),
+        })
+        .transform(({ body, visibility, submission, madeFor }) => ({
+          // One form is one comment, however often it is sent.
+          action: { name: 'comment', body, visibility, idempotencyKey: `web:${personId}:${submission}` },
+          madeFor,
+        }));
+    default:
+      return z.object(pressed).transform(({ madeFor }): Pressed => ({ action: { name }, madeFor }));
+  }
+}
 
 /** The queue is the desk's: refused on the server to anyone else, whatever the navigation shows. */
 function requireDesk(request: SignedInRequest): void {
@@ -64,23 +93,7 @@ export function queueRoutes(context: WebDeskContext): SignedInRoute {
 
   async function act(request: SignedInRequest, ticketId: string, name: QueueActionName): Promise<WebAnswer> {
     const { person } = request.current;
-    let action: TicketAction;
-    let madeFor: string | undefined;
-    if (name === 'comment') {
-      const input = readInput(ACTIONS.comment, request.body);
-      // One form is one comment, however often it is sent.
-      action = {
-        name: 'comment',
-        body: input.body,
-        visibility: input.visibility,
-        idempotencyKey: `web:${person.id}:${input.submission}`,
-      };
-      madeFor = input.madeFor;
-    } else {
-      const schema = ACTIONS[name];
-      action = readInput(schema, request.body);
-      madeFor = readInput(z.object(pressed), request.body).madeFor;
-    }
+    const { action, madeFor } = readInput(formFor(name, person.id), request.body);
     const ticket = await performAction(context.desk, person.id, ticketId, action, madeFor);
     if (request.wantsJson) {
       return {
