@@ -8,6 +8,7 @@ import { actionForm } from './web-forms.ts';
 import { escapeHtml } from './web-html.ts';
 import { wordsIn } from './web-layout.ts';
 import {
+  contractOf,
   ESCALATIONS_SHOWN,
   QUEUE_SCAN,
   QUEUE_SHOWN,
@@ -84,10 +85,10 @@ function rowActions(deps: DeskDeps, request: SignedInRequest, row: QueueRow, que
       { label: `${words('web.queue.assign')} ${ticket.id}` },
     ),
   );
-  if (row.organisation) {
-    const priorities = deps.contracts
-      .contract(row.organisation.contractId)
-      .terms.priorities.map(
+  const contract = contractOf(deps, row.organisation);
+  if (contract) {
+    const priorities = contract.terms.priorities
+      .map(
         (p) =>
           `<option value="${escapeHtml(p.key)}"${p.key === ticket.priority ? ' selected' : ''}>${escapeHtml(`${p.key} ${p.label[request.locale]}`)}</option>`,
       )

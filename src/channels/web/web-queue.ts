@@ -6,6 +6,7 @@ import { MAX_LIST_LIMIT } from '../../app/ports.ts';
 import { listTickets } from '../../app/ticket-queries.ts';
 import type { Organisation } from '../../domain/desk/organisation.ts';
 import type { Person } from '../../domain/desk/people.ts';
+import type { Contract } from '../../domain/sla/contract.ts';
 import { slaStanding } from '../../domain/tickets/sla-clock.ts';
 import { OPEN_STATUSES, type EscalationLevel, type Ticket } from '../../domain/tickets/ticket.ts';
 
@@ -69,12 +70,25 @@ export function byRisk(a: QueueRow, b: QueueRow): number {
 }
 
 /**
+ * The organisation's contract, or undefined when the desk no longer runs it (a contract file taken
+ * away): one such organisation must not take the whole queue down with it.
+ */
+export function contractOf(deps: DeskDeps, organisation: Organisation | undefined): Contract | undefined {
+  if (!organisation) return undefined;
+  try {
+    return deps.contracts.contract(organisation.contractId);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * How close a ticket is to breach: late once a running clock's time is up; at risk once its
  * reminder point passed (the contract's share of the target, when the owner is pinged).
  */
 function riskOf(ticket: Ticket, deps: DeskDeps, organisation: Organisation | undefined, now: Date) {
-  if (!organisation) return { risk: 'none' as const };
-  const contract = deps.contracts.contract(organisation.contractId);
+  const contract = contractOf(deps, organisation);
+  if (!contract) return { risk: 'none' as const };
   const standing = slaStanding(ticket, contract, now);
   const clocks = [
     ['response', standing.responseLeftMs],
@@ -84,8 +98,8 @@ function riskOf(ticket: Ticket, deps: DeskDeps, organisation: Organisation | und
   if (running.length === 0) return { risk: 'none' as const };
   const [clock, leftMs] = running.sort((a, b) => a[1] - b[1])[0]!;
   if (leftMs < 0) return { risk: 'late' as const, leftMs };
-  const target = contract.priority(ticket.priority);
-  const minutes = clock === 'response' ? target.responseMinutes : target.resolutionMinutes;
+  const target = contract.terms.priorities.find((priority) => priority.key === ticket.priority);
+  const minutes = clock === 'response' ? target?.responseMinutes : target?.resolutionMinutes;
   const reminderLeftMs = (minutes ?? 0) * 60_000 * (1 - contract.terms.escalation.reminderAt);
   return { risk: leftMs <= reminderLeftMs ? ('risk' as const) : ('ok' as const), leftMs };
 }
