@@ -21,6 +21,8 @@ import { inboxRoutes } from './routes/inbox-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
+import { queueRoutes } from './routes/queue-routes.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
 
 export interface WebRoutes {
   /** Serves every path under /web/. */
@@ -56,6 +58,8 @@ export function webRoutes(context: WebDeskContext): WebRoutes {
     liveRoutes(context, streams),
     chatRoutes(context),
     ticketRoutes(context),
+    queueRoutes(context),
+    adminRoutes(context),
   ];
 
   async function sessionOf(raw: IncomingMessage): Promise<CurrentSession | undefined> {
