@@ -48,6 +48,10 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     throw error;
   }
   if (desk.url) io.stderr.write(`sladesk: ${desk.url}\n`);
+  if (desk.firstAdminLink) {
+    const said = translate(cliLocale(io.env), 'cli.start.firstAdmin', { link: desk.firstAdminLink });
+    io.stderr.write(`sladesk: ${said}\n`);
+  }
   const outcome = await new Promise<DatabaseLostError | undefined>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down');

@@ -22,6 +22,8 @@ export type Role = 'web' | 'worker';
 export interface RunningDesk {
   /** Where the HTTP API listens, when this process serves it. */
   url?: string;
+  /** On a fresh desk's first start: the first admin's one-time sign-in link. */
+  firstAdminLink?: string;
   readonly database: Database;
   /** Settles when the embedded database is gone for good: the process should then exit. */
   readonly lost: Promise<DatabaseLostError>;
@@ -123,19 +125,21 @@ export async function startDesk(
     }
     await slack?.start();
     logger.info({ url, roles: [...roles] }, 'sladesk is running');
+    let firstAdminLink: string | undefined;
     if (web) {
       const first = await welcomeFirstAdmin(desk.deps, webSignInDeps(desk.store, desk.deps), config.locale);
       if (first) {
-        const link = `${publicUrlOf(config, url)}${first.linkPath}`;
+        firstAdminLink = `${publicUrlOf(config, url)}${first.linkPath}`;
         logger.info(
           { personId: first.personId, email: FIRST_ADMIN_EMAIL },
-          `first start: sign in as the desk's first admin: ${link}`,
+          'first start: the first admin was made',
         );
       }
     }
     let stopping: Promise<void> | undefined;
     return {
       ...(url ? { url } : {}),
+      ...(firstAdminLink ? { firstAdminLink } : {}),
       database: desk.database,
       lost: desk.database.lost,
       stop: () =>
