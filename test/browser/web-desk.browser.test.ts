@@ -254,7 +254,7 @@ describe('the web desk in a real browser', { timeout: 45_000 }, () => {
   });
 
   // These steps need the portal (/web/tickets), the ticket page (/web/tickets/<id>), the queue
-  // (/web/queue) and the admin page (/web/admin).
+  // (/web/queue) and the admin page (/web/admin): branches web-portal and web-queue.
   describe('the portal, the queue and the ticket page', () => {
     it('the customer opens a second ticket in the chat', async () => {
       const { page } = customer;
