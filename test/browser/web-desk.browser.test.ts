@@ -231,9 +231,11 @@ describe('the web desk in a real browser', { timeout: 45_000 }, () => {
           throw new Error(`${error.message}; the page says: ${said.join(' | ') || '(nothing)'}`);
         },
       );
-      // The script sent the press in place, was answered without a refusal, and drew the page again.
-      await page.locator('#conversation button:disabled').waitFor({ state: 'detached' });
-      expect(await page.locator('#conversation .form-error').allInnerTexts()).toEqual(['', '']);
+      // The script sent the press in place, was answered without a refusal, and drew the page
+      // again: the choice is said as made, and offered no more.
+      const answered = words('en', 'web.chat.answered').replace('{answer}', words('en', 'buttons.accept'));
+      await page.locator('#conversation .answered', { hasText: answered }).waitFor();
+      expect(await accept.count()).toBe(0);
       expect(await stillSameDocument(page)).toBe(true);
     });
 

@@ -1,3 +1,4 @@
+import type { ButtonActionName } from '../../app/action-steps.ts';
 import type { OutgoingMessage } from '../../app/messaging/message.ts';
 
 /** Whose a web message is: one person's (`person:<id>`), or the agents' queue (`triage`). */
@@ -26,6 +27,8 @@ export interface WebMessage {
    * its body is the thread's, for the ticket's words, without buttons.
    */
   written?: string;
+  /** The button the reader answered this message with: the page offers the buttons no more. */
+  answered?: ButtonActionName;
 }
 
 /**
@@ -38,6 +41,8 @@ export interface WebInbox {
   /** Changes a kept message in place; false when there is none under `ref`. */
   update(ref: string, body: WebMessageBody, changedAt: Date): Promise<boolean>;
   get(ref: string): Promise<WebMessage | undefined>;
+  /** Marks a kept message answered by the reader's press of `action`. */
+  answer(ref: string, action: ButtonActionName, at: Date): Promise<void>;
   /** A reader's messages, oldest first: the newest `limit` of them, or only one ticket's. */
   forReader(reader: WebReader, options?: { ticketId?: string; limit?: number }): Promise<WebMessage[]>;
   /** When any of these readers' messages last changed: what a live page polls for. */

@@ -16,6 +16,8 @@ export interface WebMessageView {
   postedAtText: string;
   /** Written by the reader themselves. */
   own: boolean;
+  /** The reader's answer to it (a button they pressed), in their words. */
+  answered?: string;
 }
 
 /** In the words it was composed in: the reader's language and their organisation's time zone. */
@@ -34,7 +36,8 @@ export function viewOf(message: WebMessage): WebMessageView {
     thread: message.thread,
     ticketId: message.ticketId,
     text: message.written ?? plainText(composed),
-    buttons: body.buttons.map((button) => ({
+    // Once answered, the page offers the choice no more; the desk still judges a late press.
+    buttons: (message.answered ? [] : body.buttons).map((button) => ({
       action: button.action,
       label: buttonLabel(body.locale, button.action),
     })),
@@ -42,5 +45,6 @@ export function viewOf(message: WebMessage): WebMessageView {
     postedAt: message.postedAt.toISOString(),
     postedAtText: formatInTimeZone(message.postedAt, body.timeZone, 'yyyy-MM-dd HH:mm'),
     own: message.written !== undefined,
+    ...(message.answered ? { answered: buttonLabel(body.locale, message.answered) } : {}),
   };
 }

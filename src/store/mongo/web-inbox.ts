@@ -1,3 +1,4 @@
+import type { ButtonActionName } from '../../app/action-steps.ts';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { WebInbox, WebMessage, WebMessageBody, WebReader } from '../../channels/web/web-inbox.ts';
 import { isDuplicateKeyError, modelOn, SCHEMA_OPTIONS, withoutUndefined } from './plain.ts';
@@ -13,6 +14,7 @@ interface WebMessageDocument {
   postedAt: Date;
   changedAt: Date;
   written?: string;
+  answered?: string;
   /** The order messages were kept in, which the desk's clock cannot give (many share an instant). */
   seq: number;
 }
@@ -29,6 +31,7 @@ const webMessageSchema = new Schema<WebMessageDocument>(
     changedAt: { type: Date, required: true },
     seq: { type: Number, required: true },
     written: { type: String },
+    answered: { type: String },
   },
   { ...SCHEMA_OPTIONS, collection: 'web_messages', minimize: false },
 );
@@ -58,6 +61,9 @@ const fromDocument = (found: WebMessageDocument): WebMessage => ({
   postedAt: found.postedAt,
   changedAt: found.changedAt,
   ...(found.written === undefined || found.written === null ? {} : { written: found.written }),
+  ...(found.answered === undefined || found.answered === null
+    ? {}
+    : { answered: found.answered as ButtonActionName }),
 });
 
 export class MongoWebInbox implements WebInbox {
@@ -82,6 +88,10 @@ export class MongoWebInbox implements WebInbox {
       { $set: { body: withoutUndefined(body), changedAt }, $inc: { updates: 1 } },
     );
     return result.matchedCount > 0;
+  }
+
+  async answer(ref: string, action: ButtonActionName, at: Date): Promise<void> {
+    await this.messages.updateOne({ _id: ref }, { $set: { answered: action, changedAt: at } });
   }
 
   async get(ref: string): Promise<WebMessage | undefined> {

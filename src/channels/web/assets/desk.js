@@ -44,7 +44,12 @@
     if (error) error.textContent = '';
     const body = new URLSearchParams(new FormData(form, submitter));
     const headers = { Accept: 'application/json', 'x-csrf-token': csrf() };
-    const response = await fetch(form.action, { method: 'POST', body, headers, credentials: 'same-origin' });
+    const response = await fetch(form.getAttribute('action'), {
+      method: 'POST',
+      body,
+      headers,
+      credentials: 'same-origin',
+    });
     let answer = {};
     try {
       answer = await response.json();

@@ -81,6 +81,9 @@ export function chatRoutes(context: WebDeskContext): SignedInRoute {
       `<p>${escapeHtml(message.text).replace(/\n/g, '<br>')}</p>`,
       `<p class="meta"><span class="visually-hidden">${say('web.chat.sentAt')}</span><time datetime="${message.postedAt}">${message.postedAtText}</time></p>`,
       buttons ? `<div class="buttons">${buttons}</div>` : '',
+      message.answered
+        ? `<p class="answered">${say('web.chat.answered', { answer: message.answered })}</p>`
+        : '',
       '</li>',
     ].join('');
   }

@@ -98,6 +98,10 @@ export function inboxRoutes(context: WebDeskContext): SignedInRoute {
         ...(input.reason ? { reason: input.reason } : {}),
       },
     });
+    // A person's own message (not the queue's card, which the desk updates) shows their answer.
+    if (message.reader !== 'triage')
+      await context.inbox.answer(message.ref, input.action, context.clock.now());
+    context.live.publish(message.reader);
     return done(request, { ticket: { id: ticket.id, status: ticket.status } });
   }
 
