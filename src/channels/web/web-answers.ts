@@ -18,6 +18,17 @@ export function notAllowed(allow: string, locale: Locale): WebAnswer {
 
 /** After a form posted without the script: back to the page it came from (only one of ours). */
 export function backTo(path: unknown, fallback: string): WebAnswer {
-  const safe = typeof path === 'string' && /^\/web\/[A-Za-z0-9/_.?=&%-]*$/.test(path) ? path : fallback;
+  const safe = typeof path === 'string' && isOwnPage(path) ? path : fallback;
   return { status: 303, headers: { Location: safe } };
+}
+
+/** A path of the web desk's own, as the browser will resolve it: no `..`, no `//`, under /web/. */
+function isOwnPage(path: string): boolean {
+  if (!/^\/web\/[A-Za-z0-9/_.?=&%+-]*$/.test(path) || path.includes('//')) return false;
+  const resolved = new URL(path, 'http://web.invalid');
+  return (
+    resolved.host === 'web.invalid' &&
+    resolved.pathname.startsWith('/web/') &&
+    !path.split('?')[0]!.split('/').includes('..')
+  );
 }

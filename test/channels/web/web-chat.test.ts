@@ -136,6 +136,15 @@ describe('the conversation', () => {
     expect(replied.status).toBe(303);
     expect(replied.headers.get('location')).toBe(`/web/chat?ticket=${id}`);
     await call('POST', '/web/reply', { browser, form, accept: 'text/html' });
+    // The way back stays a page of the web desk, as the browser resolves it.
+    for (const back of ['/web/../../x', '/web//evil.example', 'https://evil.example/web/']) {
+      const escaped = await call('POST', '/web/reply', {
+        browser,
+        form: { ...form, text: `escape ${back}`, submission: `escape-${back.length}-abcdef`, back },
+        accept: 'text/html',
+      });
+      expect(escaped.headers.get('location')).toBe('/web/chat');
+    }
     const ticket = (await world().desk.tickets.get(id))!;
     expect(ticket.comments.filter((c) => c.body === 'ceo@acme.example')).toHaveLength(1);
     // Their own words stay in the conversation, once.

@@ -44,6 +44,21 @@ describe('the ticket page: GET /web/tickets/<id> and its actions', () => {
     expect((await stored(world(), theirs.id)).version).toBe(before.version);
   });
 
+  it('shows a contact no effort log in the ticket’s JSON either, as on the page', async () => {
+    const ticket = await openAs(world(), acme.contact, 'Effort is the desk’s');
+    await performAction(world().desk, acme.agent.id, ticket.id, {
+      name: 'effort',
+      minutes: 30,
+      note: 'Internal reasoning about the fix',
+    });
+    const json = await webCall(world().api.url, 'GET', `/web/tickets/${ticket.id}`, { browser: contact });
+    expect(json.status).toBe(200);
+    expect(json.text).not.toContain('Internal reasoning');
+    expect(json.json.ticket.effort).toBeUndefined();
+    const forDesk = await webCall(world().api.url, 'GET', `/web/tickets/${ticket.id}`, { browser: agent });
+    expect(forDesk.text).toContain('Internal reasoning');
+  });
+
   it('shows a contact the public history but never an internal note; the desk sees the note marked', async () => {
     const ticket = await openAs(world(), acme.contact, 'Reports are empty');
     const note = await post(agent, `/web/tickets/${ticket.id}/comment`, {

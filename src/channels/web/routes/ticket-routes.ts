@@ -80,7 +80,14 @@ export function ticketRoutes(context: WebDeskContext): SignedInRoute {
     const { person } = request.current;
     const ticket = await getTicket(desk, person.id, ticketId);
     const events = await ticketHistory(desk, person.id, ticket.id);
-    if (request.wantsJson) return { status: 200, json: { ticket, events } };
+    if (request.wantsJson) {
+      if (isDeskSide(person)) return { status: 200, json: { ticket, events } };
+      // The page shows a customer no effort log (the desk's own notes and who worked how long):
+      // its JSON shows no more than the page.
+      const { effort: _effort, effortThresholdNotified: _notified, ...shown } = ticket;
+      const said = events.filter((event) => event.type !== 'effort_logged');
+      return { status: 200, json: { ticket: shown, events: said } };
+    }
     const organisation = await desk.organisations.get(ticket.organisationId);
     if (!organisation) throw new DomainError('notFound', { ticket: ticket.id });
     const deskSide = isDeskSide(person);
