@@ -25,9 +25,10 @@ export function backTo(path: unknown, fallback: string): WebAnswer {
 /** A path of the web desk's own, as the browser will resolve it: no `..`, no `//`, under /web/. */
 function isOwnPage(path: string): boolean {
   if (!/^\/web\/[A-Za-z0-9/_.?=&%+-]*$/.test(path) || path.includes('//')) return false;
-  const resolved = new URL(path, 'http://web.invalid');
+  const base = new URL('http://web.invalid/');
+  const resolved = new URL(path, base);
   return (
-    resolved.host === 'web.invalid' &&
+    resolved.host === base.host &&
     resolved.pathname.startsWith('/web/') &&
     !path.split('?')[0]!.split('/').includes('..')
   );
