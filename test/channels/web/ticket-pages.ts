@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { openTicket } from '../../../src/app/open-ticket.ts';
 import type { Person } from '../../../src/domain/desk/people.ts';
 import type { Ticket } from '../../../src/domain/tickets/ticket.ts';
@@ -36,6 +37,13 @@ export function formOn(html: string, action: string): Record<string, string> | u
   for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
     fields[name!] = unescape(value!);
   return fields;
+}
+
+/** The hidden fields of the page's form posting to `action`, which the page must have. */
+export function formOf(html: string, action: string): Record<string, string> {
+  const fields = formOn(html, action);
+  expect(fields, `a form posting to ${action}`).toBeDefined();
+  return fields!;
 }
 
 /** A table's text without its caption, cells separated by " | " and rows by newlines, tags left out. */

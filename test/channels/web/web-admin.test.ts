@@ -6,6 +6,7 @@ import { errorMessage } from '../../../src/i18n/error-message.ts';
 import { translate } from '../../../src/i18n/translate.ts';
 import type { SeededCustomer } from '../../support/test-desk.ts';
 import { signInAs, useWebWorld, webCall, type Browser } from './support.ts';
+import { formOf } from './ticket-pages.ts';
 
 const world = useWebWorld('en');
 const HTML = 'text/html';
@@ -23,17 +24,6 @@ const call = (method: string, path: string, options: Parameters<typeof webCall>[
   webCall(world().api.url, method, path, options);
 
 const submission = () => `s${Date.now().toString(36)}${++seq}abcdefgh`;
-
-/** The hidden fields of the form on the page that posts to `action`. */
-function formOf(html: string, action: string): Record<string, string> {
-  const start = html.indexOf(`action="${action}"`);
-  expect(start, `a form posting to ${action}`).toBeGreaterThan(-1);
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const fields: Record<string, string> = {};
-  for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
-    fields[name!] = value!.replace(/&amp;/g, '&');
-  return fields;
-}
 
 const page = async (browser: Browser, path: string) => {
   const answer = await call('GET', path, { browser, accept: HTML });

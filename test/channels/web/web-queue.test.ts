@@ -9,6 +9,7 @@ import { translate } from '../../../src/i18n/translate.ts';
 import type { SeededCustomer } from '../../support/test-desk.ts';
 import { QUEUE_SHOWN } from '../../../src/channels/web/web-queue.ts';
 import { signInAs, useWebWorld, webCall, type Browser } from './support.ts';
+import { formOf } from './ticket-pages.ts';
 
 const world = useWebWorld('en');
 const HTML = 'text/html';
@@ -41,17 +42,6 @@ function region(html: string, id: string): string {
   const start = html.indexOf(`id="${id}"`);
   expect(start, `region ${id}`).toBeGreaterThan(-1);
   return html.slice(start, html.indexOf('</section>', start));
-}
-
-/** The hidden and named fields of the form on the page that posts to `action`. */
-function formOf(html: string, action: string): Record<string, string> {
-  const start = html.indexOf(`action="${action}"`);
-  expect(start, `a form posting to ${action}`).toBeGreaterThan(-1);
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const fields: Record<string, string> = {};
-  for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
-    fields[name!] = value!.replace(/&amp;/g, '&');
-  return fields;
 }
 
 const queuePage = async (browser: Browser) => {
